@@ -1,0 +1,1 @@
+"""Adapters: each wraps one client (DynamoDB, SNS, X) and speaks the domain's words."""

@@ -1,0 +1,288 @@
+"""Complaint state in one DynamoDB table, written with conditions so nothing is lost or doubled.
+
+Items (pk, sk):
+  C#<ref>, C          the complaint; sparse GSI keys `alert_pending` and `open` find work and age
+  T#<tweet id>, T     the tweet guard: one complaint per tweet, written in the same transaction
+  SEQ#<code>-<year>   the reference number counter per district and year
+  H#<handle>, H       a watched handle: its user id, cursor (since_id) and last poll
+  STATS, STATS        counters by status, district, department and alert outcome
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import datetime
+from functools import cached_property
+
+from ..domain.complaint import Complaint, Status, reference, sequence_key
+from ..services.ports import HandleState
+from .aws import client
+
+PENDING = "Y"  # the one value of the sparse index keys: only their presence matters
+STATS_KEY = {"pk": {"S": "STATS"}, "sk": {"S": "STATS"}}
+_COMPLAINT_FIELDS = {f.name for f in fields(Complaint)}
+_DATES = {"tweeted_at", "created_at"}
+
+
+def _key(pk: str, sk: str) -> dict:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+def _counter_update(table: str, counts: dict[str, int]) -> dict:
+    names = {f"#c{i}": name for i, name in enumerate(counts)}
+    values = {f":v{i}": {"N": str(n)} for i, n in enumerate(counts.values())}
+    return {
+        "TableName": table,
+        "Key": STATS_KEY,
+        "UpdateExpression": "ADD " + ", ".join(f"#c{i} :v{i}" for i in range(len(counts))),
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+    }
+
+
+class DynamoComplaintStore:
+    def __init__(self, table_name: str, dynamodb=None):
+        self.table = table_name
+        self._client = dynamodb
+
+    @property
+    def db(self):
+        return self._client or client("dynamodb")
+
+    @cached_property
+    def _types(self):
+        from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+        return TypeSerializer(), TypeDeserializer()
+
+    # --- conversion -------------------------------------------------------------------------
+
+    def _to_item(self, c: Complaint) -> dict:
+        plain = {name: getattr(c, name) for name in _COMPLAINT_FIELDS}
+        plain.update(
+            status=c.status.value,
+            handles=list(c.handles),
+            tweeted_at=c.tweeted_at.isoformat(),
+            created_at=c.created_at.isoformat(),
+            # Floats are not a DynamoDB type; confidence keeps three decimals as text.
+            confidence=f"{c.confidence:.3f}",
+            pk=f"C#{c.ref}",
+            sk="C",
+        )
+        if c.alert == "pending":
+            plain["alert_pending"] = PENDING
+        if c.status.is_open:
+            plain["open"] = PENDING
+        serializer, _ = self._types
+        return {k: serializer.serialize(v) for k, v in plain.items() if v is not None}
+
+    def _from_item(self, item: dict) -> Complaint:
+        _, deserializer = self._types
+        plain = {k: deserializer.deserialize(v) for k, v in item.items() if k in _COMPLAINT_FIELDS}
+        for name in _DATES:
+            plain[name] = datetime.fromisoformat(plain[name])
+        plain["status"] = Status(plain["status"])
+        plain["handles"] = tuple(plain.get("handles", ()))
+        plain["confidence"] = float(plain["confidence"])
+        plain["district"] = int(plain["district"]) if plain.get("district") is not None else None
+        plain["version"] = int(plain["version"])
+        plain["alert_attempts"] = int(plain.get("alert_attempts", 0))
+        return Complaint(**plain)
+
+    # --- watched handles --------------------------------------------------------------------
+
+    def handle_state(self, handle: str) -> HandleState:
+        item = self.db.get_item(TableName=self.table, Key=_key(f"H#{handle}", "H"), ConsistentRead=True).get("Item")
+        return self._handle_state(item or {})
+
+    @staticmethod
+    def _handle_state(item: dict) -> HandleState:
+        def s(name):
+            return item[name]["S"] if name in item else None
+
+        lag = item.get("lag_seconds", {}).get("N")
+        return HandleState(
+            user_id=s("user_id"),
+            since_id=s("since_id"),
+            last_poll_at=s("last_poll_at"),
+            last_outcome=s("last_outcome"),
+            last_success_at=s("last_success_at"),
+            lag_seconds=float(lag) if lag is not None else None,
+        )
+
+    def handle_states(self, handles: list[str]) -> dict[str, HandleState]:
+        states = {h: HandleState() for h in handles}
+        for start in range(0, len(handles), 100):
+            request = {self.table: {"Keys": [_key(f"H#{h}", "H") for h in handles[start : start + 100]]}}
+            while request:
+                answer = self.db.batch_get_item(RequestItems=request)
+                for item in answer["Responses"].get(self.table, []):
+                    states[item["pk"]["S"][2:]] = self._handle_state(item)
+                request = answer.get("UnprocessedKeys") or None
+        return states
+
+    def remember_user_id(self, handle: str, user_id: str) -> None:
+        self.db.update_item(
+            TableName=self.table,
+            Key=_key(f"H#{handle}", "H"),
+            UpdateExpression="SET user_id = :u",
+            ExpressionAttributeValues={":u": {"S": user_id}},
+        )
+
+    def advance_cursor(self, handle: str, since_id: str | None, at: datetime, lag_seconds: float) -> None:
+        values = {":at": {"S": at.isoformat()}, ":ok": {"S": "ok"}, ":lag": {"N": f"{lag_seconds:.1f}"}}
+        expression = "SET last_poll_at = :at, last_success_at = :at, last_outcome = :ok, lag_seconds = :lag"
+        if since_id:
+            values[":since"] = {"S": since_id}
+            expression += ", since_id = :since"
+        self.db.update_item(
+            TableName=self.table,
+            Key=_key(f"H#{handle}", "H"),
+            UpdateExpression=expression,
+            ExpressionAttributeValues=values,
+        )
+
+    def record_poll_failure(self, handle: str, at: datetime, outcome: str, detail: str) -> None:
+        self.db.update_item(
+            TableName=self.table,
+            Key=_key(f"H#{handle}", "H"),
+            UpdateExpression="SET last_poll_at = :at, last_outcome = :o, last_detail = :d",
+            ExpressionAttributeValues={":at": {"S": at.isoformat()}, ":o": {"S": outcome}, ":d": {"S": detail[:500]}},
+        )
+
+    # --- complaints -------------------------------------------------------------------------
+
+    def is_recorded(self, tweet_id: str) -> bool:
+        answer = self.db.get_item(TableName=self.table, Key=_key(f"T#{tweet_id}", "T"), ConsistentRead=True)
+        return "Item" in answer
+
+    def next_reference(self, district: int | None, year: int) -> str:
+        answer = self.db.update_item(
+            TableName=self.table,
+            Key=_key(f"SEQ#{sequence_key(district, year)}", "SEQ"),
+            UpdateExpression="ADD n :one",
+            ExpressionAttributeValues={":one": {"N": "1"}},
+            ReturnValues="UPDATED_NEW",
+        )
+        return reference(district, year, int(answer["Attributes"]["n"]["N"]))
+
+    def record_new(self, complaint: Complaint) -> bool:
+        counts = {
+            "total": 1,
+            f"status#{complaint.status.value}": 1,
+            f"district#{complaint.district if complaint.district is not None else 'unknown'}": 1,
+            f"department#{complaint.department}": 1,
+        }
+        if complaint.urgent:
+            counts["urgent"] = 1
+        guard = _key(f"T#{complaint.tweet_id}", "T") | {"ref": {"S": complaint.ref}}
+        items = [
+            {"Put": {"TableName": self.table, "Item": guard, "ConditionExpression": "attribute_not_exists(pk)"}},
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": self._to_item(complaint),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+            {"Update": _counter_update(self.table, counts)},
+        ]
+        return self._transact(items)
+
+    def _transact(self, items: list[dict]) -> bool:
+        """Run a transaction; False when a condition failed (already done), retried on conflicts."""
+        errors = self.db.exceptions
+        for _ in range(5):
+            try:
+                self.db.transact_write_items(TransactItems=items)
+                return True
+            except errors.TransactionCanceledException as e:
+                reasons = {r.get("Code") for r in e.response.get("CancellationReasons", [])}
+                if "ConditionalCheckFailed" in reasons:
+                    return False
+                if "TransactionConflict" not in reasons:
+                    raise
+        raise RuntimeError("transaction kept conflicting with concurrent writers")
+
+    def get(self, ref: str) -> Complaint | None:
+        item = self.db.get_item(TableName=self.table, Key=_key(f"C#{ref}", "C"), ConsistentRead=True).get("Item")
+        return self._from_item(item) if item else None
+
+    # --- alerts -----------------------------------------------------------------------------
+
+    def pending_alerts(self) -> list[Complaint]:
+        found, start = [], None
+        while True:
+            kwargs = {"ExclusiveStartKey": start} if start else {}
+            answer = self.db.query(
+                TableName=self.table,
+                IndexName="alerts_pending",
+                KeyConditionExpression="alert_pending = :y",
+                ExpressionAttributeValues={":y": {"S": PENDING}},
+                **kwargs,
+            )
+            found += [self._from_item(i) for i in answer["Items"]]
+            start = answer.get("LastEvaluatedKey")
+            if not start:
+                return found
+
+    def alert_sent(self, ref: str, message_id: str, at: datetime) -> None:
+        self._transact(
+            [
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": _key(f"C#{ref}", "C"),
+                        "UpdateExpression": "SET alert = :sent, alert_message_id = :m, alert_sent_at = :at "
+                        "REMOVE alert_pending ADD alert_attempts :one",
+                        "ConditionExpression": "attribute_exists(alert_pending)",
+                        "ExpressionAttributeValues": {
+                            ":sent": {"S": "sent"},
+                            ":m": {"S": message_id},
+                            ":at": {"S": at.isoformat()},
+                            ":one": {"N": "1"},
+                        },
+                    }
+                },
+                {"Update": _counter_update(self.table, {"alerts#sent": 1})},
+            ]
+        )
+
+    def alert_failed(self, ref: str, error: str, at: datetime) -> None:
+        self._transact(
+            [
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": _key(f"C#{ref}", "C"),
+                        "UpdateExpression": "SET alert_last_error = :e, alert_failed_at = :at ADD alert_attempts :one",
+                        "ConditionExpression": "attribute_exists(alert_pending)",
+                        "ExpressionAttributeValues": {
+                            ":e": {"S": error[:500]},
+                            ":at": {"S": at.isoformat()},
+                            ":one": {"N": "1"},
+                        },
+                    }
+                },
+                {"Update": _counter_update(self.table, {"alerts#failed": 1})},
+            ]
+        )
+
+    # --- reporting --------------------------------------------------------------------------
+
+    def counters(self) -> dict[str, int]:
+        item = self.db.get_item(TableName=self.table, Key=STATS_KEY, ConsistentRead=True).get("Item", {})
+        return {k: int(v["N"]) for k, v in item.items() if "N" in v}
+
+    def oldest_open_since(self) -> datetime | None:
+        answer = self.db.query(
+            TableName=self.table,
+            IndexName="open_by_age",
+            KeyConditionExpression="#o = :y",
+            ExpressionAttributeNames={"#o": "open"},
+            ExpressionAttributeValues={":y": {"S": PENDING}},
+            ScanIndexForward=True,
+            Limit=1,
+        )
+        items = answer["Items"]
+        return datetime.fromisoformat(items[0]["created_at"]["S"]) if items else None

@@ -1,0 +1,100 @@
+"""Mentions from the X API v2 through tweepy, one handle's timeline at a time."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Callable, Iterator
+
+from ..domain.complaint import Mention
+from ..services.ports import Page, RateLimited, SourceUnavailable
+from . import x_http
+
+log = logging.getLogger(__name__)
+
+TWEET_FIELDS = ["author_id", "created_at", "conversation_id", "referenced_tweets", "entities", "lang"]
+
+
+def mentions_from(body: dict) -> list[Mention]:
+    """Domain mentions from one X API v2 response body (data + includes.users)."""
+    users = {u["id"]: u["username"] for u in body.get("includes", {}).get("users", [])}
+    mentions = []
+    for t in body.get("data", []):
+        refs = t.get("referenced_tweets") or []
+        mentions.append(
+            Mention(
+                tweet_id=t["id"],
+                text=t["text"],
+                author_id=t["author_id"],
+                author_username=users.get(t["author_id"], t["author_id"]),
+                created_at=datetime.fromisoformat(t["created_at"].replace("Z", "+00:00")),
+                conversation_id=t.get("conversation_id", t["id"]),
+                mentioned=tuple(m["username"] for m in t.get("entities", {}).get("mentions", [])),
+                is_retweet=any(r.get("type") == "retweeted" for r in refs),
+            )
+        )
+    return mentions
+
+
+class TweepyMentionSource:
+    """`bearer_token` is a callable so a rotated secret is picked up without a redeploy."""
+
+    def __init__(self, bearer_token: Callable[[], str], base_url: str | None, timeout: float):
+        self._bearer_token = bearer_token
+        self._base_url = base_url
+        self._timeout = timeout
+        self._client = None
+        self.rate_limit_remaining: dict[str, int] = {}
+
+    def _tweepy(self):
+        import requests
+        import tweepy
+
+        token = self._bearer_token()
+        if self._client is None or self._client.bearer_token != token:
+            self._client = tweepy.Client(bearer_token=token, return_type=requests.Response)
+            x_http.mount(self._client.session, self._base_url, self._timeout)
+        return self._client
+
+    def _call(self, endpoint: str, method: str, *args, **kwargs) -> dict:
+        import requests
+        import tweepy
+
+        try:
+            response = getattr(self._tweepy(), method)(*args, **kwargs)
+            remaining = response.headers.get("x-rate-limit-remaining")
+            if remaining is not None:
+                self.rate_limit_remaining[endpoint] = int(remaining)
+            return response.json()
+        except tweepy.TooManyRequests as e:
+            reset = e.response.headers.get("x-rate-limit-reset")
+            raise RateLimited(datetime.fromtimestamp(int(reset), tz=timezone.utc) if reset else None) from e
+        except (tweepy.TwitterServerError, requests.RequestException, ValueError) as e:
+            # ValueError covers a malformed JSON body.
+            raise SourceUnavailable(f"{type(e).__name__}: {e}") from e
+        except tweepy.HTTPException as e:
+            raise SourceUnavailable(f"X answered {e.response.status_code}: {e}") from e
+
+    def resolve_user_id(self, handle: str) -> str | None:
+        body = self._call("users", "get_user", username=handle)
+        return body.get("data", {}).get("id")
+
+    def pages(self, user_id: str, since_id: str | None) -> Iterator[Page]:
+        token = None
+        while True:
+            body = self._call(
+                "mentions",
+                "get_users_mentions",
+                user_id,
+                since_id=since_id,
+                max_results=100,
+                pagination_token=token,
+                tweet_fields=TWEET_FIELDS,
+                expansions=["author_id"],
+                user_fields=["username"],
+            )
+            meta = body.get("meta", {})
+            yield Page(mentions_from(body), meta.get("newest_id"))
+            token = meta.get("next_token")
+            if not token:
+                return

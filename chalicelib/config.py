@@ -1,0 +1,51 @@
+"""Configuration from environment variables (set per stage in .chalice/config.json), parsed once.
+
+Secrets are not here: only the names of the SSM parameters that hold them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Config:
+    stage: str
+    table_name: str
+    alerts_topic_arn: str
+    x_bearer_token_parameter: str
+    x_api_base_url: str | None = None  # unset: the real X API
+    http_timeout_seconds: float = 10.0
+    secrets_max_age_seconds: int = 300
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Config":
+        required = {
+            "stage": "STAGE",
+            "table_name": "TABLE_NAME",
+            "alerts_topic_arn": "ALERTS_TOPIC_ARN",
+            "x_bearer_token_parameter": "X_BEARER_TOKEN_PARAMETER",
+        }
+        missing = [var for var in required.values() if not env.get(var)]
+        if missing:
+            raise ConfigError(f"missing environment variables: {', '.join(missing)}")
+        values = {field: env[var] for field, var in required.items()}
+        try:
+            timeout = float(env.get("HTTP_TIMEOUT_SECONDS", "10"))
+            max_age = int(env.get("SECRETS_MAX_AGE_SECONDS", "300"))
+        except ValueError as e:
+            raise ConfigError(f"HTTP_TIMEOUT_SECONDS / SECRETS_MAX_AGE_SECONDS: {e}") from e
+        if timeout <= 0:
+            raise ConfigError("HTTP_TIMEOUT_SECONDS must be positive")
+        return cls(
+            **values,
+            x_api_base_url=env.get("X_API_BASE_URL") or None,
+            http_timeout_seconds=timeout,
+            secrets_max_age_seconds=max_age,
+        )

@@ -1,0 +1,97 @@
+"""The composition root: config, adapters and services wired once per Lambda container, lazily.
+
+Entry points in app.py call the functions at the bottom; nothing here runs at import.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import cache
+
+from .config import Config
+from .domain.handles import Registry, load_registry
+from .services import poll as poll_service
+from .services import status as status_service
+
+SERVICE = "complaint-desk"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@cache
+def config() -> Config:
+    return Config.from_env()
+
+
+@cache
+def registry() -> Registry:
+    return load_registry()
+
+
+@cache
+def store():
+    from .adapters.dynamo_store import DynamoComplaintStore
+
+    return DynamoComplaintStore(config().table_name)
+
+
+@cache
+def alerts():
+    from .adapters.sns_alerts import SnsAlerts
+
+    return SnsAlerts(config().alerts_topic_arn)
+
+
+def secret(name: str) -> str:
+    """A SecureString from SSM, cached for a few minutes so rotation needs no redeploy."""
+    from aws_lambda_powertools.utilities import parameters
+
+    return parameters.get_parameter(name, decrypt=True, max_age=config().secrets_max_age_seconds)
+
+
+@cache
+def source():
+    from .adapters.x_source import TweepyMentionSource
+
+    cfg = config()
+    return TweepyMentionSource(
+        lambda: secret(cfg.x_bearer_token_parameter), cfg.x_api_base_url, cfg.http_timeout_seconds
+    )
+
+
+@cache
+def logger():
+    from aws_lambda_powertools import Logger
+
+    return Logger(service=SERVICE)
+
+
+@cache
+def metrics():
+    from aws_lambda_powertools import Metrics
+
+    return Metrics(namespace="ComplaintDesk", service=SERVICE)
+
+
+def run_poll() -> dict:
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    report = poll_service.poll(registry(), source(), store(), alerts(), utcnow)
+    m = metrics()
+    fetched = sum(h.fetched for h in report.handles)
+    m.add_metric("MentionsFetched", MetricUnit.Count, fetched)
+    m.add_metric("ComplaintsCreated", MetricUnit.Count, len(report.created))
+    m.add_metric("AlertsSent", MetricUnit.Count, report.alerts_sent)
+    m.add_metric("AlertsFailed", MetricUnit.Count, report.alerts_failed)
+    m.add_metric("HandlesRateLimited", MetricUnit.Count, sum(h.outcome == "rate_limited" for h in report.handles))
+    m.add_metric("HandlesFailed", MetricUnit.Count, sum(h.outcome in ("error", "unknown_handle") for h in report.handles))
+    m.flush_metrics()
+    summary = report.as_dict()
+    logger().info("poll finished", extra={"created": len(report.created), "fetched": fetched, "report": summary})
+    return summary
+
+
+def read_status() -> dict:
+    return status_service.status(store(), registry(), utcnow)

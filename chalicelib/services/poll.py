@@ -1,0 +1,147 @@
+"""Poll: fetch new mentions of every watched handle, record each as one complaint, alert officers.
+
+Safety rules: a handle's cursor moves only after every mention up to it is recorded; a
+complaint is written once per tweet; alerts live on the complaint until SNS accepts them,
+so a crash or an outage anywhere is repaired by the next poll.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Sequence
+
+from ..domain.complaint import Complaint, Mention, Status
+from ..domain.handles import Registry, WatchedHandle
+from ..triage import Triage, triage
+from .ports import Alerts, AlertFailed, ComplaintStore, MentionSource, RateLimited, SourceUnavailable
+
+Classifier = Callable[[str, Sequence[WatchedHandle]], Triage]
+
+
+@dataclass
+class HandleOutcome:
+    handle: str
+    outcome: str  # ok | rate_limited | error | unknown_handle
+    fetched: int = 0
+    created: int = 0
+    detail: str = ""
+
+
+@dataclass
+class PollReport:
+    handles: list[HandleOutcome] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)
+    alerts_sent: int = 0
+    alerts_failed: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "skipped": dict(self.skipped),
+            "alerts_sent": self.alerts_sent,
+            "alerts_failed": self.alerts_failed,
+            "handles": [vars(h) for h in self.handles],
+        }
+
+
+def poll(
+    registry: Registry,
+    source: MentionSource,
+    store: ComplaintStore,
+    alerts: Alerts,
+    clock: Callable[[], datetime],
+    classify: Classifier = triage,
+) -> PollReport:
+    report = PollReport()
+    for handle in registry:
+        report.handles.append(_poll_handle(handle, registry, source, store, clock, classify, report))
+    _send_pending_alerts(store, alerts, clock, report)
+    return report
+
+
+def _poll_handle(handle, registry, source, store, clock, classify, report) -> HandleOutcome:
+    outcome = HandleOutcome(handle.handle, "ok")
+    state = store.handle_state(handle.key)
+    newest_id, newest_at = None, None
+    try:
+        user_id = state.user_id or source.resolve_user_id(handle.handle)
+        if user_id is None:
+            outcome.outcome, outcome.detail = "unknown_handle", "X knows no such user"
+            store.record_poll_failure(handle.key, clock(), outcome.outcome, outcome.detail)
+            return outcome
+        if user_id != state.user_id:
+            store.remember_user_id(handle.key, user_id)
+        for page in source.pages(user_id, state.since_id):
+            newest_id = newest_id or page.newest_id
+            # Oldest first, so reference numbers follow the order citizens tweeted in.
+            for mention in reversed(page.mentions):
+                outcome.fetched += 1
+                newest_at = max(newest_at or mention.created_at, mention.created_at)
+                if _record(mention, registry, store, clock, classify, report):
+                    outcome.created += 1
+    except RateLimited as e:
+        outcome.outcome, outcome.detail = "rate_limited", str(e)
+    except SourceUnavailable as e:
+        outcome.outcome, outcome.detail = "error", str(e)
+    if outcome.outcome != "ok":
+        store.record_poll_failure(handle.key, clock(), outcome.outcome, outcome.detail)
+        return outcome
+    now = clock()
+    lag = (now - newest_at).total_seconds() if newest_at else 0.0
+    store.advance_cursor(handle.key, newest_id or state.since_id, now, lag)
+    return outcome
+
+
+def _record(mention: Mention, registry, store, clock, classify, report) -> bool:
+    if mention.is_retweet:
+        report.skipped["retweet"] += 1
+        return False
+    if registry.get(mention.author_username):
+        report.skipped["own_tweet"] += 1
+        return False
+    if store.is_recorded(mention.tweet_id):
+        # Seen before: through another handle it also tags, or a poll that crashed before its cursor moved.
+        report.skipped["already_recorded"] += 1
+        return False
+    tagged = registry.watched(mention.mentioned)
+    decision = classify(mention.text, tagged)
+    now = clock()
+    complaint = Complaint(
+        ref=store.next_reference(decision.district, now.year),
+        tweet_id=mention.tweet_id,
+        text=mention.text,
+        masked_text=decision.masked_text,
+        author_id=mention.author_id,
+        author_username=mention.author_username,
+        tweet_url=mention.url,
+        conversation_id=mention.conversation_id,
+        tweeted_at=mention.created_at,
+        created_at=now,
+        district=decision.district,
+        department=decision.department or "other",
+        urgent=decision.urgent,
+        confidence=decision.confidence,
+        handles=tuple(h.handle for h in tagged),
+        status=Status.NEW if decision.is_complaint else Status.NOT_ACTIONABLE,
+        alert="pending" if decision.is_complaint else "not_needed",
+    )
+    if not store.record_new(complaint):
+        report.skipped["already_recorded"] += 1
+        return False
+    report.created.append(complaint.ref)
+    return True
+
+
+def _send_pending_alerts(store: ComplaintStore, alerts: Alerts, clock, report: PollReport) -> None:
+    for complaint in store.pending_alerts():
+        try:
+            message_id = alerts.notify(complaint)
+        except AlertFailed as e:
+            store.alert_failed(complaint.ref, str(e), clock())
+            report.alerts_failed += 1
+        else:
+            store.alert_sent(complaint.ref, message_id, clock())
+            report.alerts_sent += 1

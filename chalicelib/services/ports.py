@@ -1,0 +1,79 @@
+"""The ports the services talk to; adapters implement them over tweepy, DynamoDB and SNS, fakes in tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterator, Protocol
+
+from ..domain.complaint import Complaint, Mention
+
+
+class RateLimited(Exception):
+    """X said 429: leave this handle's cursor alone until the window resets."""
+
+    def __init__(self, reset_at: datetime | None):
+        super().__init__(f"rate limited until {reset_at.isoformat() if reset_at else 'unknown'}")
+        self.reset_at = reset_at
+
+
+class SourceUnavailable(Exception):
+    """X failed (5xx, timeout, malformed answer); the next poll tries again."""
+
+
+class AlertFailed(Exception):
+    """The alert could not be published; the complaint keeps its alert pending."""
+
+
+@dataclass(frozen=True)
+class Page:
+    mentions: list[Mention]  # newest first, as X returns them
+    newest_id: str | None
+
+
+@dataclass(frozen=True)
+class HandleState:
+    user_id: str | None = None
+    since_id: str | None = None
+    last_poll_at: str | None = None
+    last_outcome: str | None = None
+    last_success_at: str | None = None
+    lag_seconds: float | None = None
+
+
+class MentionSource(Protocol):
+    def resolve_user_id(self, handle: str) -> str | None: ...
+
+    def pages(self, user_id: str, since_id: str | None) -> Iterator[Page]: ...
+
+
+class ComplaintStore(Protocol):
+    def handle_state(self, handle: str) -> HandleState: ...
+
+    def remember_user_id(self, handle: str, user_id: str) -> None: ...
+
+    def is_recorded(self, tweet_id: str) -> bool: ...
+
+    def next_reference(self, district: int | None, year: int) -> str: ...
+
+    def record_new(self, complaint: Complaint) -> bool: ...
+
+    def advance_cursor(self, handle: str, since_id: str | None, at: datetime, lag_seconds: float) -> None: ...
+
+    def record_poll_failure(self, handle: str, at: datetime, outcome: str, detail: str) -> None: ...
+
+    def pending_alerts(self) -> list[Complaint]: ...
+
+    def alert_sent(self, ref: str, message_id: str, at: datetime) -> None: ...
+
+    def alert_failed(self, ref: str, error: str, at: datetime) -> None: ...
+
+    def counters(self) -> dict[str, int]: ...
+
+    def handle_states(self, handles: list[str]) -> dict[str, HandleState]: ...
+
+    def oldest_open_since(self) -> datetime | None: ...
+
+
+class Alerts(Protocol):
+    def notify(self, complaint: Complaint) -> str: ...

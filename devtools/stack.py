@@ -1,0 +1,144 @@
+"""The local stack: a moto server standing in for AWS and the project's local X API server.
+
+Used by `make demo`, `make serve` and the tests. Both servers listen on 127.0.0.1 on free
+ports; boto3 reaches moto over HTTP through AWS_ENDPOINT_URL, tweepy reaches the X server
+through X_API_BASE_URL. Nothing here is deployed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGE = "local"
+REGION = "ap-south-1"
+DUMMY_X_TOKEN = "local-dummy-bearer-token"
+
+
+@dataclass(frozen=True)
+class Officer:
+    """An example subscriber: an SQS queue stands in for the officer's phone or inbox."""
+
+    name: str
+    filter_policy: dict
+
+
+EXAMPLE_OFFICERS = (
+    Officer("lucknow-police", {"district": ["162"], "department": ["police"]}),
+    Officer("noida-police", {"district": ["144"]}),
+    Officer("state-triage", {"district": ["unknown"]}),
+)
+
+
+def stage_environment(stage: str = STAGE) -> dict[str, str]:
+    """The environment variables Chalice gives the functions in this stage."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    env = dict(config.get("environment_variables", {}))
+    env.update(config["stages"][stage].get("environment_variables", {}))
+    return env
+
+
+class LocalStack:
+    def __init__(self, officers=EXAMPLE_OFFICERS):
+        self.officers = officers
+        self.moto = None
+        self.x = None
+        self.env: dict[str, str] = {}
+
+    def start(self) -> "LocalStack":
+        from moto.server import ThreadedMotoServer
+
+        from devtools.xapi.server import XApiServer
+
+        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.moto.start()
+        host, port = self.moto.get_host_and_port()
+        self.x = XApiServer()
+        x_url = self.x.start()
+        self.env = stage_environment() | {
+            "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "X_API_BASE_URL": x_url,
+        }
+        os.environ.update(self.env)
+        return self
+
+    def stop(self) -> None:
+        if self.x:
+            self.x.stop()
+        if self.moto:
+            self.moto.stop()
+
+    def __enter__(self) -> "LocalStack":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def aws_url(self) -> str:
+        return self.env["AWS_ENDPOINT_URL"]
+
+    def client(self, service: str):
+        return boto3.session.Session().client(service, endpoint_url=self.aws_url, region_name=REGION)
+
+    def reset(self) -> None:
+        """Empty AWS and the X server, then create the resources again: each test starts clean."""
+        requests.post(f"{self.aws_url}/moto-api/reset", timeout=10).raise_for_status()
+        self.x.reset()
+        self.provision()
+
+    def provision(self) -> None:
+        """Create what the deployed stack would have: table, topic, secret, officer subscriptions."""
+        table = json.loads((ROOT / "infra" / "complaints_table.json").read_text())
+        self.client("dynamodb").create_table(TableName=self.env["TABLE_NAME"], **table)
+        topic_name = self.env["ALERTS_TOPIC_ARN"].rsplit(":", 1)[1]
+        topic_arn = self.client("sns").create_topic(Name=topic_name)["TopicArn"]
+        assert topic_arn == self.env["ALERTS_TOPIC_ARN"], f"{topic_arn} != {self.env['ALERTS_TOPIC_ARN']}"
+        self.client("ssm").put_parameter(
+            Name=self.env["X_BEARER_TOKEN_PARAMETER"], Value=DUMMY_X_TOKEN, Type="SecureString", Overwrite=True
+        )
+        for officer in self.officers:
+            self.subscribe(officer)
+
+    def subscribe(self, officer: Officer) -> str:
+        sqs = self.client("sqs")
+        queue_url = sqs.create_queue(QueueName=f"officer-{officer.name}")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.client("sns").subscribe(
+            TopicArn=self.env["ALERTS_TOPIC_ARN"],
+            Protocol="sqs",
+            Endpoint=queue_arn,
+            Attributes={"FilterPolicy": json.dumps(officer.filter_policy)},
+        )
+        return queue_url
+
+    def received(self, officer_name: str) -> list[dict]:
+        """Every alert waiting in an officer's queue: the SNS message with its attributes."""
+        sqs = self.client("sqs")
+        queue_url = sqs.get_queue_url(QueueName=f"officer-{officer_name}")["QueueUrl"]
+        alerts = []
+        while True:
+            answer = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+            messages = answer.get("Messages", [])
+            if not messages:
+                return alerts
+            for m in messages:
+                envelope = json.loads(m["Body"])
+                alerts.append(
+                    {
+                        "subject": envelope.get("Subject"),
+                        "message": envelope["Message"],
+                        "attributes": {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()},
+                    }
+                )
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])

@@ -1,0 +1,151 @@
+"""In-memory fakes of the project's own ports, for unit tests of the services."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+
+from chalicelib.domain.complaint import Complaint, Mention, reference, sequence_key
+from chalicelib.services.ports import AlertFailed, HandleState, Page, RateLimited, SourceUnavailable
+
+
+class FakeClock:
+    def __init__(self, start=datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+def mention(tweet_id: int, text: str, *tagged: str, author="citizen1", retweet=False, at=None) -> Mention:
+    return Mention(
+        tweet_id=str(tweet_id),
+        text=text,
+        author_id=f"u-{author}",
+        author_username=author,
+        created_at=at or datetime(2026, 11, 29, 5, 0, tzinfo=timezone.utc) + timedelta(seconds=tweet_id % 1000),
+        conversation_id=str(tweet_id),
+        mentioned=tagged,
+        is_retweet=retweet,
+    )
+
+
+class FakeSource:
+    """Mentions per user id, served newest first in pages like X; faults can be queued per call."""
+
+    def __init__(self, page_size: int = 100):
+        self.page_size = page_size
+        self.users: dict[str, str] = {}
+        self.timelines: dict[str, list[Mention]] = {}
+        self.faults: dict[str, list[Exception | None]] = {}  # per user id, consumed one per page
+        self.calls: list[tuple[str, str | None]] = []
+
+    def add(self, handle: str, *mentions: Mention) -> None:
+        user_id = self.users.setdefault(handle.lower(), f"id-{handle.lower()}")
+        self.timelines.setdefault(user_id, []).extend(mentions)
+
+    def fail(self, handle: str, *faults: Exception | None) -> None:
+        """The next page requests for this handle: None serves the page, an exception is raised."""
+        self.faults[self.resolve_user_id(handle)] = list(faults)
+
+    def resolve_user_id(self, handle: str) -> str | None:
+        return self.users.setdefault(handle.lower(), f"id-{handle.lower()}")
+
+    def pages(self, user_id, since_id):
+        self.calls.append((user_id, since_id))
+        found = sorted(
+            (m for m in self.timelines.get(user_id, []) if since_id is None or int(m.tweet_id) > int(since_id)),
+            key=lambda m: int(m.tweet_id),
+            reverse=True,
+        )
+        for start in range(0, max(len(found), 1), self.page_size):
+            faults = self.faults.get(user_id)
+            if faults and (fault := faults.pop(0)):
+                raise fault
+            chunk = found[start : start + self.page_size]
+            yield Page(chunk, found[0].tweet_id if found else None)
+
+
+class FakeStore:
+    def __init__(self):
+        self.handles: dict[str, HandleState] = {}
+        self.complaints: dict[str, Complaint] = {}
+        self.by_tweet: dict[str, str] = {}
+        self.sequences: Counter = Counter()
+        self.counts: Counter = Counter()
+        self.failures: list[tuple[str, str]] = []
+
+    def handle_state(self, handle):
+        return self.handles.get(handle, HandleState())
+
+    def handle_states(self, handles):
+        return {h: self.handle_state(h) for h in handles}
+
+    def remember_user_id(self, handle, user_id):
+        self.handles[handle] = dataclasses.replace(self.handle_state(handle), user_id=user_id)
+
+    def is_recorded(self, tweet_id):
+        return tweet_id in self.by_tweet
+
+    def next_reference(self, district, year):
+        key = sequence_key(district, year)
+        self.sequences[key] += 1
+        return reference(district, year, self.sequences[key])
+
+    def record_new(self, complaint):
+        if complaint.tweet_id in self.by_tweet:
+            return False
+        self.by_tweet[complaint.tweet_id] = complaint.ref
+        self.complaints[complaint.ref] = complaint
+        self.counts.update(
+            ["total", f"status#{complaint.status.value}", f"department#{complaint.department}",
+             f"district#{complaint.district if complaint.district is not None else 'unknown'}"]
+        )
+        return True
+
+    def advance_cursor(self, handle, since_id, at, lag_seconds):
+        self.handles[handle] = dataclasses.replace(
+            self.handle_state(handle), since_id=since_id, last_poll_at=at.isoformat(),
+            last_success_at=at.isoformat(), last_outcome="ok", lag_seconds=lag_seconds,
+        )
+
+    def record_poll_failure(self, handle, at, outcome, detail):
+        self.failures.append((handle, outcome))
+        self.handles[handle] = dataclasses.replace(self.handle_state(handle), last_poll_at=at.isoformat(), last_outcome=outcome)
+
+    def pending_alerts(self):
+        return [c for c in self.complaints.values() if c.alert == "pending"]
+
+    def alert_sent(self, ref, message_id, at):
+        self.complaints[ref].alert = "sent"
+        self.counts["alerts#sent"] += 1
+
+    def alert_failed(self, ref, error, at):
+        self.complaints[ref].alert_attempts += 1
+        self.counts["alerts#failed"] += 1
+
+    def counters(self):
+        return dict(self.counts)
+
+    def oldest_open_since(self):
+        open_ = [c.created_at for c in self.complaints.values() if c.status.is_open]
+        return min(open_) if open_ else None
+
+
+class FakeAlerts:
+    def __init__(self):
+        self.sent: list[Complaint] = []
+        self.failing = False
+
+    def notify(self, complaint):
+        if self.failing:
+            raise AlertFailed("SNS is down")
+        self.sent.append(complaint)
+        return f"msg-{len(self.sent)}"
+
+
+__all__ = ["FakeAlerts", "FakeClock", "FakeSource", "FakeStore", "RateLimited", "SourceUnavailable", "mention"]
