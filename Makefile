@@ -1,0 +1,25 @@
+# The two set-up commands a newcomer runs: `make demo` and `make test`. Both create .venv first.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: install demo test serve clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(PY) -m devtools.demo
+
+test: install
+	$(PY) -m pytest -q
+
+serve: install
+	$(PY) -m devtools.serve
+
+clean:
+	rm -rf $(VENV) dist .pytest_cache

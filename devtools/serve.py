@@ -1,0 +1,63 @@
+"""`make serve`: the local stack, the poller firing every minute as EventBridge would, and the
+HTTP API served by `chalice local` on 127.0.0.1:8000, until Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+from devtools.stack import LocalStack
+
+PORT = int(os.environ.get("PORT", "8000"))
+POLL_EVERY_SECONDS = 60
+
+
+def poll_forever(stop: threading.Event) -> None:
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="local") as client:
+        event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
+        while not stop.is_set():
+            report = client.lambda_.invoke("poll", event).payload
+            print(
+                f"[poll] {len(report['created'])} new complaints, {report['alerts_sent']} alerts sent, "
+                f"{report['alerts_failed']} failed",
+                flush=True,
+            )
+            stop.wait(POLL_EVERY_SECONDS)
+
+
+def main() -> None:
+    stop = threading.Event()
+    with LocalStack() as stack:
+        stack.provision()
+        print(f"moto server (AWS): {stack.aws_url}\nlocal X API:       {stack.x.url}", flush=True)
+        api = subprocess.Popen(
+            [os.path.join(os.path.dirname(sys.executable), "chalice"), "local", "--stage", "local", "--host", "127.0.0.1", "--port", str(PORT)],
+            env=os.environ.copy(),
+        )
+        poller = threading.Thread(target=poll_forever, args=(stop,), daemon=True)
+        poller.start()
+        print(f"API: http://127.0.0.1:{PORT}/status   (Ctrl-C to stop)", flush=True)
+        try:
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            while not stop.wait(1):
+                if api.poll() is not None:
+                    print("chalice local stopped", file=sys.stderr)
+                    break
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            api.terminate()
+            api.wait(timeout=10)
+            poller.join(timeout=15)
+
+
+if __name__ == "__main__":
+    main()

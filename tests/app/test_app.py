@@ -1,0 +1,92 @@
+"""The Chalice app end to end on the local stack: the scheduled poll function and GET /status."""
+
+import pytest
+from chalice.test import Client
+
+from app import app
+from chalicelib import runtime
+
+
+@pytest.fixture
+def client(stack):
+    with Client(app, stage_name="local") as client:
+        yield client
+
+
+def run_poll(client) -> dict:
+    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
+    return client.lambda_.invoke("poll", event).payload
+
+
+def test_the_scheduled_poll_turns_the_sample_mentions_into_complaints_once(client, stack):
+    first = run_poll(client)
+    assert len(first["created"]) >= 40
+    assert first["alerts_sent"] > 0 and first["alerts_failed"] == 0
+    assert first["skipped"].get("retweet", 0) >= 1 and first["skipped"].get("own_tweet", 0) >= 1
+    assert all(h["outcome"] == "ok" for h in first["handles"])
+    second = run_poll(client)
+    assert second["created"] == [] and second["alerts_sent"] == 0
+
+
+def test_officers_receive_only_the_alerts_for_their_district(client, stack):
+    first = run_poll(client)
+    lucknow = stack.received("lucknow-police")
+    noida = stack.received("noida-police")
+    triage = stack.received("state-triage")
+    assert lucknow and noida and triage
+    assert {a["attributes"]["district"] for a in lucknow} == {"162"}
+    assert {a["attributes"]["department"] for a in lucknow} == {"police"}
+    assert {a["attributes"]["district"] for a in noida} == {"144"}
+    assert {a["attributes"]["district"] for a in triage} == {"unknown"}
+    store = runtime.store()
+    expected_lucknow = {
+        ref for ref in first["created"]
+        if (c := store.get(ref)).district == 162 and c.department == "police" and c.alert == "sent"
+    }
+    assert {a["message"].splitlines()[0].rsplit(" ", 1)[1] for a in lucknow} == expected_lucknow
+    run_poll(client)
+    assert stack.received("lucknow-police") == []
+
+
+def test_a_failure_mid_page_leaves_the_cursor_and_the_next_poll_completes_the_work(client, stack, x_control):
+    run_poll(client)
+    user_id = runtime.store().handle_state("meerutpolice").user_id
+    cursor = runtime.store().handle_state("meerutpolice").since_id
+    x_control.tweets(*[{"author": "meerut_citizen", "text": f"@meerutpolice Meerut shikayat {i}"} for i in range(150)])
+    x_control.fault(path_prefix=f"/2/users/{user_id}/mentions", status=503, times=1, skip=1)
+    failed = run_poll(client)
+    meerut = next(h for h in failed["handles"] if h["handle"] == "meerutpolice")
+    assert meerut["outcome"] == "error" and meerut["created"] == 100
+    assert runtime.store().handle_state("meerutpolice").since_id == cursor
+    completed = run_poll(client)
+    assert len(completed["created"]) == 50
+    assert runtime.store().handle_state("meerutpolice").since_id != cursor
+
+
+def test_a_rate_limited_handle_is_retried_on_the_next_poll_while_the_others_go_on(client, stack, x_control):
+    x_control.fault(path_prefix="/2/users/by/username/lucknowpolice", status=429, times=1, reset_in_seconds=900)
+    first = run_poll(client)
+    outcomes = {h["handle"]: h["outcome"] for h in first["handles"]}
+    assert outcomes["lucknowpolice"] == "rate_limited" and outcomes["noidapolice"] == "ok"
+    second = run_poll(client)
+    lucknow = next(h for h in second["handles"] if h["handle"] == "lucknowpolice")
+    assert lucknow["outcome"] == "ok" and lucknow["fetched"] > 0
+
+
+def test_status_reports_counts_alerts_and_every_handles_last_poll(client, stack):
+    first = run_poll(client)
+    response = client.http.get("/status")
+    assert response.status_code == 200
+    body = response.json_body
+    assert body["complaints"]["total"] == len(first["created"])
+    assert sum(body["complaints"]["by_status"].values()) == len(first["created"])
+    assert body["complaints"]["by_district"]["162"]["name"] == "Lucknow"
+    assert body["alerts"] == {"sent": first["alerts_sent"], "failed": 0}
+    assert body["complaints"]["oldest_open_age_seconds"] is not None
+    handles = {h["handle"]: h for h in body["handles"]}
+    assert handles["lucknowpolice"]["outcome"] == "ok" and handles["lucknowpolice"]["last_poll_at"]
+
+
+def test_status_before_any_poll_is_empty_not_an_error(client):
+    body = client.http.get("/status").json_body
+    assert body["complaints"]["total"] == 0 and body["complaints"]["oldest_open_age_seconds"] is None

@@ -1,0 +1,42 @@
+"""Shared fixtures. The local stack (moto server + local X server) starts once per test session,
+only when a test asks for it, and every test that uses it starts from a clean, provisioned state."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+
+@pytest.fixture(scope="session")
+def _running_stack():
+    from devtools.stack import LocalStack
+
+    with LocalStack() as stack:
+        yield stack
+
+
+@pytest.fixture
+def stack(_running_stack):
+    _running_stack.reset()
+    return _running_stack
+
+
+@pytest.fixture
+def x_control(stack):
+    """Talk to the local X server's control endpoints: add tweets, inject faults, read posts."""
+
+    class Control:
+        url = stack.x.url
+
+        def tweets(self, *tweets: dict) -> list[str]:
+            answer = requests.post(f"{self.url}/_control/tweets", json=list(tweets), timeout=5)
+            answer.raise_for_status()
+            return [t["id"] for t in answer.json()]
+
+        def fault(self, **fault) -> None:
+            requests.post(f"{self.url}/_control/faults", json=fault, timeout=5).raise_for_status()
+
+        def calls(self) -> list[dict]:
+            return requests.get(f"{self.url}/_control/calls", timeout=5).json()
+
+    return Control()

@@ -1,0 +1,72 @@
+"""The tweepy mention source against the project's local X API server, over real HTTP."""
+
+import pytest
+
+from chalicelib.adapters.x_source import TweepyMentionSource
+from chalicelib.services.ports import RateLimited, SourceUnavailable
+
+
+@pytest.fixture
+def source(stack):
+    return TweepyMentionSource(lambda: "local-dummy-bearer-token", stack.x.url, timeout=2.0)
+
+
+def all_mentions(source, user_id, since_id=None):
+    return [m for page in source.pages(user_id, since_id) for m in page.mentions]
+
+
+def test_a_handle_resolves_to_its_user_id_and_an_unknown_one_to_nothing(source):
+    assert source.resolve_user_id("lucknowpolice")
+    assert source.resolve_user_id("no_such_handle_here") is None
+
+
+def test_more_than_100_mentions_arrive_over_several_pages_newest_first(source, x_control):
+    user_id = source.resolve_user_id("meerutpolice")
+    x_control.tweets(*[{"author": "citizen_meerut", "text": f"@meerutpolice shikayat {i}"} for i in range(230)])
+    pages = list(source.pages(user_id, None))
+    mentions = [m for p in pages for m in p.mentions]
+    assert len(pages) >= 3 and len(mentions) >= 230
+    ids = [int(m.tweet_id) for m in mentions]
+    assert ids == sorted(ids, reverse=True) and len(set(ids)) == len(ids)
+    assert pages[0].newest_id == mentions[0].tweet_id
+
+
+def test_since_id_returns_only_newer_mentions(source, x_control):
+    user_id = source.resolve_user_id("noidapolice")
+    newest = all_mentions(source, user_id)[0].tweet_id
+    [new_id] = x_control.tweets({"author": "citizen_noida", "text": "@noidapolice Sector 62 me jam"})
+    assert [m.tweet_id for m in all_mentions(source, user_id, newest)] == [new_id]
+    assert any(c["query"].get("since_id") == newest for c in x_control.calls())
+
+
+def test_mentions_carry_author_conversation_tagged_handles_and_retweet_flag(source, x_control):
+    user_id = source.resolve_user_id("lucknowpolice")
+    [original] = x_control.tweets({"author": "asha", "text": "@Uppolice @lucknowpolice हज़रतगंज में जाम"})
+    x_control.tweets({"author": "ravi", "text": "RT @asha: @Uppolice @lucknowpolice हज़रतगंज में जाम", "retweet_of": original})
+    newest_two = all_mentions(source, user_id)[:2]
+    retweet, tweet = newest_two
+    assert retweet.is_retweet and not tweet.is_retweet
+    assert tweet.author_username == "asha" and tweet.conversation_id == original
+    assert {h.lower() for h in tweet.mentioned} == {"uppolice", "lucknowpolice"}
+    assert tweet.text == "@Uppolice @lucknowpolice हज़रतगंज में जाम"
+
+
+def test_a_429_becomes_rate_limited_with_the_reset_time(source, x_control):
+    user_id = source.resolve_user_id("lucknowpolice")
+    x_control.fault(path_prefix="/2/users/", status=429, times=1, reset_in_seconds=600)
+    with pytest.raises(RateLimited) as caught:
+        all_mentions(source, user_id)
+    assert caught.value.reset_at is not None
+
+
+@pytest.mark.parametrize("fault", [{"status": 503}, {"malformed": True}, {"delay_seconds": 3.0}])
+def test_server_errors_malformed_answers_and_hangs_become_source_unavailable(source, x_control, fault):
+    user_id = source.resolve_user_id("lucknowpolice")
+    x_control.fault(path_prefix="/2/users/", times=1, **fault)
+    with pytest.raises(SourceUnavailable):
+        all_mentions(source, user_id)
+
+
+def test_the_rate_limit_headers_are_read(source):
+    source.resolve_user_id("lucknowpolice")
+    assert source.rate_limit_remaining["users"] >= 0
