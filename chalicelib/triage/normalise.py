@@ -1,0 +1,199 @@
+"""Text normalisation and a cross-script phonetic key.
+
+Every name in the gazetteer and every lexicon word is matched through the same two forms:
+
+- the *exact* form: Unicode NFC, nukta dropped, chandrabindu -> anusvara, ZWJ/ZWNJ dropped,
+  half nasal + halant -> anusvara, Devanagari digits -> ASCII, Latin case-folded;
+- the *key*: a lossy phonetic skeleton shared by Latin and Devanagari spellings (aspiration
+  dropped, vowel length merged, schwa dropped, doubled letters merged), so that ``lakhnau``,
+  ``Lakhnau`` and ``लखनऊ`` meet, as do ``bijli``, ``bijlee`` and ``बिजली``.
+
+Short keys collide with ordinary words, so names whose key is shorter than ``MIN_KEY`` are
+matched on the exact form only (see gazetteer / lexicon).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MIN_KEY = 4
+
+# Characters removed or replaced before anything else.
+_PRE = {
+    0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None, 0x00AD: None,
+    0x093C: None,            # nukta (क़ -> क, ड़ -> ड)
+    0x0901: 0x0902,          # chandrabindu -> anusvara
+    0x0970: ord("."),        # Devanagari abbreviation sign
+    0x0964: ord(" "), 0x0965: ord(" "),  # danda, double danda
+}
+for _i in range(10):
+    _PRE[0x0966 + _i] = ord("0") + _i
+# Devanagari digit zero used as an abbreviation mark in "से०" -> "से."  is handled below.
+
+_HALF_NASAL = re.compile("[ङञणनम]\u094d(?=[क-ह])")
+_URL_MENTION = re.compile(r"https?://\S+|www\.\S+|@\w+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# Tokens: Latin/digit runs, Devanagari runs, and barrier punctuation (stops multi-word matches).
+_TOKEN = re.compile(r"#?[A-Za-z0-9]+|#?[\u0900-\u0963\u0971-\u097f]+|[,;:!?()\[\]|\"“”/\n]")
+_BARRIERS = frozenset(',;:!?()[]|"“”/\n')
+
+
+def clean(text: str) -> str:
+    """NFC + Devanagari variant folding; keeps case (for camel-case splitting)."""
+    text = unicodedata.normalize("NFC", text)
+    # NFC decomposes क़ etc. into base + nukta; the table then drops the nukta.
+    text = text.translate(_PRE)
+    if "\u094d" in text:
+        text = _HALF_NASAL.sub("\u0902", text)
+    return text
+
+
+_lower_cache: dict[str, str] = {}
+
+
+def raw_tokens(text: str, strip_mentions: bool = True) -> list[str]:
+    """Tokens of a tweet with their case and a leading '#' kept. @mentions and URLs are
+    removed (handles are evidence of their own); camelCase is split (#GautamBuddhNagar ->
+    #Gautam Buddh Nagar)."""
+    if strip_mentions:
+        text = _URL_MENTION.sub(" ", text)
+    text = clean(text)
+    return _TOKEN.findall(_CAMEL.sub(" ", text))
+
+
+def lower(tok: str) -> str:
+    t = _lower_cache.get(tok)
+    if t is None:
+        t = tok.lstrip("#").lower()
+        if len(_lower_cache) < 200_000:
+            _lower_cache[tok] = t
+    return t
+
+
+def tokens(text: str, strip_mentions: bool = True) -> list[str]:
+    """Exact-form (lower-case, no '#') tokens of a tweet."""
+    return [lower(t) for t in raw_tokens(text, strip_mentions)]
+
+
+def name_tokens(name: str) -> list[str]:
+    return [t for t in tokens(name, strip_mentions=False) if t not in _BARRIERS]
+
+
+def is_barrier(tok: str) -> bool:
+    return tok in _BARRIERS
+
+
+# --- phonetic key -------------------------------------------------------------------------
+
+_DEVA = {
+    "क": "k", "ख": "k", "ग": "g", "घ": "g", "ङ": "n", "च": "c", "छ": "c", "ज": "j", "झ": "j",
+    "ञ": "n", "ट": "t", "ठ": "t", "ड": "d", "ढ": "d", "ण": "n", "त": "t", "थ": "t", "द": "d",
+    "ध": "d", "न": "n", "प": "p", "फ": "p", "ब": "b", "भ": "b", "म": "m", "य": "i", "र": "r",
+    "ल": "l", "व": "v", "श": "s", "ष": "s", "स": "s", "ह": "h", "ळ": "l",
+    "अ": "", "आ": "", "ा": "", "इ": "i", "ई": "i", "ि": "i", "ी": "i", "उ": "u", "ऊ": "u",
+    "ु": "u", "ू": "u", "ए": "e", "े": "e", "ऐ": "e", "ै": "e", "ओ": "o", "ो": "o", "औ": "o",
+    "ौ": "o", "ऑ": "o", "ॉ": "o", "ऍ": "e", "ॅ": "e", "ऋ": "ri", "ृ": "ri", "ं": "n", "ः": "",
+    "्": "", "ऽ": "",
+}
+_DEVA_TABLE = str.maketrans(_DEVA)
+
+_LATIN_STEPS = (
+    ("chh", "C"), ("ch", "C"), ("sh", "s"), ("kh", "k"), ("gh", "g"), ("jh", "j"), ("th", "t"),
+    ("dh", "d"), ("ph", "p"), ("bh", "b"), ("rh", "d"), ("ck", "k"), ("ee", "i"), ("oo", "u"),
+    ("w", "v"), ("ai", "e"), ("au", "o"), ("ou", "o"), ("y", "i"),
+)
+_LATIN_TABLE = str.maketrans({"c": "k", "C": "c", "q": "k", "z": "j", "f": "p", "x": "ks", "a": ""})
+_DOUBLE = re.compile(r"(.)\1+")
+_ANUSVARA_LABIAL = re.compile("\u0902(?=[पफबभम])")
+
+_key_cache: dict[str, str] = {}
+
+
+def key(tok: str) -> str:
+    """Phonetic key of one exact-form token (cached)."""
+    k = _key_cache.get(tok)
+    if k is not None:
+        return k
+    if tok.isdigit():
+        k = tok
+    elif "\u0900" <= tok[0] <= "\u097f":
+        t = tok.replace("ज्ञ", "gi").replace("क्ष", "ks")
+        if "\u0902" in t:
+            t = _ANUSVARA_LABIAL.sub("म", t)
+        k = t.translate(_DEVA_TABLE)
+    else:
+        t = tok
+        for a, b in _LATIN_STEPS:
+            if a in t:
+                t = t.replace(a, b)
+        k = t.translate(_LATIN_TABLE)
+    k = _DOUBLE.sub(r"\1", k)
+    if len(_key_cache) < 200_000:
+        _key_cache[tok] = k
+    return k
+
+
+def name_key(name: str) -> tuple[str, str]:
+    """(exact, key) of a multi-word name, as the matcher builds them from text tokens."""
+    toks = name_tokens(name)
+    return "".join(toks), "".join(key(t) for t in toks)
+
+
+class Matcher:
+    """Leftmost-longest matching of multi-word names over a tweet's tokens.
+
+    A name matches on its exact form, or on its phonetic key when the key is long enough and
+    the name is not marked strict. Payloads of names that meet on the same form are merged by
+    the caller (``add`` returns the existing payload list)."""
+
+    MAX_TOKENS = 5
+
+    def __init__(self):
+        self.exact: dict[str, list] = {}
+        self.bykey: dict[str, list] = {}
+        self._eprefix: set[str] = set()
+        self._kprefix: set[str] = set()
+
+    def add(self, name: str, payload, strict: bool = False) -> None:
+        toks = name_tokens(name)
+        if not toks:
+            return
+        ex = "".join(toks)
+        self.exact.setdefault(ex, []).append(payload)
+        for i in range(1, len(ex)):
+            self._eprefix.add(ex[:i])
+        k = "".join(key(t) for t in toks)
+        if not strict and len(k) >= MIN_KEY:
+            self.bykey.setdefault(k, []).append(payload)
+            for i in range(1, len(k)):
+                self._kprefix.add(k[:i])
+
+    def find(self, toks: list[str], keys: list[str]) -> list[tuple[int, int, list]]:
+        """[(first token, last token, payloads)] of non-overlapping matches."""
+        out = []
+        n = len(toks)
+        exact, bykey, ep, kp = self.exact, self.bykey, self._eprefix, self._kprefix
+        i = 0
+        while i < n:
+            best = None
+            acc_e = acc_k = ""
+            for j in range(i, min(n, i + self.MAX_TOKENS)):
+                t = toks[j]
+                if t in _BARRIERS:
+                    break
+                acc_e += t
+                acc_k += keys[j]
+                hit = exact.get(acc_e)
+                if hit is None:
+                    hit = bykey.get(acc_k)
+                if hit is not None:
+                    best = (j, hit)
+                if acc_e not in ep and acc_k not in kp:
+                    break
+            if best is not None:
+                out.append((i, best[0], best[1]))
+                i = best[0] + 1
+            else:
+                i += 1
+        return out
