@@ -8,6 +8,7 @@ through X_API_BASE_URL. Nothing here is deployed.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,12 +51,15 @@ class LocalStack:
         self.moto = None
         self.x = None
         self.env: dict[str, str] = {}
+        self._clients: dict[str, object] = {}
 
     def start(self) -> "LocalStack":
         from moto.server import ThreadedMotoServer
 
         from devtools.xapi.server import XApiServer
 
+        # moto's werkzeug logs every request line; the demo and tests only want errors.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.moto.start()
         host, port = self.moto.get_host_and_port()
@@ -89,7 +93,12 @@ class LocalStack:
         return self.env["AWS_ENDPOINT_URL"]
 
     def client(self, service: str):
-        return boto3.session.Session().client(service, endpoint_url=self.aws_url, region_name=REGION)
+        # Creating a botocore client costs ~0.1 s; tests reset the stack hundreds of times.
+        if service not in self._clients:
+            self._clients[service] = boto3.session.Session().client(
+                service, endpoint_url=self.aws_url, region_name=REGION
+            )
+        return self._clients[service]
 
     def reset(self) -> None:
         """Empty AWS and the X server, then create the resources again: each test starts clean."""

@@ -197,7 +197,10 @@ class DynamoComplaintStore:
                 self.db.transact_write_items(TransactItems=items)
                 return True
             except errors.TransactionCanceledException as e:
-                reasons = {r.get("Code") for r in e.response.get("CancellationReasons", [])}
+                reasons = {(r or {}).get("Code") for r in e.response.get("CancellationReasons") or []}
+                if not reasons - {None, "None"}:
+                    # Some answers carry the reasons only in the message text.
+                    reasons = {c for c in ("ConditionalCheckFailed", "TransactionConflict") if c in str(e)}
                 if "ConditionalCheckFailed" in reasons:
                     return False
                 if "TransactionConflict" not in reasons:

@@ -215,6 +215,7 @@ class Fault:
     delay_seconds: float
     malformed: bool
     reset_in_seconds: int | None
+    skip: int = 0  # matching requests to let through first, e.g. to fail the second page
 
 
 @dataclass
@@ -554,7 +555,7 @@ class XState:
             raise ValueError(f"no tweet with id {tweet_id}") from None
 
     def add_fault(self, path_prefix: str = "/2/", status: int | None = None, times: int = 1, delay_seconds: float = 0.0,
-                  malformed: bool = False, reset_in_seconds: int | None = None) -> None:
+                  malformed: bool = False, reset_in_seconds: int | None = None, skip: int = 0) -> None:
         if status is not None and not 400 <= int(status) <= 599:
             raise ValueError("status must be an HTTP error status")
         if status is None and not delay_seconds and not malformed:
@@ -563,7 +564,8 @@ class XState:
             raise ValueError("times must be at least 1")
         with self._lock:
             self.faults.append(
-                Fault(path_prefix, int(times), status and int(status), float(delay_seconds), bool(malformed), reset_in_seconds)
+                Fault(path_prefix, int(times), status and int(status), float(delay_seconds), bool(malformed),
+                      reset_in_seconds, int(skip))
             )
 
     def clear_faults(self) -> None:
@@ -600,6 +602,9 @@ class XState:
         with self._lock:
             for fault in self.faults:
                 if path.startswith(fault.path_prefix):
+                    if fault.skip:
+                        fault.skip -= 1
+                        return None
                     fault.times -= 1
                     if fault.times == 0:
                         self.faults.remove(fault)

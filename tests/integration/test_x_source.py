@@ -17,7 +17,7 @@ def all_mentions(source, user_id, since_id=None):
 
 def test_a_handle_resolves_to_its_user_id_and_an_unknown_one_to_nothing(source):
     assert source.resolve_user_id("lucknowpolice")
-    assert source.resolve_user_id("no_such_handle_here") is None
+    assert source.resolve_user_id("nosuchhandle1") is None
 
 
 def test_more_than_100_mentions_arrive_over_several_pages_newest_first(source, x_control):
