@@ -41,7 +41,7 @@ class Triage:
 
 
 W_DEPT_HANDLE = 2.5
-W_POLICE_HANDLE = 1.0
+W_POLICE_HANDLE = 1.2
 DEPT_ORDER = ("police", "electricity", "water", "sanitation", "roads", "health", "revenue", "food",
               "education", "transport", "other")
 
@@ -51,7 +51,7 @@ class _Lexicon:
         from . import lexicon as lx
         from .normalise import Matcher
 
-        m = Matcher()
+        m = Matcher(min_key=5)
         for dept, levels in lx.DEPARTMENT_TERMS.items():
             for w, terms in levels.items():
                 for t in terms:
@@ -108,6 +108,10 @@ def triage(text: str, tagged: Sequence[WatchedHandle]) -> Triage:
                     na[label] = na.get(label, 0.0) + w
             else:
                 utags.add(label)
+
+    # "road" + "broken" anywhere in the tweet is a road complaint
+    if "roads" in dept_text and "broken" in utags:
+        dept_text["roads"] += 2.5
 
     # -- department ----------------------------------------------------------------------
     dept_scores = dict(dept_text)

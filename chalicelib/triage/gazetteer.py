@@ -33,6 +33,7 @@ W_PLACE = 3.5
 W_THANA = 3.0
 W_AMBIGUOUS = 1.5
 W_HANDLE = 2.0
+W_ROUTE = 1.0         # a name used as a road or journey end: "Kanpur road", "Lucknow se Kanpur"
 DECIDE_MIN = 2.0
 DECIDE_MARGIN = 1.5
 
@@ -58,6 +59,13 @@ class Gazetteer:
         from . import lexicon
 
         m = self.matcher
+        # Words places must not be confused with.
+        common_exact: set[str] = set()
+        common_keys: set[str] = set()
+        for w in (*lexicon.COMMON_WORDS, *lexicon.all_terms()):
+            ex, k = name_key(w)
+            common_exact.add(ex)
+            common_keys.add(k)
         district_exact: set[str] = set()
         district_keys: set[str] = set()
 
@@ -66,7 +74,8 @@ class Gazetteer:
             ex, k = name_key(name)
             district_exact.add(ex)
             district_keys.add(k)
-            m.add(name, Place(name, (lgd,), "district", W_DISTRICT, flag), strict=bool(flag) or len(ex) <= 4)
+            strict = bool(flag) or len(ex) <= 4 or k in common_keys
+            m.add(name, Place(name, (lgd,), "district", W_DISTRICT, flag), strict=strict)
 
         for lgd, d in DISTRICTS.items():
             names = [d.name_en, d.name_hi, *dn.ALIASES.get(lgd, ())]
@@ -78,16 +87,6 @@ class Gazetteer:
             district_exact.add(ex)
             district_keys.add(k)
             m.add(name, Place(name, lgds, "ambiguous", W_AMBIGUOUS), strict=True)
-
-        # Words places must not be confused with.
-        common_exact: set[str] = set()
-        for w in lexicon.COMMON_WORDS:
-            common_exact.add(name_key(w)[0])
-        common_keys = {name_key(w)[1] for w in lexicon.COMMON_WORDS}
-        for terms in lexicon.all_terms():
-            ex, k = name_key(terms)
-            common_exact.add(ex)
-            common_keys.add(k)
 
         # Curated localities (trusted: only district names take precedence).
         places: dict[str, tuple[list[str], set[int], str, bool]] = {}
@@ -115,7 +114,8 @@ class Gazetteer:
                 place = Place(forms[0], tuple(lgds), kind, W_THANA if kind == "thana" else W_PLACE)
             k = name_key(forms[0])[1]
             strict = (len(ex) <= 4 or k in common_keys or k in district_keys)
-            m.add(forms[0], place, strict=strict)
+            deva_only = forms[0][:1] >= "\u0900"
+            m.add(forms[0], place, strict=strict, deva_only=deva_only)
 
         for w in dn.OTHER_STATES:
             self.context.add(w, "other_state", strict=True)
@@ -148,8 +148,12 @@ class Gazetteer:
         ctx = self.context.find(toks, keys)
         other_state = any("other_state" in p for _, _, p in ctx)
         ctx_pos = {i for a, b, p in ctx if "district_context" in p for i in (a - 1, b + 1)}
-        for a, b, payloads in self.matcher.find(toks, keys):
+        matches = self.matcher.find(toks, keys)
+        route = _route_flags(matches, toks)
+        for (a, b, payloads), is_route in zip(matches, route):
             for p in payloads:
+                if is_route:
+                    p = Place(p.name, p.districts, "route", min(p.weight, W_ROUTE), p.flag)
                 if p.flag == "other_state" and other_state:
                     continue
                 if p.flag == "common_word":
@@ -161,6 +165,33 @@ class Gazetteer:
         for n in _sectors(toks):
             found[Place(f"Sector {n}", (144,), "sector", W_AMBIGUOUS)] = None
         return list(found)
+
+
+_ROAD_WORDS = frozenset({"road", "rd", "highway", "expressway", "marg", "bypass", "route", "रोड", "मार्ग", "हाईवे",
+                         "एक्सप्रेसवे", "बाईपास", "wali", "वाली", "jaane", "jane", "जाने"})
+_TO_WORDS = frozenset({"to", "se", "से", "tak", "तक", "and", "और", "aur"})
+_FROM_WORDS = frozenset({"from", "via"})
+_JOURNEY = frozenset({"bus", "train", "roadways", "रोडवेज", "बस", "ट्रेन", "journey", "yatra", "यात्रा", "safar", "सफर"})
+
+
+def _route_flags(matches, toks) -> list[bool]:
+    """Which matched names only name a road or the ends of a journey, not the place of
+    incident: "Kanpur road", "Agra-Lucknow expressway", "Lucknow se Kanpur", "bus from Kanpur"."""
+    n = len(matches)
+    flags = [False] * n
+    journey = not _JOURNEY.isdisjoint(toks)
+    for i in range(n - 1, -1, -1):
+        a, b, _ = matches[i]
+        nxt = toks[b + 1] if b + 1 < len(toks) else ""
+        if nxt in _ROAD_WORDS:
+            flags[i] = True
+        elif i + 1 < n and matches[i + 1][0] == b + 1 and flags[i + 1]:
+            flags[i] = True          # Agra-Lucknow expressway
+        elif nxt in _TO_WORDS and i + 1 < n and matches[i + 1][0] == b + 2:
+            flags[i] = flags[i + 1] = True
+        elif journey and a > 0 and toks[a - 1] in _FROM_WORDS:
+            flags[i] = True
+    return flags
 
 
 _SECTOR_WORDS = {"sector", "sec", "sect", "सेक्टर", "सैक्टर", "से"}

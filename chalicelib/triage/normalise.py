@@ -121,13 +121,14 @@ def key(tok: str) -> str:
         t = tok.replace("ज्ञ", "gi").replace("क्ष", "ks")
         if "\u0902" in t:
             t = _ANUSVARA_LABIAL.sub("म", t)
-        k = t.translate(_DEVA_TABLE)
+        # a word-initial अ/आ is kept (schwa elsewhere is dropped): Atrauli is not ट्रॉली
+        k = ("a" + t[1:].translate(_DEVA_TABLE)) if t[0] in "अआ" else t.translate(_DEVA_TABLE)
     else:
         t = tok
         for a, b in _LATIN_STEPS:
             if a in t:
                 t = t.replace(a, b)
-        k = t.translate(_LATIN_TABLE)
+        k = ("a" + t[1:].translate(_LATIN_TABLE)) if t[0] == "a" else t.translate(_LATIN_TABLE)
     k = _DOUBLE.sub(r"\1", k)
     if len(_key_cache) < 200_000:
         _key_cache[tok] = k
@@ -149,23 +150,31 @@ class Matcher:
 
     MAX_TOKENS = 5
 
-    def __init__(self):
+    def __init__(self, min_key: int = MIN_KEY):
+        self.min_key = min_key
         self.exact: dict[str, list] = {}
-        self.bykey: dict[str, list] = {}
+        # key matches: per number of tokens; Latin text may not key-match Devanagari-only names
+        self.bykey = [dict() for _ in range(self.MAX_TOKENS)]
+        self.bykey_deva = [dict() for _ in range(self.MAX_TOKENS)]
         self._eprefix: set[str] = set()
         self._kprefix: set[str] = set()
 
-    def add(self, name: str, payload, strict: bool = False) -> None:
+    def add(self, name: str, payload, strict: bool = False, deva_only: bool = False) -> None:
         toks = name_tokens(name)
-        if not toks:
+        if not toks or len(toks) > self.MAX_TOKENS:
             return
         ex = "".join(toks)
-        self.exact.setdefault(ex, []).append(payload)
+        lst = self.exact.setdefault(ex, [])
+        if payload not in lst:
+            lst.append(payload)
         for i in range(1, len(ex)):
             self._eprefix.add(ex[:i])
         k = "".join(key(t) for t in toks)
-        if not strict and len(k) >= MIN_KEY:
-            self.bykey.setdefault(k, []).append(payload)
+        if not strict and len(k) >= self.min_key:
+            table = self.bykey_deva if deva_only else self.bykey
+            lst = table[len(toks) - 1].setdefault(k, [])
+            if payload not in lst:
+                lst.append(payload)
             for i in range(1, len(k)):
                 self._kprefix.add(k[:i])
 
@@ -173,20 +182,24 @@ class Matcher:
         """[(first token, last token, payloads)] of non-overlapping matches."""
         out = []
         n = len(toks)
-        exact, bykey, ep, kp = self.exact, self.bykey, self._eprefix, self._kprefix
+        exact, bykey, bydeva, ep, kp = self.exact, self.bykey, self.bykey_deva, self._eprefix, self._kprefix
         i = 0
         while i < n:
             best = None
             acc_e = acc_k = ""
+            deva = True
             for j in range(i, min(n, i + self.MAX_TOKENS)):
                 t = toks[j]
                 if t in _BARRIERS:
                     break
                 acc_e += t
                 acc_k += keys[j]
+                deva = deva and t[0] >= "\u0900"
                 hit = exact.get(acc_e)
                 if hit is None:
-                    hit = bykey.get(acc_k)
+                    hit = bykey[j - i].get(acc_k)
+                    if hit is None and deva:
+                        hit = bydeva[j - i].get(acc_k)
                 if hit is not None:
                     best = (j, hit)
                 if acc_e not in ep and acc_k not in kp:
