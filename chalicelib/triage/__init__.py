@@ -22,7 +22,7 @@ from typing import Sequence
 
 from ..domain.districts import DISTRICTS
 from ..domain.handles import WatchedHandle
-from .normalise import key, lower, raw_tokens
+from .normalise import prepare
 from .pii import mask
 
 
@@ -82,9 +82,7 @@ def _lex() -> _Lexicon:
 def triage(text: str, tagged: Sequence[WatchedHandle]) -> Triage:
     from .gazetteer import decide, gazetteer
 
-    raw = raw_tokens(text)
-    toks = [lower(t) for t in raw]
-    keys = [key(t) for t in toks]
+    raw, toks, keys = prepare(text)
 
     # -- lexicon -------------------------------------------------------------------------
     dept_text: dict[str, float] = {}

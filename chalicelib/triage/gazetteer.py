@@ -33,6 +33,7 @@ W_PLACE = 3.5
 W_THANA = 3.0
 W_AMBIGUOUS = 1.5
 W_HANDLE = 2.0
+W_SECTOR = 2.5        # "Sector 25".."Sector 168": Noida; decides alone, loses to any other evidence
 W_ROUTE = 1.0         # a name used as a road or journey end: "Kanpur road", "Lucknow se Kanpur"
 DECIDE_MIN = 2.0
 DECIDE_MARGIN = 1.5
@@ -50,7 +51,6 @@ class Place:
 class Gazetteer:
     def __init__(self):
         self.matcher = Matcher()
-        self.context = Matcher()
         self.names: dict[int, list[str]] = {}
         self._build()
 
@@ -118,9 +118,9 @@ class Gazetteer:
             m.add(forms[0], place, strict=strict, deva_only=deva_only)
 
         for w in dn.OTHER_STATES:
-            self.context.add(w, "other_state", strict=True)
+            m.add(w, "other_state", strict=True)
         for w in dn.DISTRICT_CONTEXT:
-            self.context.add(w, "district_context", strict=True)
+            m.add(w, "district_context", strict=True)
 
     @staticmethod
     def _collect(places, form: str, lgd: int, kind: str, weak: bool) -> None:
@@ -145,10 +145,16 @@ class Gazetteer:
     # -- deciding ----------------------------------------------------------------------
     def evidence(self, toks: list[str], keys: list[str], raw_toks: list[str]) -> list[Place]:
         found: dict[Place, None] = {}
-        ctx = self.context.find(toks, keys)
-        other_state = any("other_state" in p for _, _, p in ctx)
-        ctx_pos = {i for a, b, p in ctx if "district_context" in p for i in (a - 1, b + 1)}
-        matches = self.matcher.find(toks, keys)
+        matches = []
+        other_state = False
+        ctx_pos: set[int] = set()
+        for a, b, payloads in self.matcher.find(toks, keys):
+            if isinstance(payloads[0], str):
+                other_state = other_state or "other_state" in payloads
+                if "district_context" in payloads:
+                    ctx_pos.update((a - 1, b + 1))
+            else:
+                matches.append((a, b, payloads))
         route = _route_flags(matches, toks)
         for (a, b, payloads), is_route in zip(matches, route):
             for p in payloads:
@@ -163,7 +169,7 @@ class Gazetteer:
                         p = Place(p.name, p.districts, "ambiguous", W_AMBIGUOUS, p.flag)
                 found[p] = None
         for n in _sectors(toks):
-            found[Place(f"Sector {n}", (144,), "sector", W_AMBIGUOUS)] = None
+            found[Place(f"Sector {n}", (144,), "sector", W_SECTOR)] = None
         return list(found)
 
 
@@ -201,6 +207,8 @@ def _sectors(toks: list[str]):
     for i, t in enumerate(toks[:-1]):
         if t in _SECTOR_WORDS:
             nxt = toks[i + 1]
+            if nxt == "0" and i + 2 < len(toks):      # "से०-62"
+                nxt = toks[i + 2]
             if nxt.isdigit() and 25 <= int(nxt) <= 168:
                 yield int(nxt)
 

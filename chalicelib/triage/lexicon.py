@@ -50,7 +50,8 @@ DEPARTMENT_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
             "smart meter", "स्मार्ट मीटर", "meter", "मीटर", "power outage", "outage", "no power", "power nahi",
             "bijli ghar", "बिजलीघर", "substation", "सबस्टेशन", "feeder", "फीडर", "खंभा", "khamba", "pole", "live wire",
             "तार टूट", "taar toot", "tar toot", "bijli ka taar", "बिजली का तार", "बिजली के तार", "jhatka", "झटका", "street lights", "streetlights",
-            "tubewell connection", "tubewell ka connection", "नलकूप कनेक्शन", "chingari", "चिंगारी"),
+            "tubewell connection", "tubewell ka connection", "bijli ka taar toot", "bijli ka tar toot",
+            "बिजली का तार टूट", "बिजली के तार टूट", "bijli ka taar gir", "बिजली का तार गिर", "नलकूप कनेक्शन", "chingari", "चिंगारी"),
         1: ("light", "लाइट", "current", "power", "bill", "बिल", "taar", "तार", "wire", "connection", "कनेक्शन", "inverter",
             "garmi", "गर्मी"),
     },
@@ -166,6 +167,7 @@ DEPARTMENT_TERMS["other"] = {
 # --- complaint vs not actionable ------------------------------------------------------
 
 COMPLAINT_TERMS: dict[int, tuple[str, ...]] = {
+    5: ("thanks for nothing", "thank you for nothing", "koi fayda nahi", "कोई फायदा नहीं"),
     2: ("nahi", "nahin", "nhi", "nai", "नहीं", "नही", "not", "no", "never", "problem", "problems", "samasya", "समस्या",
         "pareshan", "परेशान", "pareshani", "परेशानी", "complaint", "complain", "complained", "शिकायत", "shikayat",
         "shikayat", "help", "madad", "मदद", "sahayata", "सहायता", "kripya", "कृपया", "please", "plz", "pls", "plzz",
@@ -251,6 +253,8 @@ URGENT_TERMS: dict[str, tuple[str, ...]] = {
           "chhat gir", "छत गिर", "labour pain", "प्रसव पीड़ा", "dard ho raha", "tadap", "तड़प", "mar jayega",
           "मर जाएगा", "मर जायेगा", "hamla", "हमला", "attack", "जेबकतरे", "jebkatre", "pickpockets", "lootpaat", "लूटपाट", "chura", "चुरा",
             "churaya", "चुराया", "chura liya", "चुरा लिया", "beating", "beats", "taar toot", "tar toot", "तार टूट", "current dauda",
+          "bijli ka taar toot", "bijli ka tar toot", "बिजली का तार टूट", "बिजली के तार टूट", "bijli ka taar gir",
+          "बिजली का तार गिर",
           "करंट दौड़", "saans ruk", "सांस रुक", "can't breathe", "critical", "हालत गंभीर", "haalat gambhir",
           "halat gambhir", "serious condition", "knife", "chaku", "चाकू"),
     # harassment, accident, fight: urgent when it is happening now

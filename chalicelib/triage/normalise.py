@@ -183,12 +183,24 @@ class Matcher:
         out = []
         n = len(toks)
         exact, bykey, bydeva, ep, kp = self.exact, self.bykey, self.bykey_deva, self._eprefix, self._kprefix
+        k1, d1 = bykey[0], bydeva[0]
+        maxt = self.MAX_TOKENS
         i = 0
         while i < n:
+            t = toks[i]
+            k = keys[i]
+            if t not in ep and k not in kp:
+                # fast path: no longer name starts here
+                hit = exact.get(t) or k1.get(k) or (d1.get(k) if t[0] >= "\u0900" else None)
+                if hit:
+                    out.append((i, i, hit))
+                i += 1
+                continue
             best = None
             acc_e = acc_k = ""
             deva = True
-            for j in range(i, min(n, i + self.MAX_TOKENS)):
+            end = n if n < i + maxt else i + maxt
+            for j in range(i, end):
                 t = toks[j]
                 if t in _BARRIERS:
                     break
@@ -210,3 +222,24 @@ class Matcher:
             else:
                 i += 1
         return out
+
+
+_pair_cache: dict[str, tuple[str, str]] = {}
+
+
+def prepare(text: str) -> tuple[list[str], list[str], list[str]]:
+    """(raw tokens, exact-form tokens, keys) of a tweet."""
+    raw = raw_tokens(text)
+    toks = []
+    keys = []
+    cache = _pair_cache
+    for r in raw:
+        v = cache.get(r)
+        if v is None:
+            low = lower(r)
+            v = (low, key(low))
+            if len(cache) < 200_000:
+                cache[r] = v
+        toks.append(v[0])
+        keys.append(v[1])
+    return raw, toks, keys
