@@ -77,12 +77,15 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--repeat", type=int, default=80, help="passes over the set for throughput")
+    ap.add_argument("--set", default=str(EVAL), help="JSON-lines set (default: the evaluation set; "
+                    "tests/triage/holdout_set.jsonl is the held-out set)")
     args = ap.parse_args()
+    path = Path(args.set).resolve()
 
     from chalicelib.domain.handles import load_registry
     from chalicelib.triage import triage
 
-    rows = load()
+    rows = load(path)
     reg = load_registry()
     tagged = [reg.watched(r["mentions"]) for r in rows]
     preds = [triage(r["text"], t) for r, t in zip(rows, tagged)]
@@ -90,7 +93,7 @@ def main() -> int:
     groups = {lang: score([r for r in rows if r["lang"] == lang], [p for r, p in zip(rows, preds) if r["lang"] == lang])
               for lang in ("hi", "hinglish", "en")}
     groups["overall"] = score(rows, preds)
-    print(f"Evaluation set: {EVAL.relative_to(ROOT)} ({len(rows)} tweets, "
+    print(f"Set: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({len(rows)} tweets, "
           f"{len({r['district'] for r in rows if r['district']})} districts)\n")
     print(table(groups))
 

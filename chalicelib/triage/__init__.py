@@ -48,10 +48,13 @@ DEPT_ORDER = ("police", "electricity", "water", "sanitation", "roads", "health",
 
 class _Lexicon:
     def __init__(self):
+        from . import district_names as dn
         from . import lexicon as lx
-        from .normalise import Matcher
+        from .normalise import Matcher, name_key
 
-        m = Matcher(min_key=5)
+        # a word whose key is also a district's (मुर्दाबाद / मुरादाबाद) matches only as spelled
+        place_keys = frozenset(name_key(n)[1] for names in dn.ALIASES.values() for n in names)
+        m = Matcher(min_key=5, strict_keys=place_keys)
         for dept, levels in lx.DEPARTMENT_TERMS.items():
             for w, terms in levels.items():
                 for t in terms:

@@ -157,7 +157,7 @@ DEPARTMENT_TERMS["other"] = {
     3: ("pension", "पेंशन", "ganna", "गन्ना", "sugarcane", "ganne ka bhugtan", "गन्ना भुगतान", "khad", "खाद", "urea",
         "यूरिया", "fertiliser", "fertilizer", "sahkari samiti", "सहकारी समिति", "baagh", "बाघ", "tiger", "leopard",
         "तेंदुआ", "tendua", "गुलदार", "guldar", "haathi", "हाथी", "jangli", "जंगली", "van vibhag", "वन विभाग",
-        "forest department", "flood", "बाढ़", "baadh", "boats", "naav", "नाव", "gotakhor", "गोताखोर", "bal majduri",
+        "forest department", "flood", "बाढ़", "baadh", "boats", "naav", "नाव", "gotakhor", "गोताखोर", "भेड़िया", "भेड़िये", "भेड़ियों", "bhediya", "wolf", "wolves", "bal majduri",
         "बाल मजदूरी", "child labour", "wages", "majduri", "मजदूरी", "vetan", "वेतन", "salary", "not paid",
         "bhugtan", "भुगतान", "blo", "बीएलओ", "voter list", "मतदाता सूची", "awara pashu", "आवारा पशु",
         "आवारा पशुओं", "chhutta pashu", "छुट्टा पशु", "stray cattle", "ghotala", "घोटाला", "fasal", "फसल",
@@ -213,7 +213,8 @@ NOT_ACTIONABLE_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
     },
     "news": {
         3: ("breaking", "ब्रेकिंग", "breaking news", "news", "खबर", "ख़बर", "समाचार", "samachar", "read more", "report:",
-            "according to", "reports", "reportedly", "viral video", "वायरल वीडियो", "watch", "देखिए", "dekhiye", "via"),
+            "according to", "reports", "reportedly", "viral video", "वायरल वीडियो", "watch", "देखिए", "dekhiye", "via", "advisory", "एडवाइजरी",
+            "traffic advisory", "diversion plan"),
     },
     "politics": {
         3: ("election", "elections", "chunav", "चुनाव", "vote", "votes", "वोट", "matdan", "मतदान", "bjp", "भाजपा", "बीजेपी",
@@ -248,7 +249,8 @@ URGENT_TERMS: dict[str, tuple[str, ...]] = {
           "करंट लग", "electrocuted", "electric shock", "live wire", "तार टूटकर", "tar toot kar", "taar toot kar",
           "suicide", "आत्महत्या", "khudkushi", "zeher", "जहर", "poison", "kidnap", "kidnapping", "kidnapped",
           "अपहरण", "apharan", "apaharan", "rape", "बलात्कार", "दुष्कर्म", "molest", "molesting", "ghus aaye",
-          "घुस आए", "घुस आये", "ghar me ghus", "घर में घुस", "emergency", "इमरजेंसी", "आपातकाल", "gas leak",
+          "घुस आए", "घुस आये", "ghar me ghus", "घर में घुस", "break into", "breaking into", "breaking in", "ghus rahe", "घुस रहे",
+          "trapped", "फंसे", "फंसा", "फंसी", "phanse", "fanse", "stuck in lift", "लिफ्ट में फंसे", "emergency", "इमरजेंसी", "आपातकाल", "gas leak",
           "गैस लीक", "cylinder phata", "सिलेंडर फटा", "building gir", "इमारत गिर", "deewar gir", "दीवार गिर",
           "chhat gir", "छत गिर", "labour pain", "प्रसव पीड़ा", "dard ho raha", "tadap", "तड़प", "mar jayega",
           "मर जाएगा", "मर जायेगा", "hamla", "हमला", "attack", "जेबकतरे", "jebkatre", "pickpockets", "lootpaat", "लूटपाट", "chura", "चुरा",
@@ -277,13 +279,13 @@ URGENT_TERMS: dict[str, tuple[str, ...]] = {
     "broken": ("broken", "toota", "tooti", "टूटा", "टूटी", "टूटे", "toot gayi", "टूट गई", "टूट गया", "kharab", "खराब",
                "ख़राब", "damaged", "jarjar", "जर्जर", "cracked", "dhans", "धंस", "dhansi", "धंसी", "badhaal", "बदहाल"),
     # missing child: CHILD + MISSING
-    "CHILD": ("bachcha", "बच्चा", "baccha", "bachchi", "बच्ची", "bacchi", "beta", "बेटा", "beti", "बेटी", "child",
+    "CHILD": ("bachcha", "बच्चा", "baccha", "bachchi", "बच्ची", "bacchi", "beta", "बेटा", "bete", "बेटे", "beti", "बेटी", "child",
               "kid", "son", "daughter", "bacchi", "bachchi", "bachche", "बच्चे", "ladka", "लड़का", "ladki", "लड़की", "minor", "नाबालिग",
               "nabalig", "girl", "boy", "saal ka", "साल का", "साल की", "saal ki", "year old", "years old"),
     "MISSING": ("missing", "लापता", "lapata", "laapata", "gayab", "गायब", "ghayab", "kho gaya", "खो गया", "kho gayi",
                 "खो गई", "nahi mil raha", "नहीं मिल रहा", "नहीं मिल रही", "nahi mil rahi", "not found", "lost",
                 "ghar nahi lauta", "घर नहीं लौटा", "घर नहीं लौटी", "kidnap", "अपहरण", "utha le gaye", "उठा ले गए", "bichhad",
-                "बिछड़", "bichad", "separated"),
+                "बिछड़", "bichad", "separated", "le gaya", "ले गया", "le gayi", "ले गई", "took my son", "took my daughter"),
 }
 
 # Everyday words a place name must not be mistaken for (in addition to every term above).

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MIN_KEY = 4
 
@@ -135,6 +136,7 @@ def key(tok: str) -> str:
     return k
 
 
+@lru_cache(maxsize=None)
 def name_key(name: str) -> tuple[str, str]:
     """(exact, key) of a multi-word name, as the matcher builds them from text tokens."""
     toks = name_tokens(name)
@@ -150,8 +152,9 @@ class Matcher:
 
     MAX_TOKENS = 5
 
-    def __init__(self, min_key: int = MIN_KEY):
+    def __init__(self, min_key: int = MIN_KEY, strict_keys: frozenset = frozenset()):
         self.min_key = min_key
+        self.strict_keys = strict_keys
         self.exact: dict[str, list] = {}
         # key matches: per number of tokens; Latin text may not key-match Devanagari-only names
         self.bykey = [dict() for _ in range(self.MAX_TOKENS)]
@@ -163,14 +166,13 @@ class Matcher:
         toks = name_tokens(name)
         if not toks or len(toks) > self.MAX_TOKENS:
             return
-        ex = "".join(toks)
+        ex, k = name_key(name)
         lst = self.exact.setdefault(ex, [])
         if payload not in lst:
             lst.append(payload)
         for i in range(1, len(ex)):
             self._eprefix.add(ex[:i])
-        k = "".join(key(t) for t in toks)
-        if not strict and len(k) >= self.min_key:
+        if not strict and len(k) >= self.min_key and k not in self.strict_keys:
             table = self.bykey_deva if deva_only else self.bykey
             lst = table[len(toks) - 1].setdefault(k, [])
             if payload not in lst:
