@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test serve clean
+.PHONY: install demo test serve package clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,6 +20,10 @@ test: install
 
 serve: install
 	$(PY) -m devtools.serve
+
+# The deployable template and code zip in dist/ (STAGE=prod for production); see docs/deploy.md.
+package: install
+	$(PY) -m devtools.package --stage $(or $(STAGE),dev)
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache
