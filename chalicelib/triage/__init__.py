@@ -114,6 +114,10 @@ def triage(text: str, tagged: Sequence[WatchedHandle]) -> Triage:
     if "roads" in dept_text and "broken" in utags:
         dept_text["roads"] += 2.5
 
+    # a missing child is a police matter whatever else the tweet mentions (school, hospital)
+    if "CHILD" in utags and "MISSING" in utags:
+        dept_text["police"] = dept_text.get("police", 0.0) + 3.0
+
     # -- department ----------------------------------------------------------------------
     dept_scores = dict(dept_text)
     for h in tagged:

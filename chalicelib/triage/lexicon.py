@@ -15,7 +15,8 @@ from __future__ import annotations
 DEPARTMENT_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
     "police": {
         3: ("chori", "चोरी", "chor", "चोर", "theft", "stolen", "robbery", "loot", "लूट", "lut liya", "snatching", "snatched",
-            "chain snatching", "छिनैती", "chhinaiti", "फोन छीन", "mobile chheen", "FIR", "एफआईआर", "एफ आई आर", "thana", "थाना",
+            "chain snatching", "छिनैती", "chhinaiti", "फोन छीन", "mobile chheen", "छीन ली", "छीन लिया", "chheen li", "chheen liya", "छीना",
+            "बदमाश", "badmash", "badmaash", "FIR", "एफआईआर", "एफ आई आर", "thana", "थाना",
             "थाने", "thane", "thaane", "kotwali", "कोतवाली", "daroga", "दरोगा", "दारोगा", "chowki", "चौकी", "harassment",
             "harass", "harassing", "छेड़छाड़", "chhedkhani", "chedkhani", "eve teasing", "molest", "molestation", "मारपीट",
             "maarpeet", "marpeet", "maar peet", "assault", "pitai", "पिटाई", "peet rahe", "पीट रहे", "धमकी", "dhamki",
@@ -267,7 +268,7 @@ URGENT_TERMS: dict[str, tuple[str, ...]] = {
           "धमकी", "threat", "gunde", "गुंडे", "dabang", "दबंग", "hathiyar", "हथियार", "chaku", "चाकू", "knife",
           "danda", "डंडा", "lathi", "लाठी", "ambulance", "एम्बुलेंस", "एंबुलेंस", "108", "patient", "मरीज",
           "pregnant", "गर्भवती", "serious", "गंभीर", "critical", "fight", "beating", "hitting", "snatching", "chain snatching",
-          "chheen", "छीन", "loot", "लूट", "drunk", "nashe me", "नशे में", "maar raha", "मार रहा", "maar rahi", "peet raha", "पीट रहा", "badsaluki",
+          "chheen", "छीन", "छीन ली", "छीन लिया", "chheen li", "chheen liya", "loot", "लूट", "drunk", "nashe me", "नशे में", "maar raha", "मार रहा", "maar rahi", "peet raha", "पीट रहा", "badsaluki",
           "बदसलूकी", "misbehaving", "following", "hungama", "हंगामा"),
     # now / in progress
     "N": ("abhi", "अभी", "abhi abhi", "अभी अभी", "right now", "now", "turant", "तुरंत", "tatkal", "तत्काल",
