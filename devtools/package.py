@@ -50,8 +50,6 @@ UNUSED_DEPENDENCY_PARTS = tuple(
 )  # fmt: skip
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # as Chalice writes them: the zip's bytes depend on its contents only
 
-# Environment variables that name resources this stack creates: the merge wires them with Ref.
-WIRED = {"TABLE_NAME": "ComplaintsTable", "ALERTS_TOPIC_ARN": "AlertsTopic"}
 
 
 class PackageError(RuntimeError):
@@ -156,22 +154,30 @@ def cloudformation_policy(document: dict) -> dict:
     return converted
 
 
+def functions_part() -> dict:
+    return json.loads((INFRA / "functions.json").read_text())
+
+
 def merge_template(stage: str) -> dict:
-    """What `chalice package --merge-template` gets: the resources plus the functions' wiring."""
-    return deep_merge(json.loads((INFRA / "functions.json").read_text()), resources_template(stage))
+    """What `chalice package --merge-template` gets: the resources and the functions' alarms."""
+    return deep_merge({"Resources": functions_part()["Resources"]}, resources_template(stage))
 
 
 def finish_template(template: dict, stage: str) -> dict:
-    """After Chalice's merge: function names, the role's policy, a description naming the stage."""
-    functions = {k: r for k, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::Function"}
+    """After Chalice's merge, for every function whatever the app grows: the environment wiring
+    (infra/functions.json EveryFunction), its name and log group, the role's policy."""
+    every_function = functions_part()["EveryFunction"]
     roles = set()
-    for cfn_name, function in functions.items():
+    for cfn_name in [k for k, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::Function"]:
+        function = template["Resources"][cfn_name] = deep_merge(every_function, template["Resources"][cfn_name])
         props = function["Properties"]
+        wired = set(every_function["Properties"]["Environment"]["Variables"])
+        unknown = wired - set(stage_environment(stage))
+        if unknown:
+            raise PackageError(f"infra/functions.json wires {sorted(unknown)}, which .chalice/config.json does not set")
         props["FunctionName"] = function_name(stage, props["Handler"])
-        missing = {var for var in WIRED if var not in props.get("Environment", {}).get("Variables", {})}
-        if missing:
-            raise PackageError(f"{cfn_name} lacks {sorted(missing)}")
         roles.add(props["Role"]["Fn::GetAtt"][0])
+    functions = {k: r for k, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::Function"}
     by_lower = {name.lower(): name for name in functions}
     for cfn_name, group in list(template["Resources"].items()):
         if group["Type"] != "AWS::Logs::LogGroup":

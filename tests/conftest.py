@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+pytest_plugins = ["tests.policy_recorder"]
+
 
 @pytest.fixture(scope="session")
 def _running_stack():

@@ -1,0 +1,147 @@
+"""The packaged template (dist/sam.json): lint-clean, one source for each fact, safe defaults."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from devtools.package import cloudformation_policy, function_name, policy, stage_environment, stage_setting
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLE_SHAPE = json.loads((ROOT / "infra" / "complaints_table.json").read_text())
+
+
+def of_type(template, kind):
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_cfn_lint_passes_on_the_packaged_template(packaged, stage):
+    package = packaged(stage)
+    lint = [sys.executable, "-c", "import sys; from cfnlint.runner import main; sys.exit(main())"]
+    for path in (package.template, package.resources):
+        done = subprocess.run([*lint, "--regions", "ap-south-1", "--", str(path)], capture_output=True, text=True)
+        assert done.returncode == 0, f"cfn-lint {path.name}:\n{done.stdout}{done.stderr}"
+
+
+def test_the_table_shape_comes_from_complaints_table_json_and_the_table_is_protected(template):
+    table = template["Resources"]["ComplaintsTable"]
+    props = table["Properties"]
+    assert {k: props[k] for k in TABLE_SHAPE} == TABLE_SHAPE
+    assert props["TableName"] == stage_environment("dev")["TABLE_NAME"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["SSESpecification"]["SSEEnabled"] is True
+    assert props["TimeToLiveSpecification"]["Enabled"] is True
+    assert props["DeletionProtectionEnabled"] is True
+    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+
+
+def test_every_index_the_code_names_is_in_the_table():
+    indexes = {g["IndexName"] for g in TABLE_SHAPE.get("GlobalSecondaryIndexes", [])}
+    named = set()
+    for path in (ROOT / "chalicelib").rglob("*.py"):
+        named |= set(re.findall(r"""IndexName["']?\s*[=:]\s*["']([\w.-]+)["']""", path.read_text()))
+    assert named, "the code queries no index by a literal name any more: update this test"
+    assert named <= indexes, f"queried but not in infra/complaints_table.json: {sorted(named - indexes)}"
+
+
+def test_every_topic_is_kms_encrypted(template):
+    topics = of_type(template, "AWS::SNS::Topic")
+    assert set(topics) == {"AlertsTopic", "OpsTopic"}
+    assert all(t["Properties"].get("KmsMasterKeyId") for t in topics.values())
+    assert topics["AlertsTopic"]["Properties"]["TopicName"] == stage_environment("dev")["ALERTS_TOPIC_ARN"].rsplit(":", 1)[1]
+
+
+def test_functions_find_this_stacks_resources_by_ref_and_secrets_by_parameter_name(template):
+    env = stage_environment("dev")
+    functions = of_type(template, "AWS::Serverless::Function")
+    assert {"APIHandler", "Poll"} <= set(functions)
+    for name, function in functions.items():
+        props = function["Properties"]
+        variables = props["Environment"]["Variables"]
+        assert set(variables) == set(env), f"{name}: environment differs from .chalice/config.json"
+        assert variables["TABLE_NAME"] == {"Ref": "ComplaintsTable"}
+        assert variables["ALERTS_TOPIC_ARN"] == {"Ref": "AlertsTopic"}
+        for var, value in variables.items():
+            if var not in ("TABLE_NAME", "ALERTS_TOPIC_ARN"):
+                assert value == env[var], f"{name}.{var}"
+        assert props["FunctionName"] == function_name("dev", props["Handler"])
+        assert props["Tracing"] == ("Active" if stage_setting("dev", "xray") else "PassThrough")
+        assert "TRACING_ENABLED" in variables
+        [group] = function["DependsOn"]
+        assert template["Resources"][group]["Properties"]["LogGroupName"] == f"/aws/lambda/{props['FunctionName']}"
+
+
+def test_the_secret_parameter_names_are_outputs_and_no_secret_is_anywhere(template, packaged):
+    env = stage_environment("dev")
+    parameters = {k: v for k, v in env.items() if k.endswith("_PARAMETER")}
+    assert set(parameters) >= {"X_BEARER_TOKEN_PARAMETER", "X_OAUTH_PARAMETER", "TOKEN_SIGNING_KEY_PARAMETER"}
+    assert set(parameters.values()) <= {o["Value"] for o in template["Outputs"].values() if isinstance(o["Value"], str)}
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    for stage, settings in config["stages"].items():
+        for var, value in {**config["environment_variables"], **settings.get("environment_variables", {})}.items():
+            settings_value = value.isdigit() or value in ("true", "false")  # SECRETS_MAX_AGE_SECONDS, ...
+            if re.search(r"TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL", var) and not settings_value:
+                assert var.endswith("_PARAMETER") and value.startswith(f"/complaint-desk/{stage}/"), (
+                    f"{stage}.{var}: secrets live in SSM; config holds only the parameter name"
+                )
+    for path in (ROOT / ".chalice" / "config.json", packaged("dev").template, packaged("prod").template):
+        text = path.read_text()
+        assert not re.search(r"AKIA[0-9A-Z]{16}|AAAAAAAAAAAAAAAAAAAA|-----BEGIN", text), path
+        from devtools import stack
+
+        dummies = [stack.DUMMY_X_TOKEN, *[getattr(stack, n) for n in ("DUMMY_SIGNING_KEY",) if hasattr(stack, n)]]
+        assert not any(d in text for d in dummies), path
+
+
+def test_every_role_carries_exactly_the_stage_policy_file(packaged):
+    for stage in ("dev", "prod"):
+        template = json.loads(packaged(stage).template.read_text())
+        roles = of_type(template, "AWS::IAM::Role")
+        assert roles
+        for role in roles.values():
+            assert "ManagedPolicyArns" not in role["Properties"]
+            [inline] = role["Properties"]["Policies"]
+            assert inline["PolicyDocument"] == cloudformation_policy(policy(stage))
+        text = json.dumps(template)
+        assert "123456789012" not in text, "the placeholder account must not reach the template"
+
+
+def test_alarms_watch_poll_failures_alerts_and_throttling_and_notify_the_ops_topic(template):
+    alarms = of_type(template, "AWS::CloudWatch::Alarm")
+
+    def watching(metric):
+        found = []
+        for alarm in alarms.values():
+            p = alarm["Properties"]
+            names = [p.get("MetricName")] + [m.get("MetricStat", {}).get("Metric", {}).get("MetricName") for m in p.get("Metrics", [])]
+            if metric in names:
+                found.append(p)
+        return found
+
+    for metric in ("HandlesFailed", "Errors", "AlertsFailed", "HandlesRateLimited", "Throttles", "ReadThrottleEvents", "WriteThrottleEvents"):
+        assert watching(metric), f"no alarm on {metric}"
+    for alarm in alarms.values():
+        p = alarm["Properties"]
+        assert p["AlarmActions"] == p["OKActions"] == [{"Ref": "OpsTopic"}]
+        assert p["TreatMissingData"] == "notBreaching"
+        assert p["AlarmName"]["Fn::Sub"].startswith("complaint-desk-${Stage}-")
+
+
+def test_the_stage_parameter_admits_only_the_packaged_stage(packaged):
+    for stage in ("dev", "prod"):
+        parameter = json.loads(packaged(stage).template.read_text())["Parameters"]["Stage"]
+        assert parameter["AllowedValues"] == [stage] and parameter["Default"] == stage
+
+
+def test_the_resources_part_has_no_sam_and_nothing_that_needs_the_functions(packaged):
+    resources = json.loads(packaged("dev").resources.read_text())
+    assert "Transform" not in resources
+    text = json.dumps(resources)
+    assert "AWS::Serverless" not in text
+    for name in ("APIHandler", "Poll", "RestAPI"):
+        assert f'"{name}"' not in text
