@@ -5,13 +5,15 @@
 1. Unzip the package twice, as Lambda would (/var/task first, then only the runtime's boto3):
    once as built (with the precompiled .pyc), once with the .pyc left out (what Chalice ships).
 2. Invoke each function once against the local stack (moto + local X server) to learn which
-   modules a cold start really loads, in load order: the API function serving GET /status, the
-   poller running one poll.
+   modules a cold start really loads, in load order: the authorizer checking an admin token, the
+   API function serving GET /status, the poller running one poll.
 3. Time importing exactly those modules in fresh interpreters, `--runs` times each, and report
    medians. Interpreter start-up and network calls are not counted; boto3's own .pyc are used
    in every case, as the Lambda runtime ships them compiled.
 
-Targets (with .pyc): API function <= 1.3 x `import boto3`, poller <= 2 x. Exit status 1 if missed.
+Targets (with .pyc): API function <= 1.3 x `import boto3`, poller <= 2 x; exit status 1 if missed.
+The authorizer (a separate function, also on a request's path until API Gateway caches its
+answer) is reported beside them.
 Without a zip, it packages the dev stage into a temporary directory first.
 """
 
@@ -30,20 +32,19 @@ sys.path.insert(0, str(ROOT))
 
 from devtools.packaged import sandbox  # noqa: E402
 
-TARGETS = {"api": 1.3, "poll": 2.0}
+TARGETS = {"api": 1.3, "poll": 2.0}  # the issue's targets; the authorizer is reported against the API's
 NOT_IN_API = ("tweepy", "requests", "oauthlib", "aws_lambda_powertools")  # the API path must not pay for these
 
 
-def discover(box) -> dict[str, list[str]]:
-    """The modules each function loads on its first invocation, in the order they load."""
-    loaded = {}
-    for function in ("api", "poll"):
-        answer = box.invoke(function)
-        result = answer["result"]
-        if function == "api" and result.get("statusCode") != 200:
-            raise SystemExit(f"GET /status answered {result.get('statusCode')}: {result.get('body')}")
-        loaded[function] = [m for m in answer["modules"] if not m.startswith("__")]
-    return loaded
+def discover(box, token: str) -> dict[str, list[str]]:
+    """The modules each function loads on its first invocation, in the order they load: the
+    authorizer checking an admin token, the API function answering GET /status, one poll."""
+    authorized = box.authorize(token)
+    status = box.status(authorized["result"])
+    if status["result"].get("statusCode") != 200:
+        raise SystemExit(f"GET /status answered {status['result'].get('statusCode')}: {status['result'].get('body')}")
+    answers = {"api": status, "authorizer": authorized, "poll": box.poll()}
+    return {f: [m for m in a["modules"] if not m.startswith("__")] for f, a in answers.items()}
 
 
 def measure(boxes: dict, modules: dict[str, list[str]], runs: int) -> dict:
@@ -69,7 +70,7 @@ def report(medians: dict, modules: dict[str, list[str]]) -> tuple[dict, bool]:
             ratio = medians[variant, function] / boto3
             rows[variant][f"{function} (ms)"] = round(medians[variant, function] * 1000, 1)
             rows[variant][f"{function} / boto3"] = round(ratio, 2)
-            if variant == "pyc" and ratio > TARGETS[function]:
+            if variant == "pyc" and function in TARGETS and ratio > TARGETS[function]:
                 ok = False
     return rows, ok
 
@@ -96,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
             "pyc": sandbox(zip_path, tmp, env, bytecode=True),
             "no-pyc": sandbox(zip_path, tmp, env, bytecode=False),
         }
-        modules = discover(boxes["pyc"])
+        from devtools.packaged import admin_token
+
+        signing_key = stack.client("ssm").get_parameter(Name=stack.env["TOKEN_SIGNING_KEY_PARAMETER"], WithDecryption=True)
+        modules = discover(boxes["pyc"], admin_token(signing_key["Parameter"]["Value"]))
         medians = measure(boxes, modules, args.runs)
 
     rows, ok = report(medians, modules)
@@ -115,11 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(figures, indent=2))
     else:
         print(f"Python {figures['python']}, median of {args.runs} fresh interpreters per figure")
-        print(f"modules loaded on a cold start: API {len(modules['api'])}, poller {len(modules['poll'])}")
+        print("modules loaded on a cold start: " + ", ".join(f"{f} {len(m)}" for f, m in modules.items()))
         for variant, row in rows.items():
             print(f"  {variant:7} " + "  ".join(f"{k} {v}" for k, v in row.items()))
-        print(f"targets with .pyc: API <= {TARGETS['api']} x boto3, poller <= {TARGETS['poll']} x boto3: "
-              f"{'met' if ok else 'MISSED'}")  # fmt: skip
+        targets = ", ".join(f"{f} <= {t} x boto3" for f, t in TARGETS.items())
+        print(f"targets with .pyc: {targets}: {'met' if ok else 'MISSED'}")
         if leaks:
             print(f"the API function imports poller-only packages: {', '.join(leaks)}")
     return 0 if figures["ok"] else 1

@@ -21,7 +21,7 @@ from pathlib import Path
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py", "urllib3")
 
 # The functions by their Chalice handler, and the event each one gets.
-FUNCTIONS = {"api": "app.app", "poll": "app.poll"}
+FUNCTIONS = {"api": "app.app", "authorizer": "app.bearer_token", "poll": "app.poll"}
 
 SCHEDULED_EVENT = {
     "version": "0",
@@ -58,7 +58,31 @@ STATUS_REQUEST = {
     "isBase64Encoded": False,
 }
 
-EVENTS = {"api": STATUS_REQUEST, "poll": SCHEDULED_EVENT}
+
+def authorizer_request(token: str) -> dict:
+    """What API Gateway sends a TOKEN authorizer."""
+    return {
+        "type": "TOKEN",
+        "authorizationToken": f"Bearer {token}",
+        "methodArn": "arn:aws:execute-api:ap-south-1:123456789012:example/api/GET/status",
+    }
+
+
+def status_request(authorizer_answer: dict) -> dict:
+    """GET /status as API Gateway passes it on once the authorizer allowed it."""
+    context = {"principalId": authorizer_answer["principalId"], **authorizer_answer.get("context", {})}
+    request = json.loads(json.dumps(STATUS_REQUEST))
+    request["requestContext"]["authorizer"] = context
+    return request
+
+
+def admin_token(signing_key: str) -> str:
+    """A short-lived admin token, signed as `python -m chalicelib.admin token` would."""
+    from datetime import datetime, timezone
+
+    from chalicelib import auth
+
+    return auth.issue(signing_key, "packaged-run", "admin", now=datetime.now(timezone.utc), hours=1)
 
 # Runs inside the fresh interpreter: sys.argv[1] is a JSON job, the answer goes to job["out"].
 _CHILD = r"""
@@ -152,15 +176,28 @@ class Sandbox:
             if done.returncode != 0:
                 raise RuntimeError(f"packaged function failed ({done.returncode}):\n{done.stderr[-4000:]}")
             answer = json.loads(Path(out.name).read_text())
-            answer["stdout"] = done.stdout
+            answer["stdout"], answer["stderr"] = done.stdout, done.stderr
             return answer
         finally:
             os.unlink(out.name)
 
-    def invoke(self, function: str, function_name: str = "up-complaint-desk-local", event: dict | None = None) -> dict:
-        """Import the handler and call it once with its usual event; returns result and modules loaded."""
-        job = {"handler": FUNCTIONS[function], "event": event or EVENTS[function], "function_name": function_name}
-        return self._run(job)
+    def invoke(self, function: str, event: dict, function_name: str = "up-complaint-desk-local") -> dict:
+        """In a fresh interpreter, import the function's handler and call it once with this event:
+        the handler's answer, and the modules the cold start loaded."""
+        return self._run({"handler": FUNCTIONS[function], "event": event, "function_name": function_name})
+
+    def with_env(self, env: dict[str, str]) -> "Sandbox":
+        """The same unpacked package, run with another environment (another function's)."""
+        return Sandbox(self.task, self.runtime, dict(env))
+
+    def poll(self) -> dict:
+        return self.invoke("poll", SCHEDULED_EVENT)
+
+    def authorize(self, token: str) -> dict:
+        return self.invoke("authorizer", authorizer_request(token))
+
+    def status(self, authorizer_answer: dict) -> dict:
+        return self.invoke("api", status_request(authorizer_answer))
 
     def time_imports(self, modules: list[str], with_package: bool = True) -> dict:
         """Import these modules, in this order, in a fresh interpreter: seconds taken, and failures.
