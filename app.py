@@ -1,13 +1,30 @@
 """Lambda entry points: turn the event into plain values, call one service, return."""
 
-from chalice import Chalice, Rate
+from chalice import AuthResponse, Chalice, Rate
 
-from chalicelib import runtime
-from chalicelib.http_errors import register_error_handling
+from chalicelib import api, runtime
+from chalicelib.auth import InvalidToken, from_context, to_context
 
 # configure_logs=False: powertools' Logger writes the structured logs; Chalice's would double them.
 app = Chalice(app_name="up-complaint-desk", configure_logs=False)
-register_error_handling(app)
+
+
+@app.authorizer()
+def bearer_token(auth_request):
+    scheme, _, token = (auth_request.token or "").partition(" ")
+    try:
+        if scheme.lower() != "bearer" or not token.strip():
+            raise InvalidToken("expected 'Authorization: Bearer <token>'")
+        principal = runtime.authenticate(token.strip())
+    except InvalidToken:
+        raise api.unauthorized() from None
+    # Every route is allowed here; role and scope are checked by the services, so that API
+    # Gateway's authorizer cache can hold one answer per token.
+    return AuthResponse(routes=["*"], principal_id=principal.subject, context=to_context(principal))
+
+
+def principal():
+    return from_context(app.current_request.context["authorizer"])
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="poll")
@@ -15,6 +32,31 @@ def poll(event):
     return runtime.run_poll()
 
 
-@app.route("/status", methods=["GET"])
+@app.route("/status", methods=["GET"], authorizer=bearer_token)
+@api.json_errors
 def status():
-    return runtime.read_status()
+    return runtime.read_status(principal())
+
+
+@app.route("/complaints", methods=["GET"], authorizer=bearer_token)
+@api.json_errors
+def list_complaints():
+    return runtime.list_complaints(principal(), api.list_query(app.current_request.query_params))
+
+
+@app.route("/complaints/{ref}", methods=["GET"], authorizer=bearer_token)
+@api.json_errors
+def get_complaint(ref):
+    return runtime.get_complaint(principal(), ref)
+
+
+@app.route("/complaints/{ref}/actions", methods=["POST"], authorizer=bearer_token)
+@api.json_errors
+def act(ref):
+    return runtime.act(principal(), ref, api.action_body(app.current_request.raw_body))
+
+
+@app.route("/openapi.json", methods=["GET"])
+@api.json_errors
+def openapi():
+    return api.openapi_document()

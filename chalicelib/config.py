@@ -20,9 +20,12 @@ class Config:
     table_name: str
     alerts_topic_arn: str
     x_bearer_token_parameter: str
+    x_oauth_parameter: str  # JSON: consumer_key, consumer_secret, access_token, access_token_secret
+    token_signing_key_parameter: str
     x_api_base_url: str | None = None  # unset: the real X API
     http_timeout_seconds: float = 10.0
     secrets_max_age_seconds: int = 300
+    reopen_window_days: int = 7
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Config":
@@ -31,6 +34,8 @@ class Config:
             "table_name": "TABLE_NAME",
             "alerts_topic_arn": "ALERTS_TOPIC_ARN",
             "x_bearer_token_parameter": "X_BEARER_TOKEN_PARAMETER",
+            "x_oauth_parameter": "X_OAUTH_PARAMETER",
+            "token_signing_key_parameter": "TOKEN_SIGNING_KEY_PARAMETER",
         }
         missing = [var for var in required.values() if not env.get(var)]
         if missing:
@@ -39,8 +44,9 @@ class Config:
         try:
             timeout = float(env.get("HTTP_TIMEOUT_SECONDS", "10"))
             max_age = int(env.get("SECRETS_MAX_AGE_SECONDS", "300"))
+            reopen_days = int(env.get("REOPEN_WINDOW_DAYS", "7"))
         except ValueError as e:
-            raise ConfigError(f"HTTP_TIMEOUT_SECONDS / SECRETS_MAX_AGE_SECONDS: {e}") from e
+            raise ConfigError(f"HTTP_TIMEOUT_SECONDS / SECRETS_MAX_AGE_SECONDS / REOPEN_WINDOW_DAYS: {e}") from e
         if timeout <= 0:
             raise ConfigError("HTTP_TIMEOUT_SECONDS must be positive")
         return cls(
@@ -48,4 +54,5 @@ class Config:
             x_api_base_url=env.get("X_API_BASE_URL") or None,
             http_timeout_seconds=timeout,
             secrets_max_age_seconds=max_age,
+            reopen_window_days=reopen_days,
         )

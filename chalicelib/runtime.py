@@ -5,13 +5,19 @@ Entry points in app.py call the functions at the bottom; nothing here runs at im
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import json
+from datetime import datetime, timedelta, timezone
 from functools import cache
 
 from .config import Config
+from .domain.access import Principal
 from .domain.handles import Registry, load_registry
+from .domain.lifecycle import Action
+from .domain.replies import ReplyPolicy, load_reply_policy
+from .services import complaints as complaint_service
 from .services import poll as poll_service
 from .services import status as status_service
+from .services.ports import ListQuery
 
 SERVICE = "complaint-desk"
 
@@ -28,6 +34,11 @@ def config() -> Config:
 @cache
 def registry() -> Registry:
     return load_registry()
+
+
+@cache
+def reply_policy() -> ReplyPolicy:
+    return load_reply_policy()
 
 
 @cache
@@ -62,6 +73,20 @@ def source():
 
 
 @cache
+def replies():
+    from .adapters.x_replies import TweepyReplies
+
+    cfg = config()
+    return TweepyReplies(
+        lambda: json.loads(secret(cfg.x_oauth_parameter)), cfg.x_api_base_url, cfg.http_timeout_seconds
+    )
+
+
+def signing_key() -> str:
+    return secret(config().token_signing_key_parameter)
+
+
+@cache
 def logger():
     from aws_lambda_powertools import Logger
 
@@ -78,13 +103,15 @@ def metrics():
 def run_poll() -> dict:
     from aws_lambda_powertools.metrics import MetricUnit
 
-    report = poll_service.poll(registry(), source(), store(), alerts(), utcnow)
+    report = poll_service.poll(registry(), source(), store(), alerts(), utcnow, replies(), reply_policy())
     m = metrics()
     fetched = sum(h.fetched for h in report.handles)
     m.add_metric("MentionsFetched", MetricUnit.Count, fetched)
     m.add_metric("ComplaintsCreated", MetricUnit.Count, len(report.created))
     m.add_metric("AlertsSent", MetricUnit.Count, report.alerts_sent)
     m.add_metric("AlertsFailed", MetricUnit.Count, report.alerts_failed)
+    m.add_metric("RepliesSent", MetricUnit.Count, report.replies_sent)
+    m.add_metric("RepliesFailed", MetricUnit.Count, report.replies_failed)
     m.add_metric("HandlesRateLimited", MetricUnit.Count, sum(h.outcome == "rate_limited" for h in report.handles))
     m.add_metric("HandlesFailed", MetricUnit.Count, sum(h.outcome in ("error", "unknown_handle") for h in report.handles))
     m.flush_metrics()
@@ -93,5 +120,38 @@ def run_poll() -> dict:
     return summary
 
 
-def read_status() -> dict:
+def read_status(principal: Principal) -> dict:
+    if not principal.is_admin:
+        from .services.complaints import Forbidden
+
+        raise Forbidden("the state-wide status is for admins")
     return status_service.status(store(), registry(), utcnow)
+
+
+def authenticate(token: str) -> Principal:
+    from . import auth
+
+    return auth.verify(signing_key(), token, utcnow())
+
+
+def list_complaints(principal: Principal, query: ListQuery) -> dict:
+    return complaint_service.list_complaints(store(), principal, query)
+
+
+def get_complaint(principal: Principal, ref: str) -> dict:
+    return complaint_service.get_complaint(store(), principal, ref)
+
+
+def act(principal: Principal, ref: str, body: dict) -> dict:
+    action = Action(
+        name=body["action"],
+        actor=principal.subject,
+        note=body.get("note") or "",
+        reason=body.get("reason"),
+        to_district=body.get("to_district"),
+        to_department=body.get("to_department"),
+    )
+    return complaint_service.act(
+        store(), alerts(), principal, ref, action, body.get("version"), utcnow, reply_policy(),
+        timedelta(days=config().reopen_window_days),
+    )

@@ -20,17 +20,19 @@ def main() -> None:
         from chalice.test import Client
 
         from app import app
-        from chalicelib import runtime
+        from chalicelib import auth, runtime
 
         with Client(app, stage_name="local") as client:
             event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
             first = client.lambda_.invoke("poll", event).payload
             second = client.lambda_.invoke("poll", event).payload
-            status = client.http.get("/status").json_body
+            admin = auth.issue(runtime.signing_key(), "demo-admin", "admin", now=runtime.utcnow(), hours=1)
+            status = client.http.get("/status", headers={"Authorization": f"Bearer {admin}"}).json_body
 
         store = runtime.store()
         print(f"Poll 1: {len(first['created'])} complaints created, skipped {first['skipped']}, "
-              f"{first['alerts_sent']} alerts sent, {first['alerts_failed']} failed")
+              f"{first['alerts_sent']} alerts sent, {first['alerts_failed']} failed, "
+              f"{first['replies_sent']} replies to citizens posted on X")
         print(f"Poll 2: {len(second['created'])} complaints created, skipped {second['skipped']}\n")
         print(f"{'reference':<18} {'district':<22} {'department':<12} {'status':<15} urgent")
         for ref in first["created"]:

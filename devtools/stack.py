@@ -20,6 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGE = "local"
 REGION = "ap-south-1"
 DUMMY_X_TOKEN = "local-dummy-bearer-token"
+# The local X server posts a reply as the user whose id leads the access token, as X does.
+DUMMY_X_OAUTH = {
+    "consumer_key": "local-consumer-key",
+    "consumer_secret": "local-consumer-secret",
+    "access_token": "1000-local-access-token",
+    "access_token_secret": "local-access-token-secret",
+}
+DUMMY_SIGNING_KEY = "local-token-signing-key-not-for-production-use-0123456789"
 
 
 @dataclass(frozen=True)
@@ -107,15 +115,18 @@ class LocalStack:
         self.provision()
 
     def provision(self) -> None:
-        """Create what the deployed stack would have: table, topic, secret, officer subscriptions."""
+        """Create what the deployed stack would have: table, topic, secrets, officer subscriptions."""
         table = json.loads((ROOT / "infra" / "complaints_table.json").read_text())
         self.client("dynamodb").create_table(TableName=self.env["TABLE_NAME"], **table)
         topic_name = self.env["ALERTS_TOPIC_ARN"].rsplit(":", 1)[1]
         topic_arn = self.client("sns").create_topic(Name=topic_name)["TopicArn"]
         assert topic_arn == self.env["ALERTS_TOPIC_ARN"], f"{topic_arn} != {self.env['ALERTS_TOPIC_ARN']}"
-        self.client("ssm").put_parameter(
-            Name=self.env["X_BEARER_TOKEN_PARAMETER"], Value=DUMMY_X_TOKEN, Type="SecureString", Overwrite=True
-        )
+        for name, value in (
+            ("X_BEARER_TOKEN_PARAMETER", DUMMY_X_TOKEN),
+            ("X_OAUTH_PARAMETER", json.dumps(DUMMY_X_OAUTH)),
+            ("TOKEN_SIGNING_KEY_PARAMETER", DUMMY_SIGNING_KEY),
+        ):
+            self.client("ssm").put_parameter(Name=self.env[name], Value=value, Type="SecureString", Overwrite=True)
         for officer in self.officers:
             self.subscribe(officer)
 

@@ -42,3 +42,16 @@ def x_control(stack):
             return requests.get(f"{self.url}/_control/calls", timeout=5).json()
 
     return Control()
+
+
+@pytest.fixture
+def token():
+    """Sign a bearer token with the local stack's key: token("admin") or token("officer", [162], ["police"])."""
+    from chalicelib import auth, runtime
+    from devtools.stack import DUMMY_SIGNING_KEY
+
+    def sign(role, districts=(), departments=(), hours=12.0, subject=None, key=DUMMY_SIGNING_KEY, now=None):
+        subject = subject or f"{role}-{'-'.join(map(str, [*districts, *departments]))}".rstrip("-")
+        return auth.issue(key, subject, role, districts, departments, now=now or runtime.utcnow(), hours=hours)
+
+    return sign

@@ -7,7 +7,16 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from chalicelib.domain.complaint import Complaint, Mention, reference, sequence_key
-from chalicelib.services.ports import AlertFailed, HandleState, Page, RateLimited, SourceUnavailable
+from chalicelib.services.ports import (
+    AlertFailed,
+    DuplicateReply,
+    HandleState,
+    Page,
+    RateLimited,
+    ReplyFailed,
+    SourceUnavailable,
+    VersionConflict,
+)
 
 
 class FakeClock:
@@ -21,14 +30,14 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
-def mention(tweet_id: int, text: str, *tagged: str, author="citizen1", retweet=False, at=None) -> Mention:
+def mention(tweet_id: int, text: str, *tagged: str, author="citizen1", retweet=False, at=None, conversation=None) -> Mention:
     return Mention(
         tweet_id=str(tweet_id),
         text=text,
         author_id=f"u-{author}",
         author_username=author,
         created_at=at or datetime(2026, 11, 29, 5, 0, tzinfo=timezone.utc) + timedelta(seconds=tweet_id % 1000),
-        conversation_id=str(tweet_id),
+        conversation_id=str(conversation or tweet_id),
         mentioned=tagged,
         is_retweet=retweet,
     )
@@ -78,6 +87,7 @@ class FakeStore:
         self.sequences: Counter = Counter()
         self.counts: Counter = Counter()
         self.failures: list[tuple[str, str]] = []
+        self.threads: dict[tuple[str, str], str] = {}
 
     def handle_state(self, handle):
         return self.handles.get(handle, HandleState())
@@ -100,7 +110,8 @@ class FakeStore:
         if complaint.tweet_id in self.by_tweet:
             return False
         self.by_tweet[complaint.tweet_id] = complaint.ref
-        self.complaints[complaint.ref] = complaint
+        self.threads[(complaint.conversation_id, complaint.author_id)] = complaint.ref
+        self.complaints[complaint.ref] = dataclasses.replace(complaint, replies=dict(complaint.replies))
         self.counts.update(
             ["total", f"status#{complaint.status.value}", f"department#{complaint.department}",
              f"district#{complaint.district if complaint.district is not None else 'unknown'}"]
@@ -128,6 +139,35 @@ class FakeStore:
         self.complaints[ref].alert_attempts += 1
         self.counts["alerts#failed"] += 1
 
+    def get(self, ref):
+        c = self.complaints.get(ref)
+        return dataclasses.replace(c, history=list(c.history), replies=dict(c.replies)) if c else None
+
+    def save_transition(self, before, after):
+        if self.complaints[after.ref].version != before.version:
+            raise VersionConflict(after.ref)
+        self.complaints[after.ref] = after
+        self.counts.update({f"status#{before.status.value}": -1, f"status#{after.status.value}": 1})
+
+    def complaint_for_conversation(self, conversation_id, author_id):
+        return self.threads.get((conversation_id, author_id))
+
+    def attach(self, ref, tweet_id, entry):
+        if tweet_id in self.by_tweet:
+            return False
+        self.by_tweet[tweet_id] = ref
+        self.complaints[ref].history.append(entry)
+        return True
+
+    def pending_replies(self):
+        return [c for c in self.complaints.values() if any(r["status"] == "pending" for r in c.replies.values())]
+
+    def reply_sent(self, ref, kind, post_id, at):
+        self.complaints[ref].replies[kind] = self.complaints[ref].replies[kind] | {"status": "sent", "post_id": post_id}
+
+    def reply_failed(self, ref, kind, error, at):
+        self.complaints[ref].replies[kind] = self.complaints[ref].replies[kind] | {"last_error": error}
+
     def counters(self):
         return dict(self.counts)
 
@@ -148,4 +188,20 @@ class FakeAlerts:
         return f"msg-{len(self.sent)}"
 
 
-__all__ = ["FakeAlerts", "FakeClock", "FakeSource", "FakeStore", "RateLimited", "SourceUnavailable", "mention"]
+class FakeReplies:
+    """Posts replies; like X, refuses the same text to the same tweet twice."""
+
+    def __init__(self):
+        self.posted: list[tuple[str, str]] = []
+        self.failing = False
+
+    def post_reply(self, in_reply_to, text):
+        if self.failing:
+            raise ReplyFailed("X is down")
+        if (in_reply_to, text) in self.posted:
+            raise DuplicateReply("duplicate content")
+        self.posted.append((in_reply_to, text))
+        return f"post-{len(self.posted)}"
+
+
+__all__ = ["FakeReplies", "FakeAlerts", "FakeClock", "FakeSource", "FakeStore", "RateLimited", "SourceUnavailable", "mention"]

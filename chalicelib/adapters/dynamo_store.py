@@ -1,8 +1,10 @@
 """Complaint state in one DynamoDB table, written with conditions so nothing is lost or doubled.
 
 Items (pk, sk):
-  C#<ref>, C          the complaint; sparse GSI keys `alert_pending` and `open` find work and age
+  C#<ref>, C          the complaint; GSIs list it by district, department, status and time (feed),
+                      sparse GSI keys `alert_pending`, `reply_pending` and `open` find work and age
   T#<tweet id>, T     the tweet guard: one complaint per tweet, written in the same transaction
+  V#<conversation>, V the conversation a complaint started, so a citizen's follow-ups join it
   SEQ#<code>-<year>   the reference number counter per district and year
   H#<handle>, H       a watched handle: its user id, cursor (since_id) and last poll
   STATS, STATS        counters by status, district, department and alert outcome
@@ -15,13 +17,18 @@ from datetime import datetime
 from functools import cached_property
 
 from ..domain.complaint import Complaint, Status, reference, sequence_key
-from ..services.ports import HandleState
+from ..services.ports import HandleState, ListQuery, VersionConflict
 from .aws import client
 
 PENDING = "Y"  # the one value of the sparse index keys: only their presence matters
 STATS_KEY = {"pk": {"S": "STATS"}, "sk": {"S": "STATS"}}
 _COMPLAINT_FIELDS = {f.name for f in fields(Complaint)}
-_DATES = {"tweeted_at", "created_at"}
+_DATES = {"tweeted_at", "created_at", "resolved_at"}
+INDEXES = {"district": "by_district", "department": "by_department", "status": "by_status"}
+
+
+def district_key(district: int | None) -> str:
+    return str(district) if district is not None else "unknown"
 
 
 def _key(pk: str, sk: str) -> dict:
@@ -64,6 +71,9 @@ class DynamoComplaintStore:
             handles=list(c.handles),
             tweeted_at=c.tweeted_at.isoformat(),
             created_at=c.created_at.isoformat(),
+            resolved_at=c.resolved_at.isoformat() if c.resolved_at else None,
+            district_key=district_key(c.district),
+            feed="complaint",
             # Floats are not a DynamoDB type; confidence keeps three decimals as text.
             confidence=f"{c.confidence:.3f}",
             pk=f"C#{c.ref}",
@@ -71,6 +81,8 @@ class DynamoComplaintStore:
         )
         if c.alert == "pending":
             plain["alert_pending"] = PENDING
+        if any(r["status"] == "pending" for r in c.replies.values()):
+            plain["reply_pending"] = PENDING
         if c.status.is_open:
             plain["open"] = PENDING
         serializer, _ = self._types
@@ -79,7 +91,7 @@ class DynamoComplaintStore:
     def _from_item(self, item: dict) -> Complaint:
         _, deserializer = self._types
         plain = {k: deserializer.deserialize(v) for k, v in item.items() if k in _COMPLAINT_FIELDS}
-        for name in _DATES:
+        for name in _DATES & plain.keys():
             plain[name] = datetime.fromisoformat(plain[name])
         plain["status"] = Status(plain["status"])
         plain["handles"] = tuple(plain.get("handles", ()))
@@ -176,8 +188,10 @@ class DynamoComplaintStore:
         if complaint.urgent:
             counts["urgent"] = 1
         guard = _key(f"T#{complaint.tweet_id}", "T") | {"ref": {"S": complaint.ref}}
+        thread = _key(f"V#{complaint.conversation_id}#{complaint.author_id}", "V") | {"ref": {"S": complaint.ref}}
         items = [
             {"Put": {"TableName": self.table, "Item": guard, "ConditionExpression": "attribute_not_exists(pk)"}},
+            {"Put": {"TableName": self.table, "Item": thread}},
             {
                 "Put": {
                     "TableName": self.table,
@@ -207,6 +221,144 @@ class DynamoComplaintStore:
                     raise
         raise RuntimeError("transaction kept conflicting with concurrent writers")
 
+    def complaint_for_conversation(self, conversation_id: str, author_id: str) -> str | None:
+        item = self.db.get_item(
+            TableName=self.table, Key=_key(f"V#{conversation_id}#{author_id}", "V"), ConsistentRead=True
+        ).get("Item")
+        return item["ref"]["S"] if item else None
+
+    def attach(self, ref: str, tweet_id: str, entry: dict) -> bool:
+        """Append a citizen's follow-up tweet to the complaint's history, once per tweet."""
+        serializer, _ = self._types
+        guard = _key(f"T#{tweet_id}", "T") | {"ref": {"S": ref}}
+        return self._transact(
+            [
+                {"Put": {"TableName": self.table, "Item": guard, "ConditionExpression": "attribute_not_exists(pk)"}},
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": _key(f"C#{ref}", "C"),
+                        "UpdateExpression": "SET history = list_append(history, :e)",
+                        "ExpressionAttributeValues": {":e": serializer.serialize([entry])},
+                    }
+                },
+            ]
+        )
+
+    def save_transition(self, before: Complaint, after: Complaint) -> None:
+        """Write an officer's change if nobody changed the complaint since `before` was read.
+
+        Only the fields a transition owns are set, and history is appended, so the poller's
+        concurrent writes (alert and reply state, citizens' follow-ups) are never overwritten.
+        """
+        serializer, _ = self._types
+        names = {"#status": "status", "#open": "open"}
+        values = {
+            ":status": after.status.value,
+            ":version": after.version,
+            ":before": before.version,
+            ":district": after.district,
+            ":district_key": district_key(after.district),
+            ":department": after.department,
+            ":entries": after.history[len(before.history):],
+        }
+        sets = [
+            "#status = :status", "version = :version", "district = :district", "district_key = :district_key",
+            "department = :department", "history = list_append(history, :entries)",
+        ]
+        removes = []
+        if after.status.is_open:
+            sets.append("#open = :y")
+            values[":y"] = PENDING
+        else:
+            removes.append("#open")
+        if after.resolved_at != before.resolved_at:
+            sets.append("resolved_at = :resolved_at")
+            values[":resolved_at"] = after.resolved_at.isoformat()
+        if after.alert == "pending" and (before.alert != "pending" or after.alert_event != before.alert_event):
+            sets += ["alert = :alert", "alert_event = :alert_event", "alert_pending = :y"]
+            values.update({":alert": "pending", ":alert_event": after.alert_event, ":y": PENDING})
+        for kind, reply in after.replies.items():
+            if reply != before.replies.get(kind):
+                names[f"#reply_{kind}"] = kind
+                sets += [f"replies.#reply_{kind} = :reply_{kind}", "reply_pending = :y"]
+                values.update({f":reply_{kind}": reply, ":y": PENDING})
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        counts = {f"status#{before.status.value}": -1, f"status#{after.status.value}": 1}
+        if after.district != before.district:
+            counts.update({f"district#{district_key(before.district)}": -1, f"district#{district_key(after.district)}": 1})
+        if after.department != before.department:
+            counts.update({f"department#{before.department}": -1, f"department#{after.department}": 1})
+        update = {
+            "TableName": self.table,
+            "Key": _key(f"C#{after.ref}", "C"),
+            "UpdateExpression": expression,
+            "ConditionExpression": "version = :before",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": {k: serializer.serialize(v) for k, v in values.items()},
+        }
+        if not self._transact([{"Update": update}, {"Update": _counter_update(self.table, counts)}]):
+            raise VersionConflict(after.ref)
+
+    def list_complaints(self, query: ListQuery) -> tuple[list[Complaint], str | None]:
+        """Newest first, from the index that matches the most selective filter; no scans."""
+        key_name, key_value = next(
+            ((name, getattr(query, name)) for name in ("district", "department", "status") if getattr(query, name)),
+            (None, None),
+        )
+        if key_name is None and len(query.scope_districts) == 1:
+            key_name, key_value = "district", next(iter(query.scope_districts))
+        elif key_name is None and len(query.scope_departments) == 1:
+            key_name, key_value = "department", next(iter(query.scope_departments))
+        index = INDEXES.get(key_name, "feed")
+        hash_attribute = {"district": "district_key", "department": "department", "status": "status"}.get(key_name, "feed")
+        names = {"#h": hash_attribute}
+        values = {":h": {"S": key_value or "complaint"}}
+        filters = []
+        for name, attribute, wanted in (
+            ("district", "district_key", query.district),
+            ("department", "department", query.department),
+            ("status", "status", query.status),
+        ):
+            if wanted and name != key_name:
+                names[f"#{name}"] = attribute
+                values[f":{name}"] = {"S": wanted}
+                filters.append(f"#{name} = :{name}")
+        if query.urgent is not None:
+            values[":urgent"] = {"BOOL": query.urgent}
+            filters.append("urgent = :urgent")
+        for label, attribute, scope in (("sd", "district_key", query.scope_districts), ("sp", "department", query.scope_departments)):
+            if scope:
+                names[f"#{label}"] = attribute
+                placeholders = []
+                for i, value in enumerate(sorted(scope)):
+                    values[f":{label}{i}"] = {"S": value}
+                    placeholders.append(f":{label}{i}")
+                filters.append(f"#{label} IN ({', '.join(placeholders)})")
+        start = decode_cursor(query.cursor, index)
+        found: list[Complaint] = []
+        # A filter drops items after DynamoDB's Limit counted them: ask for what is still missing,
+        # a bounded number of times, and hand back a cursor that resumes exactly after the last read.
+        for _ in range(10):
+            kwargs = {"ExclusiveStartKey": start} if start else {}
+            if filters:
+                kwargs["FilterExpression"] = " AND ".join(filters)
+            answer = self.db.query(
+                TableName=self.table,
+                IndexName=index,
+                KeyConditionExpression="#h = :h",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ScanIndexForward=False,
+                Limit=query.limit - len(found),
+                **kwargs,
+            )
+            found += [self._from_item(i) for i in answer["Items"]]
+            start = answer.get("LastEvaluatedKey")
+            if not start or len(found) >= query.limit:
+                break
+        return found, encode_cursor(start, index) if start else None
+
     def get(self, ref: str) -> Complaint | None:
         item = self.db.get_item(TableName=self.table, Key=_key(f"C#{ref}", "C"), ConsistentRead=True).get("Item")
         return self._from_item(item) if item else None
@@ -214,13 +366,18 @@ class DynamoComplaintStore:
     # --- alerts -----------------------------------------------------------------------------
 
     def pending_alerts(self) -> list[Complaint]:
+        return self._sparse("alerts_pending", "alert_pending")
+
+    def _sparse(self, index: str, attribute: str) -> list[Complaint]:
+        """Every complaint in a sparse index: the work still to do, oldest first."""
         found, start = [], None
         while True:
             kwargs = {"ExclusiveStartKey": start} if start else {}
             answer = self.db.query(
                 TableName=self.table,
-                IndexName="alerts_pending",
-                KeyConditionExpression="alert_pending = :y",
+                IndexName=index,
+                KeyConditionExpression="#a = :y",
+                ExpressionAttributeNames={"#a": attribute},
                 ExpressionAttributeValues={":y": {"S": PENDING}},
                 **kwargs,
             )
@@ -271,6 +428,50 @@ class DynamoComplaintStore:
             ]
         )
 
+    # --- replies to citizens ---------------------------------------------------------------
+
+    def pending_replies(self) -> list[Complaint]:
+        return self._sparse("replies_pending", "reply_pending")
+
+    def reply_sent(self, ref: str, kind: str, post_id: str | None, at: datetime) -> None:
+        complaint = self.get(ref)
+        still_pending = any(r["status"] == "pending" for k, r in complaint.replies.items() if k != kind)
+        reply = {"status": "sent", "text": complaint.replies[kind]["text"], "at": at.isoformat()}
+        if post_id:
+            reply["post_id"] = post_id
+        serializer, _ = self._types
+        self._transact(
+            [
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": _key(f"C#{ref}", "C"),
+                        "UpdateExpression": "SET replies.#k = :r" + ("" if still_pending else " REMOVE reply_pending"),
+                        "ConditionExpression": "replies.#k.#s = :pending",
+                        "ExpressionAttributeNames": {"#k": kind, "#s": "status"},
+                        "ExpressionAttributeValues": {":r": serializer.serialize(reply), ":pending": {"S": "pending"}},
+                    }
+                },
+                {"Update": _counter_update(self.table, {"replies#sent": 1})},
+            ]
+        )
+
+    def reply_failed(self, ref: str, kind: str, error: str, at: datetime) -> None:
+        self._transact(
+            [
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": _key(f"C#{ref}", "C"),
+                        "UpdateExpression": "SET replies.#k.last_error = :e, replies.#k.failed_at = :at",
+                        "ExpressionAttributeNames": {"#k": kind},
+                        "ExpressionAttributeValues": {":e": {"S": error[:500]}, ":at": {"S": at.isoformat()}},
+                    }
+                },
+                {"Update": _counter_update(self.table, {"replies#failed": 1})},
+            ]
+        )
+
     # --- reporting --------------------------------------------------------------------------
 
     def counters(self) -> dict[str, int]:
@@ -289,3 +490,34 @@ class DynamoComplaintStore:
         )
         items = answer["Items"]
         return datetime.fromisoformat(items[0]["created_at"]["S"]) if items else None
+
+
+def encode_cursor(key: dict, index: str) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps({"i": index, "k": key}, separators=(",", ":")).encode()).decode()
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def decode_cursor(cursor: str | None, index: str) -> dict | None:
+    import base64
+    import binascii
+    import json
+
+    if not cursor:
+        return None
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        key = raw["k"]
+        valid = raw["i"] == index and all(
+            isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values()
+        )
+    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError):
+        valid = False
+    if not valid:
+        raise InvalidCursor("the cursor is not one this listing handed out (filters must stay the same)")
+    return key

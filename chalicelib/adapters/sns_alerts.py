@@ -18,16 +18,23 @@ def alert_attributes(complaint: Complaint, event: str) -> dict[str, str]:
     return {"district": district, "department": complaint.department, "urgency": complaint.urgency, "event": event}
 
 
-def new_complaint_text(c: Complaint) -> tuple[str, str]:
+HEADINGS = {
+    "new_complaint": ("नई शिकायत", "New complaint"),
+    "transferred": ("स्थानांतरित शिकायत", "Complaint transferred to you"),
+}
+
+
+def alert_text(c: Complaint) -> tuple[str, str]:
     """Subject (ASCII, as email subjects must be short and safe) and a Hindi + English body."""
+    heading_hi, heading_en = HEADINGS[c.alert_event]
     d = DISTRICTS.get(c.district) if c.district is not None else None
     district_hi = d.name_hi if d else "अज्ञात (राज्य मुख्यालय द्वारा जाँच)"
     district_en = d.name_en if d else "unknown (state triage)"
     urgent = "तत्काल / URGENT " if c.urgent else ""
-    subject = f"{'URGENT ' if c.urgent else ''}New complaint {c.ref} - {district_en} - {c.department}"
+    subject = f"{'URGENT ' if c.urgent else ''}{heading_en} {c.ref} - {district_en} - {c.department}"
     body = "\n".join(
         [
-            f"{urgent}नई शिकायत / New complaint: {c.ref}",
+            f"{urgent}{heading_hi} / {heading_en}: {c.ref}",
             f"जनपद / District: {district_hi} / {district_en}",
             f"विभाग / Department: {NAMES_HI[c.department]} / {c.department}",
             f"ट्वीट / Tweet: {c.tweet_url}",
@@ -48,8 +55,8 @@ class SnsAlerts:
         return self._client or client("sns")
 
     def notify(self, complaint: Complaint) -> str:
-        subject, body = new_complaint_text(complaint)
-        attributes = alert_attributes(complaint, "new_complaint")
+        subject, body = alert_text(complaint)
+        attributes = alert_attributes(complaint, complaint.alert_event)
         try:
             answer = self.sns.publish(
                 TopicArn=self.topic_arn,

@@ -29,10 +29,11 @@ class Status(str, Enum):
 
 OPEN = frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.TRANSFERRED, Status.REOPENED})
 
-# Where each status may go next. A transferred or reopened complaint waits like a new one.
+# Where each status may go next. A transferred or reopened complaint waits like a new one; a
+# mention triage judged not actionable is rescued by transferring it to the right owner.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.NEW: frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED, Status.TRANSFERRED}),
-    Status.NOT_ACTIONABLE: frozenset({Status.NEW, Status.CLOSED}),
+    Status.NOT_ACTIONABLE: frozenset({Status.TRANSFERRED, Status.CLOSED}),
     Status.ACKNOWLEDGED: frozenset({Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED, Status.TRANSFERRED}),
     Status.IN_PROGRESS: frozenset({Status.RESOLVED, Status.REJECTED, Status.TRANSFERRED}),
     Status.RESOLVED: frozenset({Status.CLOSED, Status.REOPENED}),
@@ -103,9 +104,13 @@ class Complaint:
     handles: tuple[str, ...]
     status: Status = Status.NEW
     alert: str = "pending"  # pending | sent | not_needed
+    alert_event: str = "new_complaint"  # what the pending alert announces: new_complaint | transferred
     alert_attempts: int = 0
     version: int = 1
     history: list[dict] = field(default_factory=list)
+    resolved_at: datetime | None = None
+    # Replies to the citizen on X, by kind (acknowledged, resolved): {"status": pending|sent, "post_id", "text"}
+    replies: dict[str, dict] = field(default_factory=dict)
 
     @property
     def district_name(self) -> str | None:

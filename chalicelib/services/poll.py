@@ -14,8 +14,19 @@ from typing import Callable, Sequence
 
 from ..domain.complaint import Complaint, Mention, Status
 from ..domain.handles import Registry, WatchedHandle
+from ..domain.replies import KINDS, ReplyPolicy
 from ..triage import Triage, triage
-from .ports import Alerts, AlertFailed, ComplaintStore, MentionSource, RateLimited, SourceUnavailable
+from .ports import (
+    AlertFailed,
+    Alerts,
+    ComplaintStore,
+    DuplicateReply,
+    MentionSource,
+    RateLimited,
+    Replies,
+    ReplyFailed,
+    SourceUnavailable,
+)
 
 Classifier = Callable[[str, Sequence[WatchedHandle]], Triage]
 
@@ -36,6 +47,8 @@ class PollReport:
     skipped: Counter = field(default_factory=Counter)
     alerts_sent: int = 0
     alerts_failed: int = 0
+    replies_sent: int = 0
+    replies_failed: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -43,6 +56,8 @@ class PollReport:
             "skipped": dict(self.skipped),
             "alerts_sent": self.alerts_sent,
             "alerts_failed": self.alerts_failed,
+            "replies_sent": self.replies_sent,
+            "replies_failed": self.replies_failed,
             "handles": [vars(h) for h in self.handles],
         }
 
@@ -53,16 +68,20 @@ def poll(
     store: ComplaintStore,
     alerts: Alerts,
     clock: Callable[[], datetime],
+    replies: Replies,
+    reply_policy: ReplyPolicy,
     classify: Classifier = triage,
 ) -> PollReport:
     report = PollReport()
+    record = _Recorder(registry, store, clock, classify, reply_policy, report)
     for handle in registry:
-        report.handles.append(_poll_handle(handle, registry, source, store, clock, classify, report))
+        report.handles.append(_poll_handle(handle, source, store, clock, record, report))
     _send_pending_alerts(store, alerts, clock, report)
+    _send_pending_replies(store, replies, clock, report)
     return report
 
 
-def _poll_handle(handle, registry, source, store, clock, classify, report) -> HandleOutcome:
+def _poll_handle(handle, source, store, clock, record, report) -> HandleOutcome:
     outcome = HandleOutcome(handle.handle, "ok")
     state = store.handle_state(handle.key)
     newest_id, newest_at = None, None
@@ -80,7 +99,7 @@ def _poll_handle(handle, registry, source, store, clock, classify, report) -> Ha
             for mention in reversed(page.mentions):
                 outcome.fetched += 1
                 newest_at = max(newest_at or mention.created_at, mention.created_at)
-                if _record(mention, registry, store, clock, classify, report):
+                if record(mention):
                     outcome.created += 1
     except RateLimited as e:
         outcome.outcome, outcome.detail = "rate_limited", str(e)
@@ -95,44 +114,61 @@ def _poll_handle(handle, registry, source, store, clock, classify, report) -> Ha
     return outcome
 
 
-def _record(mention: Mention, registry, store, clock, classify, report) -> bool:
-    if mention.is_retweet:
-        report.skipped["retweet"] += 1
-        return False
-    if registry.get(mention.author_username):
-        report.skipped["own_tweet"] += 1
-        return False
-    if store.is_recorded(mention.tweet_id):
-        # Seen before: through another handle it also tags, or a poll that crashed before its cursor moved.
-        report.skipped["already_recorded"] += 1
-        return False
-    tagged = registry.watched(mention.mentioned)
-    decision = classify(mention.text, tagged)
-    now = clock()
-    complaint = Complaint(
-        ref=store.next_reference(decision.district, now.year),
-        tweet_id=mention.tweet_id,
-        text=mention.text,
-        masked_text=decision.masked_text,
-        author_id=mention.author_id,
-        author_username=mention.author_username,
-        tweet_url=mention.url,
-        conversation_id=mention.conversation_id,
-        tweeted_at=mention.created_at,
-        created_at=now,
-        district=decision.district,
-        department=decision.department or "other",
-        urgent=decision.urgent,
-        confidence=decision.confidence,
-        handles=tuple(h.handle for h in tagged),
-        status=Status.NEW if decision.is_complaint else Status.NOT_ACTIONABLE,
-        alert="pending" if decision.is_complaint else "not_needed",
-    )
-    if not store.record_new(complaint):
-        report.skipped["already_recorded"] += 1
-        return False
-    report.created.append(complaint.ref)
-    return True
+class _Recorder:
+    """Turns one mention into a complaint, a follow-up on an earlier one, or a counted skip."""
+
+    def __init__(self, registry, store, clock, classify, reply_policy, report):
+        self.registry, self.store, self.clock, self.classify = registry, store, clock, classify
+        self.reply_policy, self.report = reply_policy, report
+
+    def __call__(self, mention: Mention) -> bool:
+        store, report = self.store, self.report
+        if mention.is_retweet:
+            report.skipped["retweet"] += 1
+            return False
+        if self.registry.get(mention.author_username):
+            report.skipped["own_tweet"] += 1
+            return False
+        if store.is_recorded(mention.tweet_id):
+            # Seen before: through another handle it also tags, or a poll that crashed before its cursor moved.
+            report.skipped["already_recorded"] += 1
+            return False
+        tagged = self.registry.watched(mention.mentioned)
+        decision = self.classify(mention.text, tagged)
+        now = self.clock()
+        if mention.conversation_id != mention.tweet_id:
+            ref = store.complaint_for_conversation(mention.conversation_id, mention.author_id)
+            if ref:
+                entry = {"at": now.isoformat(), "by": f"@{mention.author_username}", "action": "citizen_follow_up",
+                         "tweet_id": mention.tweet_id, "tweet_url": mention.url, "note": decision.masked_text}
+                report.skipped["follow_up" if store.attach(ref, mention.tweet_id, entry) else "already_recorded"] += 1
+                return False
+        complaint = Complaint(
+            ref=store.next_reference(decision.district, now.year),
+            tweet_id=mention.tweet_id,
+            text=mention.text,
+            masked_text=decision.masked_text,
+            author_id=mention.author_id,
+            author_username=mention.author_username,
+            tweet_url=mention.url,
+            conversation_id=mention.conversation_id,
+            tweeted_at=mention.created_at,
+            created_at=now,
+            district=decision.district,
+            department=decision.department or "other",
+            urgent=decision.urgent,
+            confidence=decision.confidence,
+            handles=tuple(h.handle for h in tagged),
+            status=Status.NEW if decision.is_complaint else Status.NOT_ACTIONABLE,
+            alert="pending" if decision.is_complaint else "not_needed",
+        )
+        if decision.is_complaint and (text := self.reply_policy.text("acknowledged", complaint)):
+            complaint.replies["acknowledged"] = {"status": "pending", "text": text}
+        if not store.record_new(complaint):
+            report.skipped["already_recorded"] += 1
+            return False
+        report.created.append(complaint.ref)
+        return True
 
 
 def _send_pending_alerts(store: ComplaintStore, alerts: Alerts, clock, report: PollReport) -> None:
@@ -145,3 +181,22 @@ def _send_pending_alerts(store: ComplaintStore, alerts: Alerts, clock, report: P
         else:
             store.alert_sent(complaint.ref, message_id, clock())
             report.alerts_sent += 1
+
+
+def _send_pending_replies(store: ComplaintStore, replies: Replies, clock, report: PollReport) -> None:
+    for complaint in store.pending_replies():
+        for kind in KINDS:
+            reply = complaint.replies.get(kind)
+            if not reply or reply["status"] != "pending":
+                continue
+            try:
+                post_id = replies.post_reply(complaint.tweet_id, reply["text"])
+            except DuplicateReply:
+                # X refuses the same text twice: an earlier attempt got through before it was recorded.
+                post_id = None
+            except ReplyFailed as e:
+                store.reply_failed(complaint.ref, kind, str(e), clock())
+                report.replies_failed += 1
+                continue
+            store.reply_sent(complaint.ref, kind, post_id, clock())
+            report.replies_sent += 1

@@ -25,6 +25,36 @@ class AlertFailed(Exception):
     """The alert could not be published; the complaint keeps its alert pending."""
 
 
+class ReplyFailed(Exception):
+    """X did not take the reply; it stays pending for the next poll."""
+
+
+class DuplicateReply(Exception):
+    """X refused the reply as a duplicate: an earlier attempt was posted but not recorded."""
+
+
+class VersionConflict(Exception):
+    """Someone changed the complaint since it was read."""
+
+    def __init__(self, ref: str):
+        super().__init__(f"complaint {ref} was changed by someone else; reload it and try again")
+        self.ref = ref
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Filters for listing complaints; `districts`/`departments` also carry an officer's scope."""
+
+    district: str | None = None  # an LGD code as text, or "unknown" for the state triage queue
+    department: str | None = None
+    status: str | None = None
+    urgent: bool | None = None
+    limit: int = 25
+    cursor: str | None = None
+    scope_districts: frozenset[str] = frozenset()
+    scope_departments: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class Page:
     mentions: list[Mention]  # newest first, as X returns them
@@ -74,6 +104,26 @@ class ComplaintStore(Protocol):
 
     def oldest_open_since(self) -> datetime | None: ...
 
+    def get(self, ref: str) -> Complaint | None: ...
+
+    def save_transition(self, before: Complaint, after: Complaint) -> None: ...
+
+    def list_complaints(self, query: ListQuery) -> tuple[list[Complaint], str | None]: ...
+
+    def pending_replies(self) -> list[Complaint]: ...
+
+    def reply_sent(self, ref: str, kind: str, post_id: str | None, at: datetime) -> None: ...
+
+    def reply_failed(self, ref: str, kind: str, error: str, at: datetime) -> None: ...
+
+    def complaint_for_conversation(self, conversation_id: str) -> str | None: ...
+
+    def attach(self, ref: str, tweet_id: str, entry: dict) -> bool: ...
+
 
 class Alerts(Protocol):
     def notify(self, complaint: Complaint) -> str: ...
+
+
+class Replies(Protocol):
+    def post_reply(self, in_reply_to: str, text: str) -> str: ...

@@ -34,6 +34,7 @@ def status(store: ComplaintStore, registry: Registry, clock: Callable[[], dateti
             "oldest_open_age_seconds": round((now - oldest).total_seconds()) if oldest else None,
         },
         "alerts": {"sent": counters.get("alerts#sent", 0), "failed": counters.get("alerts#failed", 0)},
+        "replies": {"sent": counters.get("replies#sent", 0), "failed": counters.get("replies#failed", 0)},
         "handles": [
             {
                 "handle": h.handle,

@@ -443,7 +443,8 @@ class XState:
 
     # --- state and control ---------------------------------------------------------------
 
-    def reset(self) -> None:
+    def reset(self, mentions: bool = True) -> None:
+        """Back to the seed: the watched handles, and the seed mentions unless `mentions` is False."""
         with self._lock:
             self.users: dict[str, User] = {}  # by lower-case username
             self.users_by_id: dict[str, User] = {}
@@ -463,7 +464,7 @@ class XState:
             self.bot = self.users[self._bot_username.lower()]
             now = utcnow()
             seeded: list[Tweet] = []
-            for i, entry in enumerate(self._seed["mentions"]):
+            for i, entry in enumerate(self._seed["mentions"] if mentions else []):
                 if entry["author"].lower() not in self.users:
                     self._create_user(entry["author"], entry.get("author_name"), since + timedelta(days=11 * (i + 90)))
                 refs = {k: seeded[entry[f"{k}_index"]].id for k in ("retweet_of", "in_reply_to") if f"{k}_index" in entry}
@@ -833,7 +834,7 @@ class XState:
         try:
             payload = json.loads(raw_body) if raw_body else {}
             if (method, path) == ("POST", "/_control/reset"):
-                self.reset()
+                self.reset(payload.get("mentions", True))
                 return 200, {"reset": True}
             if (method, path) == ("POST", "/_control/users"):
                 return 200, self.add_user(payload["username"], payload.get("name")).render(ALL_USER_FIELDS)
@@ -965,9 +966,9 @@ class XApiServer:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def reset(self) -> None:
+    def reset(self, mentions: bool = True) -> None:
         """Back to the seed state: users, tweets, no faults, fresh rate-limit windows, empty call log."""
-        self.state.reset()
+        self.state.reset(mentions)
 
     def add_user(self, username: str, name: str | None = None) -> dict:
         return self.state.add_user(username, name).render(ALL_USER_FIELDS)

@@ -73,20 +73,21 @@ def test_a_rate_limited_handle_is_retried_on_the_next_poll_while_the_others_go_o
     assert lucknow["outcome"] == "ok" and lucknow["fetched"] > 0
 
 
-def test_status_reports_counts_alerts_and_every_handles_last_poll(client, stack):
+def test_status_reports_counts_alerts_and_every_handles_last_poll(client, stack, token):
     first = run_poll(client)
-    response = client.http.get("/status")
+    response = client.http.get("/status", headers={"Authorization": f"Bearer {token('admin')}"})
     assert response.status_code == 200
     body = response.json_body
     assert body["complaints"]["total"] == len(first["created"])
     assert sum(body["complaints"]["by_status"].values()) == len(first["created"])
     assert body["complaints"]["by_district"]["162"]["name"] == "Lucknow"
     assert body["alerts"] == {"sent": first["alerts_sent"], "failed": 0}
+    assert body["replies"] == {"sent": first["replies_sent"], "failed": 0} and first["replies_sent"] > 0
     assert body["complaints"]["oldest_open_age_seconds"] is not None
     handles = {h["handle"]: h for h in body["handles"]}
     assert handles["lucknowpolice"]["outcome"] == "ok" and handles["lucknowpolice"]["last_poll_at"]
 
 
-def test_status_before_any_poll_is_empty_not_an_error(client):
-    body = client.http.get("/status").json_body
+def test_status_before_any_poll_is_empty_not_an_error(client, token):
+    body = client.http.get("/status", headers={"Authorization": f"Bearer {token('admin')}"}).json_body
     assert body["complaints"]["total"] == 0 and body["complaints"]["oldest_open_age_seconds"] is None

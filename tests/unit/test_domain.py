@@ -71,6 +71,8 @@ ENV = {
     "TABLE_NAME": "t",
     "ALERTS_TOPIC_ARN": "arn:aws:sns:ap-south-1:1:a",
     "X_BEARER_TOKEN_PARAMETER": "/p",
+    "X_OAUTH_PARAMETER": "/o",
+    "TOKEN_SIGNING_KEY_PARAMETER": "/k",
 }
 
 
@@ -81,7 +83,8 @@ def test_configuration_is_read_from_the_environment():
 
 def test_missing_configuration_fails_fast_naming_every_missing_variable():
     with pytest.raises(ConfigError, match="TABLE_NAME, ALERTS_TOPIC_ARN"):
-        Config.from_env({"STAGE": "dev", "X_BEARER_TOKEN_PARAMETER": "/p"})
+        Config.from_env({"STAGE": "dev", "X_BEARER_TOKEN_PARAMETER": "/p", "X_OAUTH_PARAMETER": "/o",
+                         "TOKEN_SIGNING_KEY_PARAMETER": "/k"})
 
 
 def test_a_non_numeric_timeout_is_refused():

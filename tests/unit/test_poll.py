@@ -4,18 +4,34 @@ import pytest
 
 from chalicelib.domain.complaint import Status
 from chalicelib.domain.handles import load_registry
+from chalicelib.domain.replies import load_reply_policy
 from chalicelib.services.poll import poll
-from tests.fakes import FakeAlerts, FakeClock, FakeSource, FakeStore, RateLimited, SourceUnavailable, mention
+from tests.fakes import (
+    FakeAlerts,
+    FakeClock,
+    FakeReplies,
+    FakeSource,
+    FakeStore,
+    RateLimited,
+    SourceUnavailable,
+    mention,
+)
 
 REGISTRY = load_registry()
+REPLY_POLICY = load_reply_policy()
 
 
 @pytest.fixture
-def desk():
+def replies():
+    return FakeReplies()
+
+
+@pytest.fixture
+def desk(replies):
     source, store, alerts, clock = FakeSource(), FakeStore(), FakeAlerts(), FakeClock()
 
     def run():
-        return poll(REGISTRY, source, store, alerts, clock)
+        return poll(REGISTRY, source, store, alerts, clock, replies, REPLY_POLICY)
 
     return source, store, alerts, run
 
@@ -112,3 +128,61 @@ def test_references_follow_the_order_citizens_tweeted_in(desk):
     source.add("lucknowpolice", *[mention(600 + i, f"shikayat {i}", "lucknowpolice") for i in range(3)])
     report = run()
     assert [store.complaints[r].tweet_id for r in report.created] == ["600", "601", "602"]
+
+
+def test_the_citizen_is_answered_with_the_reference_once(desk, replies):
+    source, store, alerts, run = desk
+    source.add("lucknowpolice", mention(701, "Aliganj me chori ho gayi", "lucknowpolice"))
+    first = run()
+    assert first.replies_sent == 1
+    [(tweet_id, text)] = replies.posted
+    assert tweet_id == "701" and "UP-LKO-26-000001" in text
+    assert run().replies_sent == 0 and len(replies.posted) == 1
+
+
+def test_a_reply_x_refuses_as_duplicate_counts_as_sent_and_is_not_posted_again(desk, replies):
+    source, store, alerts, run = desk
+    source.add("lucknowpolice", mention(702, "Aliganj me chori ho gayi", "lucknowpolice"))
+    run()
+    ref = store.by_tweet["702"]
+    store.complaints[ref].replies["acknowledged"]["status"] = "pending"  # as if the record was lost in a crash
+    again = run()
+    assert again.replies_sent == 1 and len(replies.posted) == 1
+    assert store.complaints[ref].replies["acknowledged"]["status"] == "sent"
+
+
+def test_a_failed_reply_is_retried_by_the_next_poll(desk, replies):
+    source, store, alerts, run = desk
+    source.add("noidapolice", mention(703, "Sector 62 me chori", "noidapolice"))
+    replies.failing = True
+    assert run().replies_failed == 1
+    replies.failing = False
+    assert run().replies_sent == 1 and len(replies.posted) == 1
+
+
+def test_mentions_not_judged_complaints_get_no_alert_and_no_reply(desk, replies):
+    source, store, alerts, run = desk
+    source.add("lucknowpolice", mention(704, "Thank you Lucknow police for the quick help, great work!", "lucknowpolice"))
+    report = run()
+    [complaint] = store.complaints.values()
+    assert complaint.status == Status.NOT_ACTIONABLE
+    assert report.alerts_sent == 0 and replies.posted == []
+
+
+def test_a_citizens_follow_up_in_the_same_conversation_joins_the_complaint(desk):
+    source, store, alerts, run = desk
+    source.add("lucknowpolice", mention(801, "Aliganj me chori ho gayi", "lucknowpolice", author="asha"))
+    run()
+    source.add("lucknowpolice", mention(805, "abhi tak koi nahi aaya", "lucknowpolice", author="asha", conversation=801))
+    report = run()
+    assert report.created == [] and report.skipped["follow_up"] == 1
+    [complaint] = store.complaints.values()
+    assert complaint.history[-1]["action"] == "citizen_follow_up" and complaint.history[-1]["tweet_id"] == "805"
+
+
+def test_someone_elses_tweet_in_the_conversation_is_a_complaint_of_its_own(desk):
+    source, store, alerts, run = desk
+    source.add("lucknowpolice", mention(811, "Aliganj me chori ho gayi", "lucknowpolice", author="asha"))
+    run()
+    source.add("lucknowpolice", mention(812, "mere ghar bhi chori hui Aliganj me", "lucknowpolice", author="ravi", conversation=811))
+    assert len(run().created) == 1

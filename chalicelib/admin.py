@@ -1,0 +1,57 @@
+"""Admin commands: `python -m chalicelib.admin token --role officer --district 162 [--department police] [--hours 12]`.
+
+Prints a signed bearer token. The signing key is read from SSM, as the API reads it: set
+STAGE (and AWS credentials) for a deployed stage; for the local stack started by `make serve`,
+its endpoint is picked up from .local/stack.env.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL_STACK_ENV = ROOT / ".local" / "stack.env"
+
+
+def _stage_environment(stage: str) -> None:
+    """Fill in what a stage's functions get from .chalice/config.json, without overriding the shell."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    env = config.get("environment_variables", {}) | config["stages"][stage].get("environment_variables", {})
+    if stage == "local" and LOCAL_STACK_ENV.exists() and "AWS_ENDPOINT_URL" not in os.environ:
+        env |= dict(line.split("=", 1) for line in LOCAL_STACK_ENV.read_text().splitlines() if "=" in line)
+    for name, value in env.items():
+        os.environ.setdefault(name, value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m chalicelib.admin")
+    commands = parser.add_subparsers(dest="command", required=True)
+    token = commands.add_parser("token", help="print a signed bearer token")
+    token.add_argument("--role", choices=("admin", "officer"), required=True)
+    token.add_argument("--district", type=int, action="append", default=[], help="LGD code; repeat for several")
+    token.add_argument("--department", action="append", default=[], help="department code; repeat for several")
+    token.add_argument("--hours", type=float, default=12.0)
+    token.add_argument("--subject", default=None, help="who the token is for (shown in complaint history)")
+    token.add_argument("--stage", default=os.environ.get("STAGE", "local"))
+    args = parser.parse_args(argv)
+
+    _stage_environment(args.stage)
+    from . import auth, runtime
+
+    subject = args.subject or (args.role if args.role == "admin" else
+                               "officer-" + "-".join(map(str, args.district + args.department)))
+    try:
+        print(auth.issue(runtime.signing_key(), subject, args.role, args.district, args.department,
+                         now=runtime.utcnow(), hours=args.hours))
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
