@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 
+from chalicelib.admin import LOCAL_STACK_ENV
 from devtools.stack import LocalStack
 
 PORT = int(os.environ.get("PORT", "8000"))
@@ -36,6 +37,9 @@ def main() -> None:
     stop = threading.Event()
     with LocalStack() as stack:
         stack.provision()
+        # `python -m chalicelib.admin token` in another shell finds this stack through this file.
+        LOCAL_STACK_ENV.parent.mkdir(exist_ok=True)
+        LOCAL_STACK_ENV.write_text("".join(f"{k}={v}\n" for k, v in stack.env.items()))
         print(f"moto server (AWS): {stack.aws_url}\nlocal X API:       {stack.x.url}", flush=True)
         api = subprocess.Popen(
             [os.path.join(os.path.dirname(sys.executable), "chalice"), "local", "--stage", "local", "--host", "127.0.0.1", "--port", str(PORT)],
@@ -57,6 +61,7 @@ def main() -> None:
             api.terminate()
             api.wait(timeout=10)
             poller.join(timeout=15)
+            LOCAL_STACK_ENV.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
