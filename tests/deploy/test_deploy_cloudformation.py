@@ -19,7 +19,7 @@ import requests
 
 from devtools.packaged import admin_token, sandbox
 
-pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS::CloudWatch::Alarm:UserWarning")
+pytestmark = pytest.mark.filterwarnings("ignore:Tried to parse AWS")
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE_SHAPE = json.loads((ROOT / "infra" / "complaints_table.json").read_text())
