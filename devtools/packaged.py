@@ -184,7 +184,8 @@ class Sandbox:
     def invoke(self, function: str, event: dict, function_name: str = "up-complaint-desk-local") -> dict:
         """In a fresh interpreter, import the function's handler and call it once with this event:
         the handler's answer, and the modules the cold start loaded."""
-        return self._run({"handler": FUNCTIONS[function], "event": event, "function_name": function_name})
+        handler = FUNCTIONS.get(function, f"app.{function}")
+        return self._run({"handler": handler, "event": event, "function_name": function_name})
 
     def with_env(self, env: dict[str, str]) -> "Sandbox":
         """The same unpacked package, run with another environment (another function's)."""
@@ -192,6 +193,10 @@ class Sandbox:
 
     def poll(self) -> dict:
         return self.invoke("poll", SCHEDULED_EVENT)
+
+    def scheduled(self, name: str) -> dict:
+        """Run the scheduled function `name` (app.<name>) once."""
+        return self.invoke(name, SCHEDULED_EVENT)
 
     def authorize(self, token: str) -> dict:
         return self.invoke("authorizer", authorizer_request(token))

@@ -40,11 +40,11 @@ def resolve(value, physical: dict[str, str], parameters: dict[str, str]):
     """Ref and Fn::Sub ${Name} against the stack; anything else must be a literal."""
     if isinstance(value, dict):
         if "Ref" in value:
-            return parameters.get(value["Ref"]) or physical[value["Ref"]]
+            return parameters[value["Ref"]] if value["Ref"] in parameters else physical[value["Ref"]]
         if "Fn::Sub" in value and isinstance(value["Fn::Sub"], str):
             text = value["Fn::Sub"]
             for name, resolved in {**physical, **parameters}.items():
-                text = text.replace("${" + name + "}", resolved)
+                text = text.replace("${" + name + "}", str(resolved))
             assert "${" not in text, text
             return text
         if "Fn::GetAtt" in value:
@@ -116,6 +116,8 @@ def deployed(_running_stack, packaged, tmp_path_factory):
             f" INFO, metrics on):\n{e}",
             pytrace=False,
         )
+    if "app.sweep" in functions:  # the SLA sweep: its metrics feed the SLA alarm
+        runs["sweep"] = box.with_env(environment("app.sweep")).scheduled("sweep")
     key = secrets["TokenSigningKeyParameter"]
     runs["authorizer"] = box.with_env(environment("app.bearer_token")).authorize(admin_token(key))
     runs["status"] = box.with_env(environment("app.app")).status(runs["authorizer"]["result"])
@@ -184,9 +186,9 @@ def alarms(template: dict) -> dict[str, dict]:
     return {n: r["Properties"] for n, r in template["Resources"].items() if r["Type"] == "AWS::CloudWatch::Alarm"}
 
 
-def test_the_metrics_the_alarms_watch_are_the_ones_the_poller_emits(deployed):
-    emitted = emitted_metrics(deployed.runs["poll"]["stdout"])
-    assert emitted, "the poller printed no metrics (EMF)"
+def test_the_metrics_the_alarms_watch_are_the_ones_the_functions_emit(deployed):
+    emitted = set().union(*(emitted_metrics(run["stdout"]) for run in deployed.runs.values()))
+    assert emitted, "the functions printed no metrics (EMF)"
     parameters = {"Stage": "dev"}
     missing = []
     for name, alarm in alarms(deployed.template).items():
@@ -195,11 +197,11 @@ def test_the_metrics_the_alarms_watch_are_the_ones_the_poller_emits(deployed):
         dims = frozenset((d["Name"], resolve(d["Value"], deployed.physical, parameters)) for d in alarm["Dimensions"])
         if ("ComplaintDesk", alarm["MetricName"], dims) not in emitted:
             missing.append(f"{name}: {alarm['MetricName']} {dict(dims)}")
-    names = {m for _, m, _ in emitted}
+    emitted_as = sorted({f"{m} {dict(d)}" for _, m, d in emitted})
     if missing:
-        # The runtime owns the metrics; the alarms are written for the stage dimension and poll lag
-        # metric proposed with this change (see docs/deploy.md, "Observability").
-        pytest.xfail(f"alarms watch metrics the poller does not emit yet: {missing}; it emits {sorted(names)}")
+        # The runtime owns the metrics; the alarms are written for the stage dimension and the poll
+        # lag metric proposed with this change (docs/deploy.md, "Still to do in the code").
+        pytest.xfail(f"alarms watch metrics not emitted (yet): {missing}; emitted: {emitted_as}")
 
 
 def test_every_alarm_is_a_valid_cloudwatch_request(deployed, _running_stack):
@@ -208,9 +210,9 @@ def test_every_alarm_is_a_valid_cloudwatch_request(deployed, _running_stack):
     for props in (r["Properties"] for r in deployed.template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"):
         names[next(k for k, r in deployed.template["Resources"].items() if r.get("Properties") is props)] = props["FunctionName"]
     for name, alarm in alarms(deployed.template).items():
-        request = resolve(alarm, names, {"Stage": "dev"})
+        request = resolve(alarm, names, {"Stage": "dev", "SlaBreachesPerHour": 10})
         cloudwatch.put_metric_alarm(**request)  # botocore validates every field's name and type
     described = cloudwatch.describe_alarms()["MetricAlarms"]
     assert {a["AlarmName"] for a in described} == {
-        resolve(a["AlarmName"], names, {"Stage": "dev"}) for a in alarms(deployed.template).values()
+        resolve(a["AlarmName"], names, {"Stage": "dev", "SlaBreachesPerHour": 10}) for a in alarms(deployed.template).values()
     }

@@ -111,7 +111,7 @@ def test_every_role_carries_exactly_the_stage_policy_file(packaged):
         assert "123456789012" not in text, "the placeholder account must not reach the template"
 
 
-def test_alarms_watch_poll_failures_alerts_and_throttling_and_notify_the_ops_topic(template):
+def test_alarms_watch_poll_failures_alerts_sla_breaches_and_throttling_and_notify_ops(template):
     alarms = of_type(template, "AWS::CloudWatch::Alarm")
 
     def watching(metric):
@@ -123,7 +123,8 @@ def test_alarms_watch_poll_failures_alerts_and_throttling_and_notify_the_ops_top
                 found.append(p)
         return found
 
-    for metric in ("HandlesFailed", "Errors", "AlertsFailed", "HandlesRateLimited", "Throttles", "ReadThrottleEvents", "WriteThrottleEvents"):
+    for metric in ("HandlesFailed", "Errors", "AlertsFailed", "DeadlineEscalations", "HandlesRateLimited", "Throttles",
+                   "ReadThrottleEvents", "WriteThrottleEvents"):  # fmt: skip
         assert watching(metric), f"no alarm on {metric}"
     for alarm in alarms.values():
         p = alarm["Properties"]
