@@ -1,6 +1,6 @@
 """Lambda entry points: turn the event into plain values, call one service, return."""
 
-from chalice import AuthResponse, Chalice, Rate
+from chalice import AuthResponse, Chalice, Cron, Rate
 
 from chalicelib import api, runtime
 from chalicelib.auth import InvalidToken, from_context, to_context
@@ -30,6 +30,23 @@ def principal():
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="poll")
 def poll(event):
     return runtime.run_poll()
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="sweep")
+def sweep(event):
+    return runtime.run_sweep()
+
+
+# 03:30 UTC is 09:00 IST.
+@app.schedule(Cron(30, 3, "*", "*", "?", "*"), name="daily_digest")
+def daily_digest(event):
+    return runtime.run_daily_digest()
+
+
+# Mondays 04:30 UTC, 10:00 IST; posts only when WEEKLY_SUMMARY_ENABLED is true.
+@app.schedule(Cron(30, 4, "?", "*", "MON", "*"), name="weekly_summary")
+def weekly_summary(event):
+    return runtime.run_weekly_summary()
 
 
 @app.route("/status", methods=["GET"], authorizer=bearer_token)

@@ -26,6 +26,7 @@ class Config:
     http_timeout_seconds: float = 10.0
     secrets_max_age_seconds: int = 300
     reopen_window_days: int = 7
+    weekly_summary_enabled: bool = False  # public weekly posts on X, per department
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Config":
@@ -55,4 +56,5 @@ class Config:
             http_timeout_seconds=timeout,
             secrets_max_age_seconds=max_age,
             reopen_window_days=reopen_days,
+            weekly_summary_enabled=env.get("WEEKLY_SUMMARY_ENABLED", "false").lower() == "true",
         )

@@ -14,9 +14,12 @@ from .domain.access import Principal
 from .domain.handles import Registry, load_registry
 from .domain.lifecycle import Action
 from .domain.replies import ReplyPolicy, load_reply_policy
+from .domain.sla import SlaPolicy, load_sla_policy
 from .services import complaints as complaint_service
 from .services import poll as poll_service
+from .services import reports as report_service
 from .services import status as status_service
+from .services import sweep as sweep_service
 from .services.ports import ListQuery
 
 SERVICE = "complaint-desk"
@@ -39,6 +42,11 @@ def registry() -> Registry:
 @cache
 def reply_policy() -> ReplyPolicy:
     return load_reply_policy()
+
+
+@cache
+def sla_policy() -> SlaPolicy:
+    return load_sla_policy()
 
 
 @cache
@@ -103,7 +111,7 @@ def metrics():
 def run_poll() -> dict:
     from aws_lambda_powertools.metrics import MetricUnit
 
-    report = poll_service.poll(registry(), source(), store(), alerts(), utcnow, replies(), reply_policy())
+    report = poll_service.poll(registry(), source(), store(), alerts(), utcnow, replies(), reply_policy(), sla_policy())
     m = metrics()
     fetched = sum(h.fetched for h in report.handles)
     m.add_metric("MentionsFetched", MetricUnit.Count, fetched)
@@ -153,5 +161,29 @@ def act(principal: Principal, ref: str, body: dict) -> dict:
     )
     return complaint_service.act(
         store(), alerts(), principal, ref, action, body.get("version"), utcnow, reply_policy(),
-        timedelta(days=config().reopen_window_days),
+        timedelta(days=config().reopen_window_days), sla_policy(),
     )
+
+
+def run_sweep(clock=utcnow) -> dict:
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    report = sweep_service.sweep(store(), alerts(), sla_policy(), clock)
+    m = metrics()
+    m.add_metric("DeadlineReminders", MetricUnit.Count, report.reminders)
+    m.add_metric("DeadlineEscalations", MetricUnit.Count, report.escalations)
+    m.add_metric("AlertsSent", MetricUnit.Count, report.alerts_sent)
+    m.add_metric("AlertsFailed", MetricUnit.Count, report.alerts_failed)
+    m.flush_metrics()
+    logger().info("sweep finished", extra={"report": report.as_dict()})
+    return report.as_dict()
+
+
+def run_daily_digest() -> dict:
+    return report_service.daily_digest(store(), alerts().digest, sla_policy().tz, utcnow).as_dict()
+
+
+def run_weekly_summary() -> dict:
+    if not config().weekly_summary_enabled:
+        return {"skipped": "WEEKLY_SUMMARY_ENABLED is off"}
+    return report_service.weekly_summary(store(), replies().post, sla_policy().tz, utcnow).as_dict()

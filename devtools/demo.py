@@ -1,14 +1,16 @@
 """`make demo`: the whole path once, on the local stack, then a report of what happened.
 
 Starts moto and the local X server, provisions the resources, runs the scheduled poll
-function twice (the second must create nothing), prints the complaints, the alerts each
-example officer received and the /status body, and stops everything it started.
+function twice (the second must create nothing), runs the deadline sweep with its clock
+advanced 20 minutes (urgent complaints nobody acknowledged escalate), prints the complaints,
+the alerts each example officer received and the /status body, and stops everything it started.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
 from devtools.stack import LocalStack
 
@@ -26,6 +28,8 @@ def main() -> None:
             event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
             first = client.lambda_.invoke("poll", event).payload
             second = client.lambda_.invoke("poll", event).payload
+            later = runtime.utcnow() + timedelta(minutes=20)
+            swept = runtime.run_sweep(clock=lambda: later)
             admin = auth.issue(runtime.signing_key(), "demo-admin", "admin", now=runtime.utcnow(), hours=1)
             status = client.http.get("/status", headers={"Authorization": f"Bearer {admin}"}).json_body
 
@@ -33,7 +37,9 @@ def main() -> None:
         print(f"Poll 1: {len(first['created'])} complaints created, skipped {first['skipped']}, "
               f"{first['alerts_sent']} alerts sent, {first['alerts_failed']} failed, "
               f"{first['replies_sent']} replies to citizens posted on X")
-        print(f"Poll 2: {len(second['created'])} complaints created, skipped {second['skipped']}\n")
+        print(f"Poll 2: {len(second['created'])} complaints created, skipped {second['skipped']}")
+        print(f"Deadline sweep, clock advanced 20 minutes: {swept['reminders']} reminders, "
+              f"{swept['escalations']} escalations, {swept['alerts_sent']} alerts sent\n")
         print(f"{'reference':<18} {'district':<22} {'department':<12} {'status':<15} urgent")
         for ref in first["created"]:
             c = store.get(ref)

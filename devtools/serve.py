@@ -1,5 +1,5 @@
-"""`make serve`: the local stack, the poller firing every minute as EventBridge would, and the
-HTTP API served by `chalice local` on 127.0.0.1:8000, until Ctrl-C."""
+"""`make serve`: the local stack, the poller every minute and the deadline sweep every five (as
+EventBridge would fire them), and the HTTP API served by `chalice local` on 127.0.0.1:8000, until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -13,24 +13,31 @@ from chalicelib.admin import LOCAL_STACK_ENV
 from devtools.stack import LocalStack
 
 PORT = int(os.environ.get("PORT", "8000"))
-POLL_EVERY_SECONDS = 60
+TICK_SECONDS = 60
+SWEEP_EVERY_TICKS = 5
 
 
-def poll_forever(stop: threading.Event) -> None:
+def schedule_forever(stop: threading.Event) -> None:
+    """Fire the scheduled functions as EventBridge would: the poll every minute, the sweep every five."""
     from chalice.test import Client
 
     from app import app
 
     with Client(app, stage_name="local") as client:
         event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
+        tick = 0
         while not stop.is_set():
             report = client.lambda_.invoke("poll", event).payload
             print(
                 f"[poll] {len(report['created'])} new complaints, {report['alerts_sent']} alerts sent, "
-                f"{report['alerts_failed']} failed",
+                f"{report['alerts_failed']} failed, {report['replies_sent']} replies posted",
                 flush=True,
             )
-            stop.wait(POLL_EVERY_SECONDS)
+            if tick % SWEEP_EVERY_TICKS == 0:
+                swept = client.lambda_.invoke("sweep", event).payload
+                print(f"[sweep] {swept['reminders']} reminders, {swept['escalations']} escalations", flush=True)
+            tick += 1
+            stop.wait(TICK_SECONDS)
 
 
 def main() -> None:
@@ -45,7 +52,7 @@ def main() -> None:
             [os.path.join(os.path.dirname(sys.executable), "chalice"), "local", "--stage", "local", "--host", "127.0.0.1", "--port", str(PORT)],
             env=os.environ.copy(),
         )
-        poller = threading.Thread(target=poll_forever, args=(stop,), daemon=True)
+        poller = threading.Thread(target=schedule_forever, args=(stop,), daemon=True)
         poller.start()
         print(f"API: http://127.0.0.1:{PORT}/status   (Ctrl-C to stop)", flush=True)
         try:

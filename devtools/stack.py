@@ -39,9 +39,13 @@ class Officer:
 
 
 EXAMPLE_OFFICERS = (
-    Officer("lucknow-police", {"district": ["162"], "department": ["police"]}),
-    Officer("noida-police", {"district": ["144"]}),
+    # L1: district officers; L2: the district head (SSP, DM), who also gets the daily digest;
+    # L3: state headquarters. The state triage desk gets every complaint no district was told for.
+    Officer("lucknow-police", {"district": ["162"], "department": ["police"], "level": ["L1"]}),
+    Officer("noida-police", {"district": ["144"], "level": ["L1"]}),
     Officer("state-triage", {"district": ["unknown"]}),
+    Officer("ssp-lucknow", {"district": ["162"], "level": ["L2"]}),
+    Officer("dgp-hq", {"department": ["police"], "level": ["L3"]}),
 )
 
 

@@ -85,7 +85,9 @@ class FakeStore:
         self.complaints: dict[str, Complaint] = {}
         self.by_tweet: dict[str, str] = {}
         self.sequences: Counter = Counter()
-        self.counts: Counter = Counter()
+        self.items: dict[str, Counter] = {}  # counter items: STATS, DAY#..., WEEK#...
+        self.claims: dict[str, str] = {}
+        self.reports: set[str] = set()
         self.failures: list[tuple[str, str]] = []
         self.threads: dict[tuple[str, str], str] = {}
 
@@ -106,16 +108,21 @@ class FakeStore:
         self.sequences[key] += 1
         return reference(district, year, self.sequences[key])
 
-    def record_new(self, complaint):
+    @property
+    def counts(self) -> Counter:
+        return self.items.setdefault("STATS", Counter())
+
+    def _apply(self, deltas):
+        for item, counts in deltas.items():
+            self.items.setdefault(item, Counter()).update(counts)
+
+    def record_new(self, complaint, deltas):
         if complaint.tweet_id in self.by_tweet:
             return False
         self.by_tweet[complaint.tweet_id] = complaint.ref
         self.threads[(complaint.conversation_id, complaint.author_id)] = complaint.ref
         self.complaints[complaint.ref] = dataclasses.replace(complaint, replies=dict(complaint.replies))
-        self.counts.update(
-            ["total", f"status#{complaint.status.value}", f"department#{complaint.department}",
-             f"district#{complaint.district if complaint.district is not None else 'unknown'}"]
-        )
+        self._apply(deltas)
         return True
 
     def advance_cursor(self, handle, since_id, at, lag_seconds):
@@ -131,23 +138,53 @@ class FakeStore:
     def pending_alerts(self):
         return [c for c in self.complaints.values() if c.alert == "pending"]
 
-    def alert_sent(self, ref, message_id, at):
-        self.complaints[ref].alert = "sent"
-        self.counts["alerts#sent"] += 1
+    def claim_alert(self, ref, claimer, at):
+        if self.complaints[ref].alert != "pending" or ref in self.claims:
+            return False
+        self.claims[ref] = claimer
+        return True
 
-    def alert_failed(self, ref, error, at):
-        self.complaints[ref].alert_attempts += 1
-        self.counts["alerts#failed"] += 1
+    def alert_sent(self, ref, claimer, message_id, at):
+        if self.claims.pop(ref, None) == claimer:
+            self.complaints[ref].alert = "sent"
+            self.counts["alerts#sent"] += 1
+
+    def alert_failed(self, ref, claimer, error, at):
+        if self.claims.pop(ref, None) == claimer:
+            self.complaints[ref].alert_attempts += 1
+            self.counts["alerts#failed"] += 1
 
     def get(self, ref):
         c = self.complaints.get(ref)
         return dataclasses.replace(c, history=list(c.history), replies=dict(c.replies)) if c else None
 
-    def save_transition(self, before, after):
+    def save_change(self, before, after, deltas):
         if self.complaints[after.ref].version != before.version:
             raise VersionConflict(after.ref)
         self.complaints[after.ref] = after
-        self.counts.update({f"status#{before.status.value}": -1, f"status#{after.status.value}": 1})
+        self._apply(deltas)
+
+    def due_for_check(self, now):
+        from chalicelib.domain.sla import Clock
+
+        due = [c for c in self.complaints.values() if (at := Clock.from_dict(c.sla).next_check_at) and at <= now]
+        return [self.get(c.ref) for c in due]
+
+    def counters_of(self, item):
+        return dict(self.items.get(item, {}))
+
+    def claim_report(self, key, at):
+        if key in self.reports:
+            return False
+        self.reports.add(key)
+        return True
+
+    def release_report(self, key):
+        self.reports.discard(key)
+
+    def oldest_open_in(self, district):
+        open_ = [c.created_at for c in self.complaints.values() if c.status.is_open and c.district == district]
+        return min(open_) if open_ else None
 
     def complaint_for_conversation(self, conversation_id, author_id):
         return self.threads.get((conversation_id, author_id))
@@ -179,7 +216,14 @@ class FakeStore:
 class FakeAlerts:
     def __init__(self):
         self.sent: list[Complaint] = []
+        self.digests: list[tuple[int | None, str, str]] = []
         self.failing = False
+
+    def digest(self, district, subject, body):
+        if self.failing:
+            raise AlertFailed("SNS is down")
+        self.digests.append((district, subject, body))
+        return f"digest-{len(self.digests)}"
 
     def notify(self, complaint):
         if self.failing:
@@ -194,6 +238,9 @@ class FakeReplies:
     def __init__(self):
         self.posted: list[tuple[str, str]] = []
         self.failing = False
+
+    def post(self, text):
+        return self.post_reply(None, text)
 
     def post_reply(self, in_reply_to, text):
         if self.failing:

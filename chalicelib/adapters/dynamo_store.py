@@ -1,46 +1,49 @@
 """Complaint state in one DynamoDB table, written with conditions so nothing is lost or doubled.
 
 Items (pk, sk):
-  C#<ref>, C          the complaint; GSIs list it by district, department, status and time (feed),
-                      sparse GSI keys `alert_pending`, `reply_pending` and `open` find work and age
+  C#<ref>, C          the complaint; GSIs list it by district, department, status and time (feed);
+                      sparse GSI keys find work and age: `alert_pending`, `reply_pending`,
+                      `sla_pending` + `next_check_at` (deadlines), `open` and `open_district`
   T#<tweet id>, T     the tweet guard: one complaint per tweet, written in the same transaction
-  V#<conversation>, V the conversation a complaint started, so a citizen's follow-ups join it
+  V#<conversation>#<author>, V   a citizen's complaint in a conversation, so their follow-ups join it
   SEQ#<code>-<year>   the reference number counter per district and year
   H#<handle>, H       a watched handle: its user id, cursor (since_id) and last poll
-  STATS, STATS        counters by status, district, department and alert outcome
+  STATS, STATS        running counters: status, district, department, alerts, replies, deadlines
+  DAY#<date>, WEEK#<year-Wnn>   counters for the daily digests and weekly summaries
 """
 
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from ..domain.complaint import Complaint, Status, reference, sequence_key
+from ..domain.sla import Clock
+from ..domain.tally import district_key
 from ..services.ports import HandleState, ListQuery, VersionConflict
 from .aws import client
 
 PENDING = "Y"  # the one value of the sparse index keys: only their presence matters
-STATS_KEY = {"pk": {"S": "STATS"}, "sk": {"S": "STATS"}}
 _COMPLAINT_FIELDS = {f.name for f in fields(Complaint)}
 _DATES = {"tweeted_at", "created_at", "resolved_at"}
 INDEXES = {"district": "by_district", "department": "by_department", "status": "by_status"}
 
 
-def district_key(district: int | None) -> str:
-    return str(district) if district is not None else "unknown"
+def _counter_updates(table: str, deltas: dict[str, dict[str, int]]) -> list[dict]:
+    return [{"Update": _counter_update(table, counts, item)} for item, counts in deltas.items() if counts]
 
 
 def _key(pk: str, sk: str) -> dict:
     return {"pk": {"S": pk}, "sk": {"S": sk}}
 
 
-def _counter_update(table: str, counts: dict[str, int]) -> dict:
+def _counter_update(table: str, counts: dict[str, int], item: str = "STATS") -> dict:
     names = {f"#c{i}": name for i, name in enumerate(counts)}
     values = {f":v{i}": {"N": str(n)} for i, n in enumerate(counts.values())}
     return {
         "TableName": table,
-        "Key": STATS_KEY,
+        "Key": _key(item, item),
         "UpdateExpression": "ADD " + ", ".join(f"#c{i} :v{i}" for i in range(len(counts))),
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
@@ -85,6 +88,10 @@ class DynamoComplaintStore:
             plain["reply_pending"] = PENDING
         if c.status.is_open:
             plain["open"] = PENDING
+            plain["open_district"] = district_key(c.district)
+        next_check = Clock.from_dict(c.sla).next_check_at
+        if next_check:
+            plain.update(sla_pending=PENDING, next_check_at=next_check.isoformat())
         serializer, _ = self._types
         return {k: serializer.serialize(v) for k, v in plain.items() if v is not None}
 
@@ -178,15 +185,7 @@ class DynamoComplaintStore:
         )
         return reference(district, year, int(answer["Attributes"]["n"]["N"]))
 
-    def record_new(self, complaint: Complaint) -> bool:
-        counts = {
-            "total": 1,
-            f"status#{complaint.status.value}": 1,
-            f"district#{complaint.district if complaint.district is not None else 'unknown'}": 1,
-            f"department#{complaint.department}": 1,
-        }
-        if complaint.urgent:
-            counts["urgent"] = 1
+    def record_new(self, complaint: Complaint, deltas: dict[str, dict[str, int]]) -> bool:
         guard = _key(f"T#{complaint.tweet_id}", "T") | {"ref": {"S": complaint.ref}}
         thread = _key(f"V#{complaint.conversation_id}#{complaint.author_id}", "V") | {"ref": {"S": complaint.ref}}
         items = [
@@ -199,7 +198,7 @@ class DynamoComplaintStore:
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             },
-            {"Update": _counter_update(self.table, counts)},
+            *_counter_updates(self.table, deltas),
         ]
         return self._transact(items)
 
@@ -245,10 +244,10 @@ class DynamoComplaintStore:
             ]
         )
 
-    def save_transition(self, before: Complaint, after: Complaint) -> None:
-        """Write an officer's change if nobody changed the complaint since `before` was read.
+    def save_change(self, before: Complaint, after: Complaint, deltas: dict[str, dict[str, int]]) -> None:
+        """Write an officer's or the sweep's change if nobody changed the complaint since `before` was read.
 
-        Only the fields a transition owns are set, and history is appended, so the poller's
+        Only the fields a change owns are set, and history is appended, so the poller's
         concurrent writes (alert and reply state, citizens' follow-ups) are never overwritten.
         """
         serializer, _ = self._types
@@ -261,34 +260,39 @@ class DynamoComplaintStore:
             ":district_key": district_key(after.district),
             ":department": after.department,
             ":entries": after.history[len(before.history):],
+            ":sla": after.sla,
+            ":y": PENDING,
         }
         sets = [
             "#status = :status", "version = :version", "district = :district", "district_key = :district_key",
-            "department = :department", "history = list_append(history, :entries)",
+            "department = :department", "history = list_append(history, :entries)", "sla = :sla",
         ]
         removes = []
         if after.status.is_open:
-            sets.append("#open = :y")
-            values[":y"] = PENDING
+            sets += ["#open = :y", "open_district = :district_key"]
         else:
-            removes.append("#open")
+            removes += ["#open", "open_district"]
+        next_check = Clock.from_dict(after.sla).next_check_at
+        if next_check:
+            sets += ["sla_pending = :y", "next_check_at = :next_check"]
+            values[":next_check"] = next_check.isoformat()
+        else:
+            removes += ["sla_pending", "next_check_at"]
         if after.resolved_at != before.resolved_at:
             sets.append("resolved_at = :resolved_at")
             values[":resolved_at"] = after.resolved_at.isoformat()
-        if after.alert == "pending" and (before.alert != "pending" or after.alert_event != before.alert_event):
-            sets += ["alert = :alert", "alert_event = :alert_event", "alert_pending = :y"]
-            values.update({":alert": "pending", ":alert_event": after.alert_event, ":y": PENDING})
+        alert = (after.alert, after.alert_event, after.alert_level)
+        if after.alert == "pending" and alert != (before.alert, before.alert_event, before.alert_level):
+            # A new alert replaces one still waiting; a sender holding the old one must not mark it sent.
+            sets += ["alert = :alert", "alert_event = :alert_event", "alert_level = :alert_level", "alert_pending = :y"]
+            removes.append("alert_claim")
+            values.update({":alert": "pending", ":alert_event": after.alert_event, ":alert_level": after.alert_level})
         for kind, reply in after.replies.items():
             if reply != before.replies.get(kind):
                 names[f"#reply_{kind}"] = kind
                 sets += [f"replies.#reply_{kind} = :reply_{kind}", "reply_pending = :y"]
-                values.update({f":reply_{kind}": reply, ":y": PENDING})
+                values[f":reply_{kind}"] = reply
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-        counts = {f"status#{before.status.value}": -1, f"status#{after.status.value}": 1}
-        if after.district != before.district:
-            counts.update({f"district#{district_key(before.district)}": -1, f"district#{district_key(after.district)}": 1})
-        if after.department != before.department:
-            counts.update({f"department#{before.department}": -1, f"department#{after.department}": 1})
         update = {
             "TableName": self.table,
             "Key": _key(f"C#{after.ref}", "C"),
@@ -297,7 +301,7 @@ class DynamoComplaintStore:
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": {k: serializer.serialize(v) for k, v in values.items()},
         }
-        if not self._transact([{"Update": update}, {"Update": _counter_update(self.table, counts)}]):
+        if not self._transact([{"Update": update}, *_counter_updates(self.table, deltas)]):
             raise VersionConflict(after.ref)
 
     def list_complaints(self, query: ListQuery) -> tuple[list[Complaint], str | None]:
@@ -386,7 +390,29 @@ class DynamoComplaintStore:
             if not start:
                 return found
 
-    def alert_sent(self, ref: str, message_id: str, at: datetime) -> None:
+    def claim_alert(self, ref: str, claimer: str, at: datetime, stale_after: timedelta = timedelta(minutes=5)) -> bool:
+        """Take the complaint's pending alert for sending; only one sender holds it at a time.
+
+        A claim older than `stale_after` belongs to a sender that crashed, and may be taken over.
+        """
+        try:
+            self.db.update_item(
+                TableName=self.table,
+                Key=_key(f"C#{ref}", "C"),
+                UpdateExpression="SET alert_claim = :c, alert_claim_at = :at",
+                ConditionExpression="attribute_exists(alert_pending) AND "
+                "(attribute_not_exists(alert_claim) OR alert_claim_at < :stale)",
+                ExpressionAttributeValues={
+                    ":c": {"S": claimer},
+                    ":at": {"S": at.isoformat()},
+                    ":stale": {"S": (at - stale_after).isoformat()},
+                },
+            )
+            return True
+        except self.db.exceptions.ConditionalCheckFailedException:
+            return False
+
+    def alert_sent(self, ref: str, claimer: str, message_id: str, at: datetime) -> None:
         self._transact(
             [
                 {
@@ -394,13 +420,14 @@ class DynamoComplaintStore:
                         "TableName": self.table,
                         "Key": _key(f"C#{ref}", "C"),
                         "UpdateExpression": "SET alert = :sent, alert_message_id = :m, alert_sent_at = :at "
-                        "REMOVE alert_pending ADD alert_attempts :one",
-                        "ConditionExpression": "attribute_exists(alert_pending)",
+                        "REMOVE alert_pending, alert_claim, alert_claim_at ADD alert_attempts :one",
+                        "ConditionExpression": "alert_claim = :c",
                         "ExpressionAttributeValues": {
                             ":sent": {"S": "sent"},
                             ":m": {"S": message_id},
                             ":at": {"S": at.isoformat()},
                             ":one": {"N": "1"},
+                            ":c": {"S": claimer},
                         },
                     }
                 },
@@ -408,25 +435,76 @@ class DynamoComplaintStore:
             ]
         )
 
-    def alert_failed(self, ref: str, error: str, at: datetime) -> None:
+    def alert_failed(self, ref: str, claimer: str, error: str, at: datetime) -> None:
         self._transact(
             [
                 {
                     "Update": {
                         "TableName": self.table,
                         "Key": _key(f"C#{ref}", "C"),
-                        "UpdateExpression": "SET alert_last_error = :e, alert_failed_at = :at ADD alert_attempts :one",
-                        "ConditionExpression": "attribute_exists(alert_pending)",
+                        "UpdateExpression": "SET alert_last_error = :e, alert_failed_at = :at "
+                        "REMOVE alert_claim, alert_claim_at ADD alert_attempts :one",
+                        "ConditionExpression": "alert_claim = :c",
                         "ExpressionAttributeValues": {
                             ":e": {"S": error[:500]},
                             ":at": {"S": at.isoformat()},
                             ":one": {"N": "1"},
+                            ":c": {"S": claimer},
                         },
                     }
                 },
                 {"Update": _counter_update(self.table, {"alerts#failed": 1})},
             ]
         )
+
+    def due_for_check(self, now: datetime) -> list[Complaint]:
+        """Complaints whose deadline clock needs a look: a reminder, a breach or a re-alert is due."""
+        found, start = [], None
+        while True:
+            kwargs = {"ExclusiveStartKey": start} if start else {}
+            answer = self.db.query(
+                TableName=self.table,
+                IndexName="sla_due",
+                KeyConditionExpression="sla_pending = :y AND next_check_at <= :now",
+                ExpressionAttributeValues={":y": {"S": PENDING}, ":now": {"S": now.isoformat()}},
+                **kwargs,
+            )
+            found += [self._from_item(i) for i in answer["Items"]]
+            start = answer.get("LastEvaluatedKey")
+            if not start:
+                return found
+
+    def claim_report(self, key: str, at: datetime, keep: timedelta = timedelta(days=60)) -> bool:
+        """Mark a digest or summary as going out; False if it went out already. Expires by TTL."""
+        try:
+            self.db.put_item(
+                TableName=self.table,
+                Item=_key(key, "R") | {"at": {"S": at.isoformat()}, "expires_at": {"N": str(int((at + keep).timestamp()))}},
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+            return True
+        except self.db.exceptions.ConditionalCheckFailedException:
+            return False
+
+    def release_report(self, key: str) -> None:
+        self.db.delete_item(TableName=self.table, Key=_key(key, "R"))
+
+    def counters_of(self, item: str) -> dict[str, int]:
+        """A counter item other than the running totals: DAY#<date> or WEEK#<year-Wweek>."""
+        answer = self.db.get_item(TableName=self.table, Key=_key(item, item), ConsistentRead=True)
+        return {k: int(v["N"]) for k, v in answer.get("Item", {}).items() if "N" in v}
+
+    def oldest_open_in(self, district: int | None) -> datetime | None:
+        answer = self.db.query(
+            TableName=self.table,
+            IndexName="open_by_district",
+            KeyConditionExpression="open_district = :d",
+            ExpressionAttributeValues={":d": {"S": district_key(district)}},
+            ScanIndexForward=True,
+            Limit=1,
+        )
+        items = answer["Items"]
+        return datetime.fromisoformat(items[0]["created_at"]["S"]) if items else None
 
     # --- replies to citizens ---------------------------------------------------------------
 
@@ -475,8 +553,7 @@ class DynamoComplaintStore:
     # --- reporting --------------------------------------------------------------------------
 
     def counters(self) -> dict[str, int]:
-        item = self.db.get_item(TableName=self.table, Key=STATS_KEY, ConsistentRead=True).get("Item", {})
-        return {k: int(v["N"]) for k, v in item.items() if "N" in v}
+        return self.counters_of("STATS")
 
     def oldest_open_since(self) -> datetime | None:
         answer = self.db.query(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ..domain.complaint import Complaint
 from ..domain.departments import NAMES_HI
 from ..domain.districts import DISTRICTS
+from ..domain.sla import Clock
 from ..services.ports import AlertFailed
 from .aws import client
 
@@ -15,13 +18,22 @@ UNKNOWN_DISTRICT = "unknown"  # the state triage desk subscribes to this value
 
 def alert_attributes(complaint: Complaint, event: str) -> dict[str, str]:
     district = str(complaint.district) if complaint.district is not None else UNKNOWN_DISTRICT
-    return {"district": district, "department": complaint.department, "urgency": complaint.urgency, "event": event}
+    return {
+        "district": district,
+        "department": complaint.department,
+        "urgency": complaint.urgency,
+        "event": event,
+        "level": complaint.alert_level,
+    }
 
 
 HEADINGS = {
     "new_complaint": ("नई शिकायत", "New complaint"),
     "transferred": ("स्थानांतरित शिकायत", "Complaint transferred to you"),
+    "reminder": ("समय-सीमा निकट", "Deadline near"),
+    "escalation": ("समय-सीमा पार, शिकायत अग्रसारित", "Deadline passed, escalated"),
 }
+IST = timezone(timedelta(hours=5, minutes=30))
 
 
 def alert_text(c: Complaint) -> tuple[str, str]:
@@ -31,18 +43,29 @@ def alert_text(c: Complaint) -> tuple[str, str]:
     district_hi = d.name_hi if d else "अज्ञात (राज्य मुख्यालय द्वारा जाँच)"
     district_en = d.name_en if d else "unknown (state triage)"
     urgent = "तत्काल / URGENT " if c.urgent else ""
-    subject = f"{'URGENT ' if c.urgent else ''}{heading_en} {c.ref} - {district_en} - {c.department}"
+    level = f" [{c.alert_level}]" if c.alert_event in ("reminder", "escalation") else ""
+    subject = f"{'URGENT ' if c.urgent else ''}{heading_en}{level} {c.ref} - {district_en} - {c.department}"
     body = "\n".join(
         [
             f"{urgent}{heading_hi} / {heading_en}: {c.ref}",
             f"जनपद / District: {district_hi} / {district_en}",
             f"विभाग / Department: {NAMES_HI[c.department]} / {c.department}",
             f"ट्वीट / Tweet: {c.tweet_url}",
+            *_deadline_lines(c),
             "",
             c.masked_text,
         ]
     )
-    return subject[:100], body
+    return subject, body
+
+
+def _deadline_lines(c: Complaint) -> list[str]:
+    clock = Clock.from_dict(c.sla)
+    if clock.stage is None:
+        return []
+    due = clock.due_at.astimezone(IST).strftime("%d-%m-%Y %H:%M IST")
+    stage_hi = "पावती" if clock.stage == "acknowledge" else "निस्तारण"
+    return [f"स्तर / Level: {c.alert_level}", f"{stage_hi} की समय-सीमा / {clock.stage} deadline: {due}"]
 
 
 class SnsAlerts:
@@ -56,14 +79,22 @@ class SnsAlerts:
 
     def notify(self, complaint: Complaint) -> str:
         subject, body = alert_text(complaint)
-        attributes = alert_attributes(complaint, complaint.alert_event)
+        return self._publish(subject, body, alert_attributes(complaint, complaint.alert_event))
+
+    def digest(self, district: int | None, subject: str, body: str) -> str:
+        """A district's daily digest, for its head (level L2); department "all"."""
+        district_value = str(district) if district is not None else UNKNOWN_DISTRICT
+        attributes = {"district": district_value, "department": "all", "urgency": "normal", "event": "digest", "level": "L2"}
+        return self._publish(subject, body, attributes)
+
+    def _publish(self, subject: str, body: str, attributes: dict[str, str]) -> str:
         try:
             answer = self.sns.publish(
                 TopicArn=self.topic_arn,
-                Subject=subject,
+                Subject=subject[:100],
                 Message=body,
                 MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
             )
-        except (BotoCoreError, ClientError) as e:  # the alert stays pending for the next poll
+        except (BotoCoreError, ClientError) as e:  # what was to be sent stays pending for the next run
             raise AlertFailed(f"{type(e).__name__}: {e}") from e
         return answer["MessageId"]

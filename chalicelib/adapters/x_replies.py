@@ -1,4 +1,5 @@
-"""Replies to citizens on X through tweepy, posted as the desk's account (OAuth 1.0a user context)."""
+"""Posts on X through tweepy as the desk's account (OAuth 1.0a user context): replies to citizens,
+weekly summaries."""
 
 from __future__ import annotations
 
@@ -35,11 +36,17 @@ class TweepyReplies:
         return self._client
 
     def post_reply(self, in_reply_to: str, text: str) -> str:
+        return self._create(text=text, in_reply_to_tweet_id=in_reply_to)
+
+    def post(self, text: str) -> str:
+        return self._create(text=text)
+
+    def _create(self, **tweet) -> str:
         import requests
         import tweepy
 
         try:
-            response = self._tweepy().create_tweet(text=text, in_reply_to_tweet_id=in_reply_to, user_auth=True)
+            response = self._tweepy().create_tweet(**tweet, user_auth=True)
             return response.json()["data"]["id"]
         except tweepy.Forbidden as e:
             if "duplicate" in str(e).lower():

@@ -104,13 +104,15 @@ class Complaint:
     handles: tuple[str, ...]
     status: Status = Status.NEW
     alert: str = "pending"  # pending | sent | not_needed
-    alert_event: str = "new_complaint"  # what the pending alert announces: new_complaint | transferred
+    alert_event: str = "new_complaint"  # what the pending alert announces: new_complaint | transferred | reminder | escalation
+    alert_level: str = "L1"  # who it is for on the escalation ladder: L1 district officer, L2 district head, L3 state HQ
     alert_attempts: int = 0
     version: int = 1
     history: list[dict] = field(default_factory=list)
     resolved_at: datetime | None = None
     # Replies to the citizen on X, by kind (acknowledged, resolved): {"status": pending|sent, "post_id", "text"}
     replies: dict[str, dict] = field(default_factory=dict)
+    sla: dict = field(default_factory=dict)  # the deadline clock of the current stage (domain.sla.Clock)
 
     @property
     def district_name(self) -> str | None:

@@ -87,6 +87,7 @@ def apply(
         entry.update(from_district=complaint.district, to_district=district,
                      from_department=complaint.department, to_department=department)
         # The new owner is alerted as if the complaint were new to them.
-        changes.update(district=district, department=department, alert="pending", alert_event="transferred")
+        changes.update(district=district, department=department, alert="pending", alert_event="transferred",
+                       alert_level="L1")
     changes["history"] = complaint.history + [entry]
     return replace(complaint, **changes)

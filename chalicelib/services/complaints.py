@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Callable
 
-from ..domain import lifecycle
+from dataclasses import replace
+
+from ..domain import lifecycle, sla
 from ..domain.access import Principal
-from ..domain.complaint import Complaint
+from ..domain.complaint import Complaint, Status
 from ..domain.replies import ReplyPolicy
-from .ports import AlertFailed, Alerts, ComplaintStore, ListQuery, VersionConflict
+from ..domain.tally import tally
+from .alerting import send_alert
+from .ports import Alerts, ComplaintStore, ListQuery, VersionConflict
 
 
 class NotFound(LookupError):
@@ -44,9 +48,17 @@ def detail(c: Complaint) -> dict:
         "handles": list(c.handles),
         "alert": c.alert,
         "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
+        "deadline": _deadline(c),
         "replies": {k: {f: v for f, v in r.items() if f in ("status", "post_id", "text", "at")} for k, r in c.replies.items()},
         "history": c.history,
     }
+
+
+def _deadline(c: Complaint) -> dict | None:
+    clock = sla.Clock.from_dict(c.sla)
+    if clock.stage is None:
+        return None
+    return {"stage": clock.stage, "due_at": clock.due_at.isoformat(), "level": clock.level, "breached": clock.breached}
 
 
 def list_complaints(store: ComplaintStore, principal: Principal, query: ListQuery) -> dict:
@@ -85,17 +97,20 @@ def act(
     clock: Callable[[], datetime],
     replies: ReplyPolicy,
     reopen_window: timedelta,
+    sla_policy: sla.SlaPolicy,
 ) -> dict:
     before = _visible(store, principal, ref)
     if expected_version is not None and expected_version != before.version:
         raise VersionConflict(ref)
     now = clock()
     after = lifecycle.apply(before, action, now, replies, reopen_window)
-    store.save_transition(before, after)
+    restarted = after.status in (Status.TRANSFERRED, Status.REOPENED)
+    clock_after = sla.after_transition(
+        sla_policy, sla.Clock.from_dict(before.sla), after.status, now, after.department, after.urgent, restarted
+    )
+    after = replace(after, sla=clock_after.as_dict())
+    store.save_change(before, after, tally(before, after, now, sla_policy.tz))
     if action.name == "transfer":
         # Tell the new owner now rather than at the next poll; if SNS fails, the poll retries.
-        try:
-            store.alert_sent(ref, alerts.notify(after), clock())
-        except AlertFailed as e:
-            store.alert_failed(ref, str(e), clock())
+        send_alert(store, alerts, store.get(ref), clock)
     return detail(store.get(ref))

@@ -14,10 +14,12 @@ from typing import Callable, Sequence
 
 from ..domain.complaint import Complaint, Mention, Status
 from ..domain.handles import Registry, WatchedHandle
+from ..domain import sla
 from ..domain.replies import KINDS, ReplyPolicy
+from ..domain.tally import tally
 from ..triage import Triage, triage
+from .alerting import send_pending_alerts
 from .ports import (
-    AlertFailed,
     Alerts,
     ComplaintStore,
     DuplicateReply,
@@ -70,13 +72,14 @@ def poll(
     clock: Callable[[], datetime],
     replies: Replies,
     reply_policy: ReplyPolicy,
+    sla_policy: sla.SlaPolicy,
     classify: Classifier = triage,
 ) -> PollReport:
     report = PollReport()
-    record = _Recorder(registry, store, clock, classify, reply_policy, report)
+    record = _Recorder(registry, store, clock, classify, reply_policy, sla_policy, report)
     for handle in registry:
         report.handles.append(_poll_handle(handle, source, store, clock, record, report))
-    _send_pending_alerts(store, alerts, clock, report)
+    report.alerts_sent, report.alerts_failed = send_pending_alerts(store, alerts, clock)
     _send_pending_replies(store, replies, clock, report)
     return report
 
@@ -117,9 +120,9 @@ def _poll_handle(handle, source, store, clock, record, report) -> HandleOutcome:
 class _Recorder:
     """Turns one mention into a complaint, a follow-up on an earlier one, or a counted skip."""
 
-    def __init__(self, registry, store, clock, classify, reply_policy, report):
+    def __init__(self, registry, store, clock, classify, reply_policy, sla_policy, report):
         self.registry, self.store, self.clock, self.classify = registry, store, clock, classify
-        self.reply_policy, self.report = reply_policy, report
+        self.reply_policy, self.sla_policy, self.report = reply_policy, sla_policy, report
 
     def __call__(self, mention: Mention) -> bool:
         store, report = self.store, self.report
@@ -162,25 +165,15 @@ class _Recorder:
             status=Status.NEW if decision.is_complaint else Status.NOT_ACTIONABLE,
             alert="pending" if decision.is_complaint else "not_needed",
         )
-        if decision.is_complaint and (text := self.reply_policy.text("acknowledged", complaint)):
-            complaint.replies["acknowledged"] = {"status": "pending", "text": text}
-        if not store.record_new(complaint):
+        if decision.is_complaint:
+            complaint.sla = sla.receive(self.sla_policy, now, complaint.department, complaint.urgent).as_dict()
+            if text := self.reply_policy.text("acknowledged", complaint):
+                complaint.replies["acknowledged"] = {"status": "pending", "text": text}
+        if not store.record_new(complaint, tally(None, complaint, now, self.sla_policy.tz)):
             report.skipped["already_recorded"] += 1
             return False
         report.created.append(complaint.ref)
         return True
-
-
-def _send_pending_alerts(store: ComplaintStore, alerts: Alerts, clock, report: PollReport) -> None:
-    for complaint in store.pending_alerts():
-        try:
-            message_id = alerts.notify(complaint)
-        except AlertFailed as e:
-            store.alert_failed(complaint.ref, str(e), clock())
-            report.alerts_failed += 1
-        else:
-            store.alert_sent(complaint.ref, message_id, clock())
-            report.alerts_sent += 1
 
 
 def _send_pending_replies(store: ComplaintStore, replies: Replies, clock, report: PollReport) -> None:

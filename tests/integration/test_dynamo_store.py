@@ -7,14 +7,25 @@ import pytest
 
 from chalicelib.adapters.dynamo_store import DynamoComplaintStore
 from chalicelib.domain.complaint import Complaint, Status
+from chalicelib.domain.tally import tally
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
 HINDI = "गोमती नगर में रात से बिजली नहीं है, कृपया मदद करें 🙏 (ज़रूरी)"
 
 
+IST = timezone(timedelta(hours=5, minutes=30))
+
+
+class Store(DynamoComplaintStore):
+    """The real store; `record` writes a complaint with the counters the services would give it."""
+
+    def record(self, complaint):
+        return self.record_new(complaint, tally(None, complaint, NOW, IST))
+
+
 @pytest.fixture
 def store(stack):
-    return DynamoComplaintStore(stack.env["TABLE_NAME"], stack.client("dynamodb"))
+    return Store(stack.env["TABLE_NAME"], stack.client("dynamodb"))
 
 
 def complaint(ref: str, tweet_id: str, district=162, department="police", text="chori", **kw) -> Complaint:
@@ -28,7 +39,7 @@ def complaint(ref: str, tweet_id: str, district=162, department="police", text="
 
 def test_a_tweet_is_recorded_once_even_when_two_writers_race(store):
     def write(i):
-        return store.record_new(complaint(f"UP-LKO-26-00000{i}", "555"))
+        return store.record(complaint(f"UP-LKO-26-00000{i}", "555"))
 
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(write, range(4)))
@@ -50,9 +61,9 @@ def test_references_stay_unique_under_concurrent_allocation(store):
 
 
 def test_counters_follow_status_district_and_department_in_the_same_write(store):
-    store.record_new(complaint("UP-LKO-26-000001", "1"))
-    store.record_new(complaint("UP-HQ-26-000001", "2", district=None, department="electricity", urgent=True))
-    store.record_new(complaint("UP-LKO-26-000002", "3", status=Status.NOT_ACTIONABLE, alert="not_needed"))
+    store.record(complaint("UP-LKO-26-000001", "1"))
+    store.record(complaint("UP-HQ-26-000001", "2", district=None, department="electricity", urgent=True))
+    store.record(complaint("UP-LKO-26-000002", "3", status=Status.NOT_ACTIONABLE, alert="not_needed"))
     counts = store.counters()
     assert counts["total"] == 3 and counts["urgent"] == 1
     assert counts["status#new"] == 2 and counts["status#not_actionable"] == 1
@@ -61,24 +72,28 @@ def test_counters_follow_status_district_and_department_in_the_same_write(store)
 
 
 def test_devanagari_text_survives_the_round_trip_byte_for_byte(store):
-    store.record_new(complaint("UP-LKO-26-000001", "7", text=HINDI))
+    store.record(complaint("UP-LKO-26-000001", "7", text=HINDI))
     assert store.get("UP-LKO-26-000001").text.encode() == HINDI.encode()
 
 
 def test_a_complaint_reads_back_as_it_was_written(store):
     written = complaint("UP-LKO-26-000001", "8", urgent=True)
-    store.record_new(written)
+    store.record(written)
     assert store.get("UP-LKO-26-000001") == written
 
 
 def test_pending_alerts_are_found_by_index_until_sent(store):
-    store.record_new(complaint("UP-LKO-26-000001", "1"))
-    store.record_new(complaint("UP-LKO-26-000002", "2", status=Status.NOT_ACTIONABLE, alert="not_needed"))
+    store.record(complaint("UP-LKO-26-000001", "1"))
+    store.record(complaint("UP-LKO-26-000002", "2", status=Status.NOT_ACTIONABLE, alert="not_needed"))
     assert [c.ref for c in store.pending_alerts()] == ["UP-LKO-26-000001"]
-    store.alert_failed("UP-LKO-26-000001", "SNS down", NOW)
+    assert store.claim_alert("UP-LKO-26-000001", "sender-a", NOW)
+    assert not store.claim_alert("UP-LKO-26-000001", "sender-b", NOW)  # held by sender-a
+    store.alert_failed("UP-LKO-26-000001", "sender-a", "SNS down", NOW)
     assert [c.alert_attempts for c in store.pending_alerts()] == [1]
-    store.alert_sent("UP-LKO-26-000001", "m-1", NOW)
-    store.alert_sent("UP-LKO-26-000001", "m-1", NOW)  # a repeat changes nothing
+    assert store.claim_alert("UP-LKO-26-000001", "sender-b", NOW)
+    store.alert_sent("UP-LKO-26-000001", "sender-a", "m-0", NOW)  # not the holder: changes nothing
+    store.alert_sent("UP-LKO-26-000001", "sender-b", "m-1", NOW)
+    store.alert_sent("UP-LKO-26-000001", "sender-b", "m-1", NOW)  # a repeat changes nothing
     assert store.pending_alerts() == []
     assert store.get("UP-LKO-26-000001").alert == "sent"
     assert (store.counters()["alerts#sent"], store.counters()["alerts#failed"]) == (1, 1)
@@ -98,7 +113,14 @@ def test_a_handles_cursor_and_user_id_are_kept(store):
 
 def test_the_oldest_open_complaint_is_found_by_index(store):
     assert store.oldest_open_since() is None
-    store.record_new(complaint("UP-LKO-26-000001", "1", created_at=NOW))
-    store.record_new(complaint("UP-LKO-26-000002", "2", created_at=NOW - timedelta(hours=3)))
-    store.record_new(complaint("UP-LKO-26-000003", "3", created_at=NOW - timedelta(days=2), status=Status.NOT_ACTIONABLE))
+    store.record(complaint("UP-LKO-26-000001", "1", created_at=NOW))
+    store.record(complaint("UP-LKO-26-000002", "2", created_at=NOW - timedelta(hours=3)))
+    store.record(complaint("UP-LKO-26-000003", "3", created_at=NOW - timedelta(days=2), status=Status.NOT_ACTIONABLE))
     assert store.oldest_open_since() == NOW - timedelta(hours=3)
+
+
+def test_a_claim_left_by_a_crashed_sender_can_be_taken_over_after_five_minutes(store):
+    store.record(complaint("UP-LKO-26-000001", "1"))
+    assert store.claim_alert("UP-LKO-26-000001", "crashed", NOW)
+    assert not store.claim_alert("UP-LKO-26-000001", "next", NOW + timedelta(minutes=4))
+    assert store.claim_alert("UP-LKO-26-000001", "next", NOW + timedelta(minutes=6))

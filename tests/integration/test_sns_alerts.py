@@ -36,7 +36,7 @@ def test_an_alert_carries_routing_attributes_and_bilingual_text(stack):
         complaint("UP-LKO-26-000009", 162, urgent=True, text=text)
     )
     [alert] = stack.received("lucknow-police")
-    assert alert["attributes"] == {"district": "162", "department": "police", "urgency": "high", "event": "new_complaint"}
+    assert alert["attributes"] == {"district": "162", "department": "police", "urgency": "high", "event": "new_complaint", "level": "L1"}
     assert "लखनऊ / Lucknow" in alert["message"] and "पुलिस / police" in alert["message"]
     assert alert["message"].endswith(text) and alert["message"].encode().endswith(text.encode())
     assert alert["subject"].startswith("URGENT New complaint UP-LKO-26-000009")
