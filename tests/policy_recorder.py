@@ -36,12 +36,10 @@ ACCOUNT = "123456789012"  # the placeholder account of the policy files (devtool
 # Permissions the Lambda service uses on the function's behalf (logs, active tracing): no code calls them.
 PLATFORM_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 
-# Grants made ahead of the code that will use them: (action, environment variable) -> why.
+# Grants made ahead of the code that will use them: (action, environment variable) -> why, e.g.
+#   ("ssm:GetParameter", "X_OAUTH_PARAMETER"): "OAuth keys for replies on X (issue 7, not built yet)",
 # Remove an entry once the code calls it (the check says so).
-AWAITING_CODE = {
-    ("ssm:GetParameter", "X_OAUTH_PARAMETER"): "OAuth 1.0a user keys for replies on X (reply feature not built yet)",
-    ("ssm:GetParameter", "TOKEN_SIGNING_KEY_PARAMETER"): "signing key for officer tokens (not built yet)",
-}
+AWAITING_CODE: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
