@@ -124,7 +124,9 @@ def run_poll() -> dict:
     m.add_metric("HandlesFailed", MetricUnit.Count, sum(h.outcome in ("error", "unknown_handle") for h in report.handles))
     m.flush_metrics()
     summary = report.as_dict()
-    logger().info("poll finished", extra={"created": len(report.created), "fetched": fetched, "report": summary})
+    # Not "created": LogRecord reserves that name.
+    logger().info("poll finished", extra={"complaints_created": len(report.created), "mentions_fetched": fetched,
+                                          "report": summary})
     return summary
 
 

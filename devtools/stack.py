@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,31 @@ def stage_environment(stage: str = STAGE) -> dict[str, str]:
     return env
 
 
+class MotoServer:
+    """moto's standalone server, answering one request at a time.
+
+    DynamoDB applies each request atomically; moto's threaded server does not (a failed
+    transaction restores a copy of the whole table, undoing writes made meanwhile by other
+    requests). Serving requests one by one gives the tests DynamoDB's behaviour under races.
+    """
+
+    def start(self) -> tuple[str, int]:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from werkzeug.serving import make_server
+
+        # moto's werkzeug logs every request line; the demo and tests only want errors.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        app = DomainDispatcherApplication(create_backend_app)
+        self._server = make_server("127.0.0.1", 0, app, threaded=False, request_handler=MotoRequestHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self._server.server_address[:2]
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join()
+
+
 class LocalStack:
     def __init__(self, officers=EXAMPLE_OFFICERS):
         self.officers = officers
@@ -66,15 +92,10 @@ class LocalStack:
         self._clients: dict[str, object] = {}
 
     def start(self) -> "LocalStack":
-        from moto.server import ThreadedMotoServer
-
         from devtools.xapi.server import XApiServer
 
-        # moto's werkzeug logs every request line; the demo and tests only want errors.
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self.moto.start()
-        host, port = self.moto.get_host_and_port()
+        self.moto = MotoServer()
+        host, port = self.moto.start()
         self.x = XApiServer()
         x_url = self.x.start()
         self.env = stage_environment() | {

@@ -27,6 +27,8 @@ def test_alerts_reach_only_the_officers_whose_filter_matches(stack):
         "lucknow-police": ["UP-LKO-26-000001"],
         "noida-police": ["UP-GBN-26-000001"],
         "state-triage": ["UP-HQ-26-000001"],
+        "ssp-lucknow": [],  # L2: only escalations and digests
+        "dgp-hq": [],  # L3
     }
 
 
