@@ -370,19 +370,18 @@ class DynamoComplaintStore:
     # --- alerts -----------------------------------------------------------------------------
 
     def pending_alerts(self) -> list[Complaint]:
-        return self._sparse("alerts_pending", "alert_pending")
+        return self._query_all("alerts_pending", "alert_pending = :y")
 
-    def _sparse(self, index: str, attribute: str) -> list[Complaint]:
-        """Every complaint in a sparse index: the work still to do, oldest first."""
+    def _query_all(self, index: str, condition: str, values: dict | None = None) -> list[Complaint]:
+        """Every complaint a sparse index holds under the condition: the work still to do, oldest first."""
         found, start = [], None
         while True:
             kwargs = {"ExclusiveStartKey": start} if start else {}
             answer = self.db.query(
                 TableName=self.table,
                 IndexName=index,
-                KeyConditionExpression="#a = :y",
-                ExpressionAttributeNames={"#a": attribute},
-                ExpressionAttributeValues={":y": {"S": PENDING}},
+                KeyConditionExpression=condition,
+                ExpressionAttributeValues={":y": {"S": PENDING}, **(values or {})},
                 **kwargs,
             )
             found += [self._from_item(i) for i in answer["Items"]]
@@ -413,66 +412,46 @@ class DynamoComplaintStore:
             return False
 
     def alert_sent(self, ref: str, claimer: str, message_id: str, at: datetime) -> None:
-        self._transact(
-            [
-                {
-                    "Update": {
-                        "TableName": self.table,
-                        "Key": _key(f"C#{ref}", "C"),
-                        "UpdateExpression": "SET alert = :sent, alert_message_id = :m, alert_sent_at = :at "
-                        "REMOVE alert_pending, alert_claim, alert_claim_at ADD alert_attempts :one",
-                        "ConditionExpression": "alert_claim = :c",
-                        "ExpressionAttributeValues": {
-                            ":sent": {"S": "sent"},
-                            ":m": {"S": message_id},
-                            ":at": {"S": at.isoformat()},
-                            ":one": {"N": "1"},
-                            ":c": {"S": claimer},
-                        },
-                    }
-                },
-                {"Update": _counter_update(self.table, {"alerts#sent": 1})},
-            ]
+        self._change_and_count(
+            ref,
+            "alerts#sent",
+            UpdateExpression="SET alert = :sent, alert_message_id = :m, alert_sent_at = :at "
+            "REMOVE alert_pending, alert_claim, alert_claim_at ADD alert_attempts :one",
+            ConditionExpression="alert_claim = :c",
+            ExpressionAttributeValues={
+                ":sent": {"S": "sent"},
+                ":m": {"S": message_id},
+                ":at": {"S": at.isoformat()},
+                ":one": {"N": "1"},
+                ":c": {"S": claimer},
+            },
         )
 
     def alert_failed(self, ref: str, claimer: str, error: str, at: datetime) -> None:
-        self._transact(
-            [
-                {
-                    "Update": {
-                        "TableName": self.table,
-                        "Key": _key(f"C#{ref}", "C"),
-                        "UpdateExpression": "SET alert_last_error = :e, alert_failed_at = :at "
-                        "REMOVE alert_claim, alert_claim_at ADD alert_attempts :one",
-                        "ConditionExpression": "alert_claim = :c",
-                        "ExpressionAttributeValues": {
-                            ":e": {"S": error[:500]},
-                            ":at": {"S": at.isoformat()},
-                            ":one": {"N": "1"},
-                            ":c": {"S": claimer},
-                        },
-                    }
-                },
-                {"Update": _counter_update(self.table, {"alerts#failed": 1})},
-            ]
+        self._change_and_count(
+            ref,
+            "alerts#failed",
+            UpdateExpression="SET alert_last_error = :e, alert_failed_at = :at "
+            "REMOVE alert_claim, alert_claim_at ADD alert_attempts :one",
+            ConditionExpression="alert_claim = :c",
+            ExpressionAttributeValues={
+                ":e": {"S": error[:500]},
+                ":at": {"S": at.isoformat()},
+                ":one": {"N": "1"},
+                ":c": {"S": claimer},
+            },
         )
+
+    def _change_and_count(self, ref: str, counter: str, **update) -> bool:
+        """Update a complaint and move one running counter in the same transaction."""
+        change = {"TableName": self.table, "Key": _key(f"C#{ref}", "C"), **update}
+        return self._transact([{"Update": change}, {"Update": _counter_update(self.table, {counter: 1})}])
 
     def due_for_check(self, now: datetime) -> list[Complaint]:
         """Complaints whose deadline clock needs a look: a reminder, a breach or a re-alert is due."""
-        found, start = [], None
-        while True:
-            kwargs = {"ExclusiveStartKey": start} if start else {}
-            answer = self.db.query(
-                TableName=self.table,
-                IndexName="sla_due",
-                KeyConditionExpression="sla_pending = :y AND next_check_at <= :now",
-                ExpressionAttributeValues={":y": {"S": PENDING}, ":now": {"S": now.isoformat()}},
-                **kwargs,
-            )
-            found += [self._from_item(i) for i in answer["Items"]]
-            start = answer.get("LastEvaluatedKey")
-            if not start:
-                return found
+        return self._query_all(
+            "sla_due", "sla_pending = :y AND next_check_at <= :now", {":now": {"S": now.isoformat()}}
+        )
 
     def claim_report(self, key: str, at: datetime, keep: timedelta = timedelta(days=60)) -> bool:
         """Mark a digest or summary as going out; False if it went out already. Expires by TTL."""
@@ -509,7 +488,7 @@ class DynamoComplaintStore:
     # --- replies to citizens ---------------------------------------------------------------
 
     def pending_replies(self) -> list[Complaint]:
-        return self._sparse("replies_pending", "reply_pending")
+        return self._query_all("replies_pending", "reply_pending = :y")
 
     def reply_sent(self, ref: str, kind: str, post_id: str | None, at: datetime) -> None:
         complaint = self.get(ref)
@@ -518,36 +497,22 @@ class DynamoComplaintStore:
         if post_id:
             reply["post_id"] = post_id
         serializer, _ = self._types
-        self._transact(
-            [
-                {
-                    "Update": {
-                        "TableName": self.table,
-                        "Key": _key(f"C#{ref}", "C"),
-                        "UpdateExpression": "SET replies.#k = :r" + ("" if still_pending else " REMOVE reply_pending"),
-                        "ConditionExpression": "replies.#k.#s = :pending",
-                        "ExpressionAttributeNames": {"#k": kind, "#s": "status"},
-                        "ExpressionAttributeValues": {":r": serializer.serialize(reply), ":pending": {"S": "pending"}},
-                    }
-                },
-                {"Update": _counter_update(self.table, {"replies#sent": 1})},
-            ]
+        self._change_and_count(
+            ref,
+            "replies#sent",
+            UpdateExpression="SET replies.#k = :r" + ("" if still_pending else " REMOVE reply_pending"),
+            ConditionExpression="replies.#k.#s = :pending",
+            ExpressionAttributeNames={"#k": kind, "#s": "status"},
+            ExpressionAttributeValues={":r": serializer.serialize(reply), ":pending": {"S": "pending"}},
         )
 
     def reply_failed(self, ref: str, kind: str, error: str, at: datetime) -> None:
-        self._transact(
-            [
-                {
-                    "Update": {
-                        "TableName": self.table,
-                        "Key": _key(f"C#{ref}", "C"),
-                        "UpdateExpression": "SET replies.#k.last_error = :e, replies.#k.failed_at = :at",
-                        "ExpressionAttributeNames": {"#k": kind},
-                        "ExpressionAttributeValues": {":e": {"S": error[:500]}, ":at": {"S": at.isoformat()}},
-                    }
-                },
-                {"Update": _counter_update(self.table, {"replies#failed": 1})},
-            ]
+        self._change_and_count(
+            ref,
+            "replies#failed",
+            UpdateExpression="SET replies.#k.last_error = :e, replies.#k.failed_at = :at",
+            ExpressionAttributeNames={"#k": kind},
+            ExpressionAttributeValues={":e": {"S": error[:500]}, ":at": {"S": at.isoformat()}},
         )
 
     # --- reporting --------------------------------------------------------------------------
