@@ -21,7 +21,7 @@ test: install
 serve: install
 	$(PY) -m devtools.serve
 
-# The deployable template and code zip in dist/ (STAGE=prod for production); see docs/deploy.md.
+# The deployable template and code zip in dist/ (STAGE=prod for production); see the README's deploy guide.
 package: install
 	$(PY) -m devtools.package --stage $(or $(STAGE),dev)
 

@@ -27,6 +27,11 @@ class Config:
     secrets_max_age_seconds: int = 300
     reopen_window_days: int = 7
     weekly_summary_enabled: bool = False  # public weekly posts on X, per department
+    tracing_enabled: bool = False  # X-Ray subsegments through powertools Tracer
+    # SMS to Indian numbers must name the sender's DLT registration (TRAI rules); empty: not sent.
+    sms_dlt_entity_id: str = ""
+    sms_dlt_template_id: str = ""
+    sms_sender_id: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Config":
@@ -57,4 +62,8 @@ class Config:
             secrets_max_age_seconds=max_age,
             reopen_window_days=reopen_days,
             weekly_summary_enabled=env.get("WEEKLY_SUMMARY_ENABLED", "false").lower() == "true",
+            tracing_enabled=env.get("TRACING_ENABLED", "false").lower() == "true",
+            sms_dlt_entity_id=env.get("SMS_DLT_ENTITY_ID", ""),
+            sms_dlt_template_id=env.get("SMS_DLT_TEMPLATE_ID", ""),
+            sms_sender_id=env.get("SMS_SENDER_ID", ""),
         )

@@ -58,9 +58,11 @@ def store():
 
 @cache
 def alerts():
-    from .adapters.sns_alerts import SnsAlerts
+    from .adapters.sns_alerts import SnsAlerts, sms_attributes
 
-    return SnsAlerts(config().alerts_topic_arn)
+    cfg = config()
+    sms = sms_attributes(cfg.sms_dlt_entity_id, cfg.sms_dlt_template_id, cfg.sms_sender_id)
+    return SnsAlerts(cfg.alerts_topic_arn, sms=sms)
 
 
 def secret(name: str) -> str:
@@ -97,22 +99,57 @@ def signing_key() -> str:
 @cache
 def logger():
     from aws_lambda_powertools import Logger
+    from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 
-    return Logger(service=SERVICE)
+    log = Logger(service=SERVICE)
+    # The services log through the standard library; this makes their records JSON too.
+    copy_config_to_registered_loggers(source_logger=log, include={"chalicelib"})
+    return log
 
 
 @cache
 def metrics():
     from aws_lambda_powertools import Metrics
 
-    return Metrics(namespace="ComplaintDesk", service=SERVICE)
+    m = Metrics(namespace="ComplaintDesk", service=SERVICE)
+    m.set_default_dimensions(stage=config().stage)
+    return m
+
+
+@cache
+def tracer():
+    """An X-Ray tracer when TRACING_ENABLED is true; None otherwise (and nothing imported)."""
+    if not config().tracing_enabled:
+        return None
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=SERVICE)
+
+
+def traced(name: str, work):
+    t = tracer()
+    if t is None:
+        return work()
+    with t.provider.in_subsegment(name):
+        return work()
 
 
 def run_poll() -> dict:
     from aws_lambda_powertools.metrics import MetricUnit
 
-    report = poll_service.poll(registry(), source(), store(), alerts(), utcnow, replies(), reply_policy(), sla_policy())
+    logger()  # configure the services' loggers before they log
+    x = source()
+    x.calls = x.rate_limited = 0
+    report = traced(
+        "poll",
+        lambda: poll_service.poll(registry(), x, store(), alerts(), utcnow, replies(), reply_policy(), sla_policy()),
+    )
     m = metrics()
+    m.add_metric("XApiCalls", MetricUnit.Count, x.calls)
+    m.add_metric("XApi429s", MetricUnit.Count, x.rate_limited)
+    lags = [h.lag_seconds for h in report.handles if h.lag_seconds is not None]
+    if lags:
+        m.add_metric("PollLagSeconds", MetricUnit.Seconds, max(lags))
     fetched = sum(h.fetched for h in report.handles)
     m.add_metric("MentionsFetched", MetricUnit.Count, fetched)
     m.add_metric("ComplaintsCreated", MetricUnit.Count, len(report.created))
@@ -170,7 +207,8 @@ def act(principal: Principal, ref: str, body: dict) -> dict:
 def run_sweep(clock=utcnow) -> dict:
     from aws_lambda_powertools.metrics import MetricUnit
 
-    report = sweep_service.sweep(store(), alerts(), sla_policy(), clock)
+    logger()
+    report = traced("sweep", lambda: sweep_service.sweep(store(), alerts(), sla_policy(), clock))
     m = metrics()
     m.add_metric("DeadlineReminders", MetricUnit.Count, report.reminders)
     m.add_metric("DeadlineEscalations", MetricUnit.Count, report.escalations)

@@ -126,7 +126,7 @@ def resources_template(stage: str) -> dict:
         output = "".join(part.capitalize() for part in var.lower().split("_"))  # XBearerTokenParameter
         template["Outputs"][output] = {
             "Value": name,
-            "Description": f"SSM SecureString the functions read as {var}: put the value there (see docs/deploy.md).",
+            "Description": f"SSM SecureString the functions read as {var}: put the value there (see the README's deploy guide).",
         }
     return template
 
@@ -195,7 +195,7 @@ def finish_template(template: dict, stage: str) -> dict:
         ]
     template["Description"] = (
         f"UP complaint desk, stage {stage}: packaged by `make package` (devtools/package.py) from "
-        ".chalice/config.json, .chalice/policy-{stage}.json and infra/. Deploy with docs/deploy.md."
+        ".chalice/config.json, .chalice/policy-{stage}.json and infra/. Deploy with the README's deploy guide."
     ).replace("{stage}", stage)
     return template
 

@@ -68,10 +68,23 @@ def _deadline_lines(c: Complaint) -> list[str]:
     return [f"स्तर / Level: {c.alert_level}", f"{stage_hi} की समय-सीमा / {clock.stage} deadline: {due}"]
 
 
+def sms_attributes(entity_id: str, template_id: str, sender_id: str) -> dict[str, str]:
+    """What SNS needs to deliver SMS to Indian numbers: the DLT entity and template, transactional type."""
+    attributes = {"AWS.SNS.SMS.SMSType": "Transactional"}
+    if entity_id:
+        attributes["AWS.MM.SMS.EntityId"] = entity_id
+    if template_id:
+        attributes["AWS.MM.SMS.TemplateId"] = template_id
+    if sender_id:
+        attributes["AWS.SNS.SMS.SenderID"] = sender_id
+    return attributes if entity_id and template_id else {}
+
+
 class SnsAlerts:
-    def __init__(self, topic_arn: str, sns=None):
+    def __init__(self, topic_arn: str, sns=None, sms: dict[str, str] | None = None):
         self.topic_arn = topic_arn
         self._client = sns
+        self._sms = sms or {}
 
     @property
     def sns(self):
@@ -93,7 +106,9 @@ class SnsAlerts:
                 TopicArn=self.topic_arn,
                 Subject=subject[:100],
                 Message=body,
-                MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
+                MessageAttributes={
+                    k: {"DataType": "String", "StringValue": v} for k, v in (attributes | self._sms).items()
+                },
             )
         except (BotoCoreError, ClientError) as e:  # what was to be sent stays pending for the next run
             raise AlertFailed(f"{type(e).__name__}: {e}") from e

@@ -45,6 +45,8 @@ class TweepyMentionSource:
         self._timeout = timeout
         self._client = None
         self.rate_limit_remaining: dict[str, int] = {}
+        self.calls = 0  # requests made, and how many X refused with 429: for the poll's metrics
+        self.rate_limited = 0
 
     def _tweepy(self):
         import requests
@@ -60,6 +62,7 @@ class TweepyMentionSource:
         import requests
         import tweepy
 
+        self.calls += 1
         try:
             response = getattr(self._tweepy(), method)(*args, **kwargs)
             remaining = response.headers.get("x-rate-limit-remaining")
@@ -67,6 +70,7 @@ class TweepyMentionSource:
                 self.rate_limit_remaining[endpoint] = int(remaining)
             return response.json()
         except tweepy.TooManyRequests as e:
+            self.rate_limited += 1
             reset = e.response.headers.get("x-rate-limit-reset")
             raise RateLimited(datetime.fromtimestamp(int(reset), tz=timezone.utc) if reset else None) from e
         except (tweepy.TwitterServerError, requests.RequestException, ValueError) as e:

@@ -7,6 +7,7 @@ so a crash or an outage anywhere is repaired by the next poll.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,6 +32,7 @@ from .ports import (
 )
 
 Classifier = Callable[[str, Sequence[WatchedHandle]], Triage]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,6 +42,7 @@ class HandleOutcome:
     fetched: int = 0
     created: int = 0
     detail: str = ""
+    lag_seconds: float | None = None  # age of the newest mention fetched, when the poll succeeded
 
 
 @dataclass
@@ -109,11 +112,12 @@ def _poll_handle(handle, source, store, clock, record, report) -> HandleOutcome:
     except SourceUnavailable as e:
         outcome.outcome, outcome.detail = "error", str(e)
     if outcome.outcome != "ok":
+        log.warning("handle not polled", extra={"handle": handle.handle, "outcome": outcome.outcome, "detail": outcome.detail})
         store.record_poll_failure(handle.key, clock(), outcome.outcome, outcome.detail)
         return outcome
     now = clock()
-    lag = (now - newest_at).total_seconds() if newest_at else 0.0
-    store.advance_cursor(handle.key, newest_id or state.since_id, now, lag)
+    outcome.lag_seconds = (now - newest_at).total_seconds() if newest_at else 0.0
+    store.advance_cursor(handle.key, newest_id or state.since_id, now, outcome.lag_seconds)
     return outcome
 
 
@@ -173,6 +177,11 @@ class _Recorder:
             report.skipped["already_recorded"] += 1
             return False
         report.created.append(complaint.ref)
+        log.info(
+            "complaint recorded",
+            extra={"complaint_ref": complaint.ref, "tweet_id": mention.tweet_id, "handle": ",".join(complaint.handles),
+                   "district": complaint.district, "department": complaint.department, "urgent": complaint.urgent},
+        )
         return True
 
 

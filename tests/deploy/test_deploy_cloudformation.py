@@ -71,7 +71,7 @@ def deployed(_running_stack, packaged, tmp_path_factory):
         for r in cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
     }
 
-    # What the operator does after the stack is up (docs/deploy.md): secrets into SSM, officers subscribe.
+    # What the operator does after the stack is up (the README's deploy guide): secrets into SSM, officers subscribe.
     from devtools import stack as local
 
     secrets = {
@@ -198,10 +198,7 @@ def test_the_metrics_the_alarms_watch_are_the_ones_the_functions_emit(deployed):
         if ("ComplaintDesk", alarm["MetricName"], dims) not in emitted:
             missing.append(f"{name}: {alarm['MetricName']} {dict(dims)}")
     emitted_as = sorted({f"{m} {dict(d)}" for _, m, d in emitted})
-    if missing:
-        # The runtime owns the metrics; the alarms are written for the stage dimension and the poll
-        # lag metric proposed with this change (docs/deploy.md, "Still to do in the code").
-        pytest.xfail(f"alarms watch metrics not emitted (yet): {missing}; emitted: {emitted_as}")
+    assert not missing, f"alarms watch metrics the functions do not emit: {missing}; emitted: {emitted_as}"
 
 
 def test_every_alarm_is_a_valid_cloudwatch_request(deployed, _running_stack):

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from chalicelib.adapters.sns_alerts import SnsAlerts
+from chalicelib.adapters.sns_alerts import SnsAlerts, sms_attributes
 from chalicelib.domain.complaint import Complaint
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
@@ -42,3 +42,17 @@ def test_an_alert_carries_routing_attributes_and_bilingual_text(stack):
     assert "लखनऊ / Lucknow" in alert["message"] and "पुलिस / police" in alert["message"]
     assert alert["message"].endswith(text) and alert["message"].encode().endswith(text.encode())
     assert alert["subject"].startswith("URGENT New complaint UP-LKO-26-000009")
+
+
+def test_sms_alerts_carry_the_dlt_registration_when_configured(stack):
+    sms = sms_attributes("1101234567890123456", "1107000000000000001", "UPPOLC")
+    SnsAlerts(stack.env["ALERTS_TOPIC_ARN"], stack.client("sns"), sms=sms).notify(complaint("UP-LKO-26-000010", 162))
+    [alert] = stack.received("lucknow-police")
+    assert alert["attributes"]["AWS.MM.SMS.EntityId"] == "1101234567890123456"
+    assert alert["attributes"]["AWS.MM.SMS.TemplateId"] == "1107000000000000001"
+    assert alert["attributes"]["AWS.SNS.SMS.SMSType"] == "Transactional"
+    assert alert["attributes"]["district"] == "162"
+
+
+def test_without_a_full_dlt_registration_no_sms_attributes_are_sent():
+    assert sms_attributes("", "", "") == {} and sms_attributes("1101234567890123456", "", "") == {}

@@ -90,3 +90,11 @@ def test_missing_configuration_fails_fast_naming_every_missing_variable():
 def test_a_non_numeric_timeout_is_refused():
     with pytest.raises(ConfigError):
         Config.from_env(ENV | {"HTTP_TIMEOUT_SECONDS": "soon"})
+
+
+def test_switches_and_sms_registration_come_from_the_environment():
+    config = Config.from_env(ENV | {"TRACING_ENABLED": "true", "WEEKLY_SUMMARY_ENABLED": "TRUE",
+                                    "SMS_DLT_ENTITY_ID": "110", "SMS_DLT_TEMPLATE_ID": "220"})
+    assert config.tracing_enabled and config.weekly_summary_enabled
+    assert (config.sms_dlt_entity_id, config.sms_dlt_template_id) == ("110", "220")
+    assert not Config.from_env(ENV).tracing_enabled
