@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 
 from chalice import Response
 
@@ -14,6 +15,7 @@ from .domain.districts import DISTRICTS
 from .services.ports import ListQuery
 
 MAX_LIMIT = 100
+_DIGITS = re.compile(r"[0-9]{1,6}")  # not str.isdigit(): that accepts "²", which int() refuses
 ACTION_FIELDS = {"action": str, "note": str, "reason": str, "to_district": int, "to_department": str, "version": int}
 
 
@@ -89,7 +91,7 @@ def list_query(params: dict | None) -> ListQuery:
     if unknown:
         raise bad_request(f"unknown query parameters: {', '.join(sorted(unknown))}")
     district = params.get("district")
-    if district is not None and district != "unknown" and not (district.isdigit() and int(district) in DISTRICTS):
+    if district is not None and district != "unknown" and not (_DIGITS.fullmatch(district) and int(district) in DISTRICTS):
         raise bad_request("district must be an LGD district code of Uttar Pradesh, or 'unknown'")
     department = params.get("department")
     if department is not None and department not in DEPARTMENTS:
@@ -101,7 +103,7 @@ def list_query(params: dict | None) -> ListQuery:
     if urgent is not None and urgent not in ("true", "false"):
         raise bad_request("urgent must be true or false")
     limit = params.get("limit", "25")
-    if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
+    if not _DIGITS.fullmatch(limit) or not 1 <= int(limit) <= MAX_LIMIT:
         raise bad_request(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return ListQuery(
         district=district,

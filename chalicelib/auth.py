@@ -54,6 +54,8 @@ def verify(key: str, token: str, now: datetime) -> Principal:
         raise InvalidToken("token expired")
     if claims["role"] not in ROLES:
         raise InvalidToken("unknown role")
+    if claims["role"] == "officer" and not (claims.get("districts") or claims.get("departments")):
+        raise InvalidToken("an officer token without a scope")  # an empty scope would mean "everything"
     return Principal(
         subject=claims["sub"],
         role=claims["role"],

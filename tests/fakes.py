@@ -199,8 +199,9 @@ class FakeStore:
     def pending_replies(self):
         return [c for c in self.complaints.values() if any(r["status"] == "pending" for r in c.replies.values())]
 
-    def reply_sent(self, ref, kind, post_id, at):
-        self.complaints[ref].replies[kind] = self.complaints[ref].replies[kind] | {"status": "sent", "post_id": post_id}
+    def reply_sent(self, ref, kind, text, post_id, at):
+        if self.complaints[ref].replies[kind]["text"] == text:
+            self.complaints[ref].replies[kind] = self.complaints[ref].replies[kind] | {"status": "sent", "post_id": post_id}
 
     def reply_failed(self, ref, kind, error, at):
         self.complaints[ref].replies[kind] = self.complaints[ref].replies[kind] | {"last_error": error}

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 from ..domain.complaint import Complaint, Status, reference, sequence_key
+from ..domain.replies import KINDS
 from ..domain.sla import Clock
 from ..domain.tally import district_key
 from ..services.ports import HandleState, ListQuery, VersionConflict
@@ -28,6 +29,7 @@ PENDING = "Y"  # the one value of the sparse index keys: only their presence mat
 _COMPLAINT_FIELDS = {f.name for f in fields(Complaint)}
 _DATES = {"tweeted_at", "created_at", "resolved_at"}
 INDEXES = {"district": "by_district", "department": "by_department", "status": "by_status"}
+INDEX_KEYS = {"by_district": "district_key", "by_department": "department", "by_status": "status", "feed": "feed"}
 
 
 def _counter_updates(table: str, deltas: dict[str, dict[str, int]]) -> list[dict]:
@@ -244,12 +246,10 @@ class DynamoComplaintStore:
             ]
         )
 
-    def save_change(self, before: Complaint, after: Complaint, deltas: dict[str, dict[str, int]]) -> None:
-        """Write an officer's or the sweep's change if nobody changed the complaint since `before` was read.
-
-        Only the fields a change owns are set, and history is appended, so the poller's
-        concurrent writes (alert and reply state, citizens' follow-ups) are never overwritten.
-        """
+    def change_update(self, before: Complaint, after: Complaint) -> dict:
+        """The conditional update for a change. Only the fields a change owns are set, and history
+        is appended, so the poller's concurrent writes (alert and reply state, citizens'
+        follow-ups) are never overwritten."""
         serializer, _ = self._types
         names = {"#status": "status", "#open": "open"}
         values = {
@@ -261,7 +261,6 @@ class DynamoComplaintStore:
             ":department": after.department,
             ":entries": after.history[len(before.history):],
             ":sla": after.sla,
-            ":y": PENDING,
         }
         sets = [
             "#status = :status", "version = :version", "district = :district", "district_key = :district_key",
@@ -287,13 +286,18 @@ class DynamoComplaintStore:
             sets += ["alert = :alert", "alert_event = :alert_event", "alert_level = :alert_level", "alert_pending = :y"]
             removes.append("alert_claim")
             values.update({":alert": "pending", ":alert_event": after.alert_event, ":alert_level": after.alert_level})
-        for kind, reply in after.replies.items():
-            if reply != before.replies.get(kind):
-                names[f"#reply_{kind}"] = kind
-                sets += [f"replies.#reply_{kind} = :reply_{kind}", "reply_pending = :y"]
-                values[f":reply_{kind}"] = reply
+        changed_replies = {k: r for k, r in after.replies.items() if r != before.replies.get(k)}
+        for kind, reply in changed_replies.items():
+            names[f"#reply_{kind}"] = kind
+            sets.append(f"replies.#reply_{kind} = :reply_{kind}")
+            values[f":reply_{kind}"] = reply
+        if changed_replies:
+            sets.append("reply_pending = :y")
+        if any(":y" in part for part in sets):
+            # DynamoDB refuses a value the expression does not use.
+            values[":y"] = PENDING
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-        update = {
+        return {
             "TableName": self.table,
             "Key": _key(f"C#{after.ref}", "C"),
             "UpdateExpression": expression,
@@ -301,7 +305,10 @@ class DynamoComplaintStore:
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": {k: serializer.serialize(v) for k, v in values.items()},
         }
-        if not self._transact([{"Update": update}, *_counter_updates(self.table, deltas)]):
+
+    def save_change(self, before: Complaint, after: Complaint, deltas: dict[str, dict[str, int]]) -> None:
+        """Write an officer's or the sweep's change if nobody changed the complaint since `before` was read."""
+        if not self._transact([{"Update": self.change_update(before, after)}, *_counter_updates(self.table, deltas)]):
             raise VersionConflict(after.ref)
 
     def list_complaints(self, query: ListQuery) -> tuple[list[Complaint], str | None]:
@@ -315,8 +322,7 @@ class DynamoComplaintStore:
         elif key_name is None and len(query.scope_departments) == 1:
             key_name, key_value = "department", next(iter(query.scope_departments))
         index = INDEXES.get(key_name, "feed")
-        hash_attribute = {"district": "district_key", "department": "department", "status": "status"}.get(key_name, "feed")
-        names = {"#h": hash_attribute}
+        names = {"#h": INDEX_KEYS[index]}
         values = {":h": {"S": key_value or "complaint"}}
         filters = []
         for name, attribute, wanted in (
@@ -490,21 +496,33 @@ class DynamoComplaintStore:
     def pending_replies(self) -> list[Complaint]:
         return self._query_all("replies_pending", "reply_pending = :y")
 
-    def reply_sent(self, ref: str, kind: str, post_id: str | None, at: datetime) -> None:
-        complaint = self.get(ref)
-        still_pending = any(r["status"] == "pending" for k, r in complaint.replies.items() if k != kind)
-        reply = {"status": "sent", "text": complaint.replies[kind]["text"], "at": at.isoformat()}
-        if post_id:
-            reply["post_id"] = post_id
+    def reply_sent(self, ref: str, kind: str, text: str, post_id: str | None, at: datetime) -> None:
+        """Mark the reply with this text sent (a reply rewritten meanwhile stays pending), then
+        drop the complaint from the replies index if nothing else waits."""
+        reply = {"status": "sent", "text": text, "at": at.isoformat()} | ({"post_id": post_id} if post_id else {})
         serializer, _ = self._types
         self._change_and_count(
             ref,
             "replies#sent",
-            UpdateExpression="SET replies.#k = :r" + ("" if still_pending else " REMOVE reply_pending"),
-            ConditionExpression="replies.#k.#s = :pending",
-            ExpressionAttributeNames={"#k": kind, "#s": "status"},
-            ExpressionAttributeValues={":r": serializer.serialize(reply), ":pending": {"S": "pending"}},
+            UpdateExpression="SET replies.#k = :r",
+            ConditionExpression="replies.#k.#s = :pending AND replies.#k.#t = :text",
+            ExpressionAttributeNames={"#k": kind, "#s": "status", "#t": "text"},
+            ExpressionAttributeValues={
+                ":r": serializer.serialize(reply), ":pending": {"S": "pending"}, ":text": {"S": text}
+            },
         )
+        waiting = " OR ".join(f"replies.#k{i}.#s = :pending" for i in range(len(KINDS)))
+        try:
+            self.db.update_item(
+                TableName=self.table,
+                Key=_key(f"C#{ref}", "C"),
+                UpdateExpression="REMOVE reply_pending",
+                ConditionExpression=f"NOT ({waiting})",
+                ExpressionAttributeNames={"#s": "status"} | {f"#k{i}": k for i, k in enumerate(KINDS)},
+                ExpressionAttributeValues={":pending": {"S": "pending"}},
+            )
+        except self.db.exceptions.ConditionalCheckFailedException:
+            pass  # another reply still waits: the complaint stays in the index
 
     def reply_failed(self, ref: str, kind: str, error: str, at: datetime) -> None:
         self._change_and_count(
@@ -555,7 +573,8 @@ def decode_cursor(cursor: str | None, index: str) -> dict | None:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         key = raw["k"]
-        valid = raw["i"] == index and all(
+        # A resume key is exactly the table's keys and the index's keys; anything else DynamoDB refuses.
+        valid = raw["i"] == index and set(key) == {"pk", "sk", INDEX_KEYS[index], "created_at"} and all(
             isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values()
         )
     except (binascii.Error, ValueError, KeyError, TypeError, AttributeError):

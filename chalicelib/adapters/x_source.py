@@ -15,25 +15,31 @@ log = logging.getLogger(__name__)
 TWEET_FIELDS = ["author_id", "created_at", "conversation_id", "referenced_tweets", "entities", "lang"]
 
 
-def mentions_from(body: dict) -> list[Mention]:
-    """Domain mentions from one X API v2 response body (data + includes.users)."""
+def mentions_from(body: dict) -> tuple[list[Mention], int]:
+    """Domain mentions from one X API v2 response body (data + includes.users), and how many
+    tweets were unusable (a missing id, text, author or time): those are logged and counted."""
     users = {u["id"]: u["username"] for u in body.get("includes", {}).get("users", [])}
-    mentions = []
+    mentions, rejected = [], 0
     for t in body.get("data", []):
-        refs = t.get("referenced_tweets") or []
-        mentions.append(
-            Mention(
-                tweet_id=t["id"],
-                text=t["text"],
-                author_id=t["author_id"],
-                author_username=users.get(t["author_id"], t["author_id"]),
-                created_at=datetime.fromisoformat(t["created_at"].replace("Z", "+00:00")),
-                conversation_id=t.get("conversation_id", t["id"]),
-                mentioned=tuple(m["username"] for m in t.get("entities", {}).get("mentions", [])),
-                is_retweet=any(r.get("type") == "retweeted" for r in refs),
+        try:
+            refs = t.get("referenced_tweets") or []
+            mentions.append(
+                Mention(
+                    tweet_id=t["id"],
+                    text=t["text"],
+                    author_id=t["author_id"],
+                    author_username=users.get(t["author_id"], t["author_id"]),
+                    created_at=datetime.fromisoformat(t["created_at"].replace("Z", "+00:00")),
+                    conversation_id=t.get("conversation_id", t["id"]),
+                    mentioned=tuple(m["username"] for m in t.get("entities", {}).get("mentions", [])),
+                    is_retweet=any(r.get("type") == "retweeted" for r in refs),
+                )
             )
-        )
-    return mentions
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            rejected += 1
+            log.warning("unusable tweet skipped", extra={"tweet_id": t.get("id") if isinstance(t, dict) else None,
+                                                         "problem": f"{type(e).__name__}: {e}"})
+    return mentions, rejected
 
 
 class TweepyMentionSource:
@@ -98,7 +104,8 @@ class TweepyMentionSource:
                 user_fields=["username"],
             )
             meta = body.get("meta", {})
-            yield Page(mentions_from(body), meta.get("newest_id"))
+            mentions, rejected = mentions_from(body)
+            yield Page(mentions, meta.get("newest_id"), rejected)
             token = meta.get("next_token")
             if not token:
                 return

@@ -112,5 +112,5 @@ def act(
     store.save_change(before, after, tally(before, after, now, sla_policy.tz))
     if action.name == "transfer":
         # Tell the new owner now rather than at the next poll; if SNS fails, the poll retries.
-        send_alert(store, alerts, store.get(ref), clock)
+        send_alert(store, alerts, ref, clock)
     return detail(store.get(ref))

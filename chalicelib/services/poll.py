@@ -101,6 +101,8 @@ def _poll_handle(handle, source, store, clock, record, report) -> HandleOutcome:
             store.remember_user_id(handle.key, user_id)
         for page in source.pages(user_id, state.since_id):
             newest_id = newest_id or page.newest_id
+            if page.rejected:
+                report.skipped["malformed"] += page.rejected
             # Oldest first, so reference numbers follow the order citizens tweeted in.
             for mention in reversed(page.mentions):
                 outcome.fetched += 1
@@ -145,13 +147,15 @@ class _Recorder:
         now = self.clock()
         if mention.conversation_id != mention.tweet_id:
             ref = store.complaint_for_conversation(mention.conversation_id, mention.author_id)
-            if ref:
+            # Only an open complaint takes follow-ups: after thanks, a closure or a rejection,
+            # a new problem in the same thread is a new complaint.
+            if ref and store.get(ref).status.is_open:
                 entry = {"at": now.isoformat(), "by": f"@{mention.author_username}", "action": "citizen_follow_up",
                          "tweet_id": mention.tweet_id, "tweet_url": mention.url, "note": decision.masked_text}
                 report.skipped["follow_up" if store.attach(ref, mention.tweet_id, entry) else "already_recorded"] += 1
                 return False
         complaint = Complaint(
-            ref=store.next_reference(decision.district, now.year),
+            ref=store.next_reference(decision.district, now.astimezone(self.sla_policy.tz).year),
             tweet_id=mention.tweet_id,
             text=mention.text,
             masked_text=decision.masked_text,
@@ -200,5 +204,5 @@ def _send_pending_replies(store: ComplaintStore, replies: Replies, clock, report
                 store.reply_failed(complaint.ref, kind, str(e), clock())
                 report.replies_failed += 1
                 continue
-            store.reply_sent(complaint.ref, kind, post_id, clock())
+            store.reply_sent(complaint.ref, kind, reply["text"], post_id, clock())
             report.replies_sent += 1

@@ -59,6 +59,7 @@ class ListQuery:
 class Page:
     mentions: list[Mention]  # newest first, as X returns them
     newest_id: str | None
+    rejected: int = 0  # tweets in the page too malformed to record
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class ComplaintStore(Protocol):
 
     def pending_replies(self) -> list[Complaint]: ...
 
-    def reply_sent(self, ref: str, kind: str, post_id: str | None, at: datetime) -> None: ...
+    def reply_sent(self, ref: str, kind: str, text: str, post_id: str | None, at: datetime) -> None: ...
 
     def reply_failed(self, ref: str, kind: str, error: str, at: datetime) -> None: ...
 

@@ -164,6 +164,10 @@ def test_filters_combine(desk, token):
         ("?limit=101", "limit"),
         ("?colour=red", "unknown query parameters"),
         ("?cursor=bm90LWEtY3Vyc29y", "cursor"),
+        ("?limit=%C2%B2", "limit"),
+        ("?district=%C2%B2", "district"),
+        # A well-formed cursor naming keys the index does not have.
+        ("?cursor=" + base64.urlsafe_b64encode(b'{"i":"feed","k":{"foo":{"S":"x"}}}').decode(), "cursor"),
     ],
 )
 def test_bad_listing_parameters_are_a_400_with_a_message(desk, token, query, message):

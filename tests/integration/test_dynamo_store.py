@@ -1,6 +1,7 @@
 """The DynamoDB store against the moto server, over real HTTP."""
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -124,3 +125,18 @@ def test_a_claim_left_by_a_crashed_sender_can_be_taken_over_after_five_minutes(s
     assert store.claim_alert("UP-LKO-26-000001", "crashed", NOW)
     assert not store.claim_alert("UP-LKO-26-000001", "next", NOW + timedelta(minutes=4))
     assert store.claim_alert("UP-LKO-26-000001", "next", NOW + timedelta(minutes=6))
+
+
+def test_a_reply_rewritten_while_it_was_being_posted_stays_pending(store):
+    written = complaint("UP-LKO-26-000001", "1")
+    written.replies["resolved"] = {"status": "pending", "text": "first text"}
+    store.record(written)
+    rewritten = store.get("UP-LKO-26-000001")
+    rewritten.replies["resolved"] = {"status": "pending", "text": "second text"}
+    store.save_change(store.get("UP-LKO-26-000001"), replace(rewritten, version=2), {})
+    store.reply_sent("UP-LKO-26-000001", "resolved", "first text", "post-1", NOW)
+    assert store.get("UP-LKO-26-000001").replies["resolved"]["status"] == "pending"
+    assert [c.ref for c in store.pending_replies()] == ["UP-LKO-26-000001"]
+    store.reply_sent("UP-LKO-26-000001", "resolved", "second text", "post-2", NOW)
+    assert store.get("UP-LKO-26-000001").replies["resolved"]["post_id"] == "post-2"
+    assert store.pending_replies() == []

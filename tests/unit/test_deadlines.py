@@ -199,3 +199,18 @@ def test_every_weekly_summary_fits_280_characters_without_a_link(department):
 
 def test_the_median_comes_from_the_bucket_holding_the_middle_resolution():
     assert median_bucket({4: 1, 48: 1, 72: 1}) == 48 and median_bucket({}) is None
+
+
+def test_an_alert_replaced_while_waiting_goes_out_as_the_new_one_to_the_new_owner():
+    from chalicelib.services.alerting import send_alert
+
+    desk = Desk()
+    ref = desk.complaint_from("lucknowpolice", "Aliganj Lucknow me chori hui kal raat")
+    desk.store.complaints[ref].alert = "pending"  # the first alert has not gone out yet
+    stale = desk.store.pending_alerts()  # a sender reads its list ...
+    desk.act(ref, "transfer", to_district=144)  # ... an officer transfers (and the API's own send fails)
+    desk.store.complaints[ref].alert = "pending"
+    desk.alerts.sent.clear()
+    assert send_alert(desk.store, desk.alerts, stale[0].ref, desk.clock) is True
+    [sent] = desk.alerts.sent
+    assert (sent.alert_event, sent.district) == ("transferred", 144)

@@ -188,3 +188,23 @@ def test_someone_elses_tweet_in_the_conversation_is_a_complaint_of_its_own(desk)
     run()
     source.add("lucknowpolice", mention(812, "mere ghar bhi chori hui Aliganj me", "lucknowpolice", author="ravi", conversation=811))
     assert len(run().created) == 1
+
+
+def test_a_new_problem_in_a_thread_that_started_with_thanks_is_a_complaint_of_its_own(desk):
+    source, store, alerts, run = desk
+    source.add("lucknowpolice", mention(821, "Good morning, thank you for your great work!", "lucknowpolice", author="asha"))
+    run()
+    source.add("lucknowpolice", mention(822, "Aliganj me abhi chain snatching hui, madad karo", "lucknowpolice",
+                                        author="asha", conversation=821))
+    report = run()
+    assert len(report.created) == 1 and report.alerts_sent == 1
+
+
+def test_unusable_tweets_are_counted_and_the_rest_of_the_page_recorded():
+    from chalicelib.adapters.x_source import mentions_from
+
+    good = {"id": "1", "text": "@lucknowpolice chori", "author_id": "9", "created_at": "2026-11-29T05:00:00.000Z"}
+    body = {"data": [good, {"id": "2", "text": "no author"}, {"id": "3", "text": "x", "author_id": "9", "created_at": "soon"}],
+            "includes": {"users": [{"id": "9", "username": "asha"}]}}
+    mentions, rejected = mentions_from(body)
+    assert [m.tweet_id for m in mentions] == ["1"] and rejected == 2

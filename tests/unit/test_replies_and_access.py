@@ -85,3 +85,12 @@ def test_an_unsigned_alg_none_token_is_refused():
 def test_an_officer_token_needs_a_scope():
     with pytest.raises(ValueError, match="district or department"):
         auth.issue(KEY, "x", "officer", now=NOW)
+
+
+def test_an_officer_token_without_a_scope_is_refused_even_when_signed():
+    import jwt
+
+    claims = {"iss": auth.ISSUER, "sub": "x", "role": "officer", "districts": [], "departments": [],
+              "iat": int(NOW.timestamp()), "exp": int((NOW + timedelta(hours=1)).timestamp())}
+    with pytest.raises(auth.InvalidToken, match="scope"):
+        auth.verify(KEY, jwt.encode(claims, KEY, algorithm="HS256"), NOW)
