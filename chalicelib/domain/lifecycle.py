@@ -82,7 +82,9 @@ def apply(
     elif action.name == "transfer":
         district = action.to_district if action.to_district is not None else complaint.district
         department = action.to_department or complaint.department
-        if (district, department) == (complaint.district, complaint.department):
+        # Rescuing a mention triage judged not actionable may keep its owner: it is the alert that is new.
+        same_owner = (district, department) == (complaint.district, complaint.department)
+        if same_owner and complaint.status != Status.NOT_ACTIONABLE:
             raise InvalidAction("the complaint is already with that district and department")
         entry.update(from_district=complaint.district, to_district=district,
                      from_department=complaint.department, to_department=department)

@@ -56,6 +56,9 @@ def tally(before: Complaint | None, after: Complaint, now: datetime, tz: timezon
     else:
         count(before, -1)
         _measure(before, after, now, tz, stats, deltas)
+        if before.status == Status.NOT_ACTIONABLE and after.status != Status.CLOSED:
+            # Rescued from the triage queue: a complaint received now, for the weekly figures.
+            deltas[week_key(now, tz)][f"received#p#{after.department}"] += 1
     count(after, +1)
     if before is not None and Clock.from_dict(after.sla).breached and not Clock.from_dict(before.sla).breached:
         stats["breach#total"] += 1

@@ -214,3 +214,13 @@ def test_an_alert_replaced_while_waiting_goes_out_as_the_new_one_to_the_new_owne
     assert send_alert(desk.store, desk.alerts, stale[0].ref, desk.clock) is True
     [sent] = desk.alerts.sent
     assert (sent.alert_event, sent.district) == ("transferred", 144)
+
+
+def test_a_mention_rescued_from_the_triage_queue_counts_as_received_that_week():
+    from chalicelib.domain.tally import week_key
+
+    desk = Desk()
+    ref = desk.complaint_from("lucknowpolice", "Thank you Lucknow police for the quick help, great work!")
+    assert desk.store.counters_of(week_key(desk.clock.now, IST)) == {}
+    desk.act(ref, "transfer", to_district=162, to_department="police")
+    assert desk.store.counters_of(week_key(desk.clock.now, IST)) == {"received#p#police": 1}
