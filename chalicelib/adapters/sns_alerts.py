@@ -10,19 +10,18 @@ from ..domain.complaint import Complaint
 from ..domain.departments import NAMES_HI
 from ..domain.districts import DISTRICTS
 from ..domain.sla import Clock
+from ..domain.tally import district_key  # "unknown" for the state triage desk's filter policy
 from ..services.ports import AlertFailed
 from .aws import client
 
-UNKNOWN_DISTRICT = "unknown"  # the state triage desk subscribes to this value
 
 
-def alert_attributes(complaint: Complaint, event: str) -> dict[str, str]:
-    district = str(complaint.district) if complaint.district is not None else UNKNOWN_DISTRICT
+def alert_attributes(complaint: Complaint) -> dict[str, str]:
     return {
-        "district": district,
+        "district": district_key(complaint.district),
         "department": complaint.department,
         "urgency": complaint.urgency,
-        "event": event,
+        "event": complaint.alert_event,
         "level": complaint.alert_level,
     }
 
@@ -92,12 +91,11 @@ class SnsAlerts:
 
     def notify(self, complaint: Complaint) -> str:
         subject, body = alert_text(complaint)
-        return self._publish(subject, body, alert_attributes(complaint, complaint.alert_event))
+        return self._publish(subject, body, alert_attributes(complaint))
 
     def digest(self, district: int | None, subject: str, body: str) -> str:
         """A district's daily digest, for its head (level L2); department "all"."""
-        district_value = str(district) if district is not None else UNKNOWN_DISTRICT
-        attributes = {"district": district_value, "department": "all", "urgency": "normal", "event": "digest", "level": "L2"}
+        attributes = {"district": district_key(district), "department": "all", "urgency": "normal", "event": "digest", "level": "L2"}
         return self._publish(subject, body, attributes)
 
     def _publish(self, subject: str, body: str, attributes: dict[str, str]) -> str:

@@ -6,6 +6,8 @@ hold a poll until Lambda kills it. Production mounts this adapter too, for the t
 
 from __future__ import annotations
 
+from typing import Callable
+
 import requests
 from requests.adapters import HTTPAdapter
 
@@ -24,5 +26,23 @@ class XApiAdapter(HTTPAdapter):
         return super().send(request, timeout=timeout or self.timeout, **kwargs)
 
 
-def mount(session: requests.Session, base_url: str | None, timeout: float) -> None:
-    session.mount(X_API, XApiAdapter(base_url, timeout))
+class TweepyClient:
+    """A tweepy client with this adapter mounted, built again whenever the credentials change,
+    so a rotated secret is picked up without a redeploy."""
+
+    def __init__(self, credentials: Callable[[], dict], base_url: str | None, timeout: float):
+        self._credentials = credentials
+        self._base_url = base_url
+        self._timeout = timeout
+        self._client = None
+        self._current: dict | None = None
+
+    def get(self):
+        import tweepy
+
+        credentials = self._credentials()
+        if self._client is None or credentials != self._current:
+            self._client = tweepy.Client(**credentials, return_type=requests.Response)
+            self._client.session.mount(X_API, XApiAdapter(self._base_url, self._timeout))
+            self._current = credentials
+        return self._client

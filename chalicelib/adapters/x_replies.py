@@ -15,25 +15,14 @@ class TweepyReplies:
     """`oauth_keys` returns the four OAuth 1.0a keys; called per use so rotation needs no redeploy."""
 
     def __init__(self, oauth_keys: Callable[[], dict], base_url: str | None, timeout: float):
-        self._oauth_keys = oauth_keys
-        self._base_url = base_url
-        self._timeout = timeout
-        self._client = None
-        self._keys: dict | None = None
+        def credentials() -> dict:
+            keys = oauth_keys()
+            missing = [k for k in OAUTH_KEYS if not keys.get(k)]
+            if missing:
+                raise ReplyFailed(f"the X OAuth secret lacks {', '.join(missing)}")
+            return {k: keys[k] for k in OAUTH_KEYS}
 
-    def _tweepy(self):
-        import requests
-        import tweepy
-
-        keys = self._oauth_keys()
-        missing = [k for k in OAUTH_KEYS if not keys.get(k)]
-        if missing:
-            raise ReplyFailed(f"the X OAuth secret lacks {', '.join(missing)}")
-        if self._client is None or keys != self._keys:
-            self._client = tweepy.Client(**{k: keys[k] for k in OAUTH_KEYS}, return_type=requests.Response)
-            x_http.mount(self._client.session, self._base_url, self._timeout)
-            self._keys = keys
-        return self._client
+        self._client = x_http.TweepyClient(credentials, base_url, timeout)
 
     def post_reply(self, in_reply_to: str, text: str) -> str:
         return self._create(text=text, in_reply_to_tweet_id=in_reply_to)
@@ -46,7 +35,7 @@ class TweepyReplies:
         import tweepy
 
         try:
-            response = self._tweepy().create_tweet(**tweet, user_auth=True)
+            response = self._client.get().create_tweet(**tweet, user_auth=True)
             return response.json()["data"]["id"]
         except tweepy.Forbidden as e:
             if "duplicate" in str(e).lower():

@@ -46,23 +46,10 @@ class TweepyMentionSource:
     """`bearer_token` is a callable so a rotated secret is picked up without a redeploy."""
 
     def __init__(self, bearer_token: Callable[[], str], base_url: str | None, timeout: float):
-        self._bearer_token = bearer_token
-        self._base_url = base_url
-        self._timeout = timeout
-        self._client = None
+        self._client = x_http.TweepyClient(lambda: {"bearer_token": bearer_token()}, base_url, timeout)
         self.rate_limit_remaining: dict[str, int] = {}
         self.calls = 0  # requests made, and how many X refused with 429: for the poll's metrics
         self.rate_limited = 0
-
-    def _tweepy(self):
-        import requests
-        import tweepy
-
-        token = self._bearer_token()
-        if self._client is None or self._client.bearer_token != token:
-            self._client = tweepy.Client(bearer_token=token, return_type=requests.Response)
-            x_http.mount(self._client.session, self._base_url, self._timeout)
-        return self._client
 
     def _call(self, endpoint: str, method: str, *args, **kwargs) -> dict:
         import requests
@@ -70,7 +57,7 @@ class TweepyMentionSource:
 
         self.calls += 1
         try:
-            response = getattr(self._tweepy(), method)(*args, **kwargs)
+            response = getattr(self._client.get(), method)(*args, **kwargs)
             remaining = response.headers.get("x-rate-limit-remaining")
             if remaining is not None:
                 self.rate_limit_remaining[endpoint] = int(remaining)

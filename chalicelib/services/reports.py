@@ -12,7 +12,7 @@ from typing import Callable
 
 from ..domain.departments import DEPARTMENTS, NAMES_HI
 from ..domain.districts import DISTRICTS
-from ..domain.tally import HOUR_BUCKETS, day_key, week_key
+from ..domain.tally import HOUR_BUCKETS, day_key, district_key, week_key
 from .ports import AlertFailed, ComplaintStore, ReplyFailed
 
 
@@ -56,7 +56,7 @@ def daily_digest(store: ComplaintStore, publish: Callable[[int | None, str, str]
     totals = store.counters()
     resolved = store.counters_of(day_key(now - timedelta(days=1), tz))
     for district in [*DISTRICTS, None]:
-        key = str(district) if district is not None else "unknown"
+        key = district_key(district)
         open_, breached = totals.get(f"open#d#{key}", 0), totals.get(f"breach#open#d#{key}", 0)
         done = resolved.get(f"resolved#d#{key}", 0)
         if not (open_ or done):

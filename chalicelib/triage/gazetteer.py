@@ -18,13 +18,12 @@ out. Data is loaded on first use.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.districts import DISTRICTS
 from . import district_names as dn
-from .normalise import MIN_KEY, Matcher, key, name_key, name_tokens
+from .normalise import Matcher, name_key, name_tokens
 
 DATA = Path(__file__).resolve().parent / "data"
 
