@@ -1,22 +1,28 @@
-"""In-memory fakes of the project's own ports, for unit tests of the services."""
+"""In-memory fakes of the project's own ports, for unit tests of the services.
+
+tests/contract/ holds them to the same behaviour as the DynamoDB adapters."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
-from chalicelib.domain.complaint import Complaint, Mention, reference, sequence_key
+from chalicelib.domain.complaint import Change, Complaint
+from chalicelib.domain.values import Mention, reference, reference_code
 from chalicelib.services.ports import (
+    ALL_DISTRICTS,
     AlertFailed,
     DuplicateReply,
     HandleState,
+    ListQuery,
     Page,
     RateLimited,
     ReplyFailed,
     SourceUnavailable,
-    VersionConflict,
 )
+
+REPORT_CLAIM_EXPIRES = timedelta(minutes=15)
 
 
 class FakeClock:
@@ -79,139 +85,165 @@ class FakeSource:
             yield Page(chunk, found[0].tweet_id if found else None)
 
 
-class FakeStore:
-    def __init__(self):
-        self.handles: dict[str, HandleState] = {}
+class FakeComplaints:
+    """Complaints by reference, with the tweet guard, threads and reference counters of the real store."""
+
+    def __init__(self, stats: "FakeStatistics | None" = None):
+        self.stats = stats or FakeStatistics()
         self.complaints: dict[str, Complaint] = {}
         self.by_tweet: dict[str, str] = {}
-        self.sequences: Counter = Counter()
-        self.items: dict[str, Counter] = {}  # counter items: STATS, DAY#..., WEEK#...
-        self.claims: dict[str, str] = {}
-        self.reports: set[str] = set()
-        self.failures: list[tuple[str, str]] = []
         self.threads: dict[tuple[str, str], str] = {}
-
-    def handle_state(self, handle):
-        return self.handles.get(handle, HandleState())
-
-    def handle_states(self, handles):
-        return {h: self.handle_state(h) for h in handles}
-
-    def remember_user_id(self, handle, user_id):
-        self.handles[handle] = dataclasses.replace(self.handle_state(handle), user_id=user_id)
-
-    def is_recorded(self, tweet_id):
-        return tweet_id in self.by_tweet
-
-    def next_reference(self, district, year):
-        key = sequence_key(district, year)
-        self.sequences[key] += 1
-        return reference(district, year, self.sequences[key])
-
-    @property
-    def counts(self) -> Counter:
-        return self.items.setdefault("STATS", Counter())
-
-    def _apply(self, deltas):
-        for item, counts in deltas.items():
-            self.items.setdefault(item, Counter()).update(counts)
-
-    def record_new(self, complaint, deltas):
-        if complaint.tweet_id in self.by_tweet:
-            return False
-        self.by_tweet[complaint.tweet_id] = complaint.ref
-        self.threads[(complaint.conversation_id, complaint.author_id)] = complaint.ref
-        self.complaints[complaint.ref] = dataclasses.replace(complaint, replies=dict(complaint.replies))
-        self._apply(deltas)
-        return True
-
-    def advance_cursor(self, handle, since_id, at, lag_seconds):
-        self.handles[handle] = dataclasses.replace(
-            self.handle_state(handle), since_id=since_id, last_poll_at=at.isoformat(),
-            last_success_at=at.isoformat(), last_outcome="ok", lag_seconds=lag_seconds,
-        )
-
-    def record_poll_failure(self, handle, at, outcome, detail):
-        self.failures.append((handle, outcome))
-        self.handles[handle] = dataclasses.replace(self.handle_state(handle), last_poll_at=at.isoformat(), last_outcome=outcome)
-
-    def pending_alerts(self):
-        return [c for c in self.complaints.values() if c.alert == "pending"]
-
-    def claim_alert(self, ref, claimer, at):
-        if self.complaints[ref].alert != "pending" or ref in self.claims:
-            return False
-        self.claims[ref] = claimer
-        return True
-
-    def alert_sent(self, ref, claimer, message_id, at):
-        if self.claims.pop(ref, None) == claimer:
-            self.complaints[ref].alert = "sent"
-            self.counts["alerts#sent"] += 1
-
-    def alert_failed(self, ref, claimer, error, at):
-        if self.claims.pop(ref, None) == claimer:
-            self.complaints[ref].alert_attempts += 1
-            self.counts["alerts#failed"] += 1
+        self.sequences: Counter = Counter()
 
     def get(self, ref):
-        c = self.complaints.get(ref)
-        return dataclasses.replace(c, history=list(c.history), replies=dict(c.replies)) if c else None
+        return self.complaints.get(ref)
 
-    def save_change(self, before, after, deltas):
-        if self.complaints[after.ref].version != before.version:
-            raise VersionConflict(after.ref)
-        self.complaints[after.ref] = after
-        self._apply(deltas)
+    def next_references(self, district, year, count):
+        key = (reference_code(district), year)
+        first = self.sequences[key] + 1
+        self.sequences[key] += count
+        return [reference(district, year, n) for n in range(first, first + count)]
 
-    def due_for_check(self, now):
-        from chalicelib.domain.sla import Clock
-
-        due = [c for c in self.complaints.values() if (at := Clock.from_dict(c.sla).next_check_at) and at <= now]
-        return [self.get(c.ref) for c in due]
-
-    def counters_of(self, item):
-        return dict(self.items.get(item, {}))
-
-    def claim_report(self, key, at):
-        if key in self.reports:
+    def create(self, change: Change) -> bool:
+        c = change.after
+        if c.tweet_id in self.by_tweet or c.ref in self.complaints:
             return False
-        self.reports.add(key)
+        self.by_tweet[c.tweet_id] = c.ref
+        self.threads[(c.conversation_id, c.author_id)] = c.ref
+        self.complaints[c.ref] = c
+        self.stats.apply(change.counts)
         return True
 
-    def release_report(self, key):
-        self.reports.discard(key)
+    def save(self, change: Change) -> bool:
+        current = self.complaints.get(change.after.ref)
+        if current is None or not self._holds(change, current):
+            return False
+        if change.recorded_tweet:
+            if change.recorded_tweet in self.by_tweet:
+                return False
+            self.by_tweet[change.recorded_tweet] = change.after.ref
+        after = change.after
+        if change.expect == "open":
+            # A follow-up only appends: whatever else changed meanwhile stays.
+            after = dataclasses.replace(current, history=current.history + change.after.history[len(change.before.history):])
+        self.complaints[after.ref] = after
+        self.stats.apply(change.counts)
+        return True
 
-    def oldest_open_in(self, district):
-        open_ = [c.created_at for c in self.complaints.values() if c.status.is_open and c.district == district]
-        return min(open_) if open_ else None
+    @staticmethod
+    def _holds(change: Change, current: Complaint) -> bool:
+        before = change.before
+        if change.expect == "version":
+            return current.version == before.version
+        if change.expect == "alert_claim":
+            after = change.after.alert
+            if after.claim is not None and after.claim != before.alert.claim:  # claiming
+                return current.alert.claimable_by(after.claim, after.claimed_at)
+            return current.alert.pending and current.alert.claim == before.alert.claim
+        if change.expect.startswith("reply:"):
+            kind = change.expect.split(":", 1)[1]
+            now = current.replies.get(kind)
+            return bool(now and now.pending and now.text == before.replies[kind].text)
+        if change.expect == "open":
+            return current.status.is_open
+        raise ValueError(f"unknown expectation {change.expect!r}")
 
-    def complaint_for_conversation(self, conversation_id, author_id):
+    def thread_of(self, conversation_id, author_id):
         return self.threads.get((conversation_id, author_id))
 
-    def attach(self, ref, tweet_id, entry):
-        if tweet_id in self.by_tweet:
-            return False
-        self.by_tweet[tweet_id] = ref
-        self.complaints[ref].history.append(entry)
-        return True
+    def list(self, query: ListQuery):
+        found = sorted(self.complaints.values(), key=lambda c: (c.created_at, c.ref), reverse=True)
+        wanted = [c for c in found if _matches(c, query)]
+        start = int(query.cursor or 0)
+        page = wanted[start : start + query.limit]
+        more = start + query.limit < len(wanted)
+        return page, str(start + query.limit) if more else None
+
+    def due_for_check(self, now):
+        due = [c for c in self.complaints.values() if c.clock.next_check_at and c.clock.next_check_at <= now]
+        return sorted(due, key=lambda c: c.clock.next_check_at)
+
+    def oldest_open(self, district):
+        open_ = [c.created_at for c in self.complaints.values()
+                 if c.status.is_open and (district == ALL_DISTRICTS or c.district == district)]
+        return min(open_) if open_ else None
+
+
+def _matches(c: Complaint, q: ListQuery) -> bool:
+    return (
+        (q.district is None or c.district == q.district)
+        and (not q.unknown_district or c.district is None)
+        and (q.department is None or c.department == q.department)
+        and (q.status is None or c.status.value == q.status)
+        and (q.urgent is None or c.urgent == q.urgent)
+        and (not q.scope_districts or c.district in q.scope_districts)
+        and (not q.scope_departments or c.department in q.scope_departments)
+    )
+
+
+class FakeOutbox:
+    def __init__(self, complaints: FakeComplaints):
+        self.store = complaints
+
+    def pending_alerts(self):
+        return sorted((c for c in self.store.complaints.values() if c.alert.pending), key=lambda c: c.created_at)
 
     def pending_replies(self):
-        return [c for c in self.complaints.values() if any(r["status"] == "pending" for r in c.replies.values())]
+        return sorted((c for c in self.store.complaints.values() if c.pending_replies), key=lambda c: c.created_at)
 
-    def reply_sent(self, ref, kind, text, post_id, at):
-        if self.complaints[ref].replies[kind]["text"] == text:
-            self.complaints[ref].replies[kind] = self.complaints[ref].replies[kind] | {"status": "sent", "post_id": post_id}
 
-    def reply_failed(self, ref, kind, error, at):
-        self.complaints[ref].replies[kind] = self.complaints[ref].replies[kind] | {"last_error": error}
+class FakeWatchedHandles:
+    def __init__(self):
+        self.handles: dict[str, HandleState] = {}
+        self.writes = 0
+        self.health: dict[str, str] = {}
 
-    def counters(self):
-        return dict(self.counts)
+    def states(self, handles):
+        return {h: self.handles.get(h, HandleState()) for h in handles}
 
-    def oldest_open_since(self):
-        open_ = [c.created_at for c in self.complaints.values() if c.status.is_open]
-        return min(open_) if open_ else None
+    def save(self, handle, state):
+        self.writes += 1
+        self.handles[handle] = state
+
+    def path_succeeded(self, path, at):
+        self.health[path] = at.isoformat()
+
+    def paths(self):
+        return dict(self.health)
+
+
+class FakeStatistics:
+    def __init__(self):
+        self.items: dict = defaultdict(Counter)
+        self.reports: dict = {}  # report -> (state, claim, at)
+
+    def apply(self, counts):
+        for scope, deltas in counts.items():
+            self.items[scope].update(deltas)
+
+    def read(self, scopes):
+        return {s: {k: v for k, v in self.items.get(s, {}).items() if v} for s in scopes}
+
+    @property
+    def state(self) -> Counter:
+        from chalicelib.domain.tally import STATE
+
+        return self.items[STATE]
+
+    def claim_report(self, report, claim, at):
+        state, holder, held_at = self.reports.get(report, (None, None, None))
+        if state == "sent" or (state == "sending" and holder != claim and at - held_at < REPORT_CLAIM_EXPIRES):
+            return False
+        self.reports[report] = ("sending", claim, at)
+        return True
+
+    def report_sent(self, report, claim, at):
+        if self.reports.get(report, (None, None))[1] == claim:
+            self.reports[report] = ("sent", claim, at)
+
+    def release_report(self, report, claim):
+        if self.reports.get(report, (None, None))[1] == claim:
+            del self.reports[report]
 
 
 class FakeAlerts:
@@ -238,18 +270,29 @@ class FakeReplies:
 
     def __init__(self):
         self.posted: list[tuple[str, str]] = []
-        self.failing = False
+        self.failing: Exception | bool = False
 
     def post(self, text):
         return self.post_reply(None, text)
 
     def post_reply(self, in_reply_to, text):
         if self.failing:
-            raise ReplyFailed("X is down")
+            raise self.failing if isinstance(self.failing, Exception) else ReplyFailed("X is down")
         if (in_reply_to, text) in self.posted:
             raise DuplicateReply("duplicate content")
         self.posted.append((in_reply_to, text))
         return f"post-{len(self.posted)}"
 
 
-__all__ = ["FakeReplies", "FakeAlerts", "FakeClock", "FakeSource", "FakeStore", "RateLimited", "SourceUnavailable", "mention"]
+class FakeDesk:
+    """The storage ports wired together, as the bootstrap wires the DynamoDB adapters."""
+
+    def __init__(self):
+        self.stats = FakeStatistics()
+        self.complaints = FakeComplaints(self.stats)
+        self.outbox = FakeOutbox(self.complaints)
+        self.handles = FakeWatchedHandles()
+
+
+__all__ = ["FakeReplies", "FakeAlerts", "FakeClock", "FakeSource", "FakeDesk", "RateLimited", "SourceUnavailable",
+           "mention"]

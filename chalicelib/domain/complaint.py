@@ -1,91 +1,50 @@
-"""Mentions, complaints, their states and the transitions between them."""
+"""The complaint aggregate: what a complaint holds and every way it changes.
+
+Each change returns a `Change`: the complaint before and after, the counters it moves and what
+must still hold when it is saved. Services only load, call, save and publish.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-from enum import Enum
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
+from ..errors import InvalidAction
+from . import sla
 from .districts import DISTRICTS
-
-STATE_QUEUE_CODE = "HQ"  # reference prefix for complaints no district could be told for
-
-
-class Status(str, Enum):
-    NEW = "new"
-    NOT_ACTIONABLE = "not_actionable"
-    ACKNOWLEDGED = "acknowledged"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    REJECTED = "rejected"
-    TRANSFERRED = "transferred"
-    REOPENED = "reopened"
-
-    @property
-    def is_open(self) -> bool:
-        return self in OPEN
-
-
-OPEN = frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.TRANSFERRED, Status.REOPENED})
-
-# Where each status may go next. A transferred or reopened complaint waits like a new one; a
-# mention triage judged not actionable is rescued by transferring it to the right owner.
-TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.NEW: frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED, Status.TRANSFERRED}),
-    Status.NOT_ACTIONABLE: frozenset({Status.TRANSFERRED, Status.CLOSED}),
-    Status.ACKNOWLEDGED: frozenset({Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED, Status.TRANSFERRED}),
-    Status.IN_PROGRESS: frozenset({Status.RESOLVED, Status.REJECTED, Status.TRANSFERRED}),
-    Status.RESOLVED: frozenset({Status.CLOSED, Status.REOPENED}),
-    Status.TRANSFERRED: frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED, Status.TRANSFERRED}),
-    Status.REOPENED: frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.RESOLVED, Status.REJECTED, Status.TRANSFERRED}),
-    Status.CLOSED: frozenset(),
-    Status.REJECTED: frozenset(),
-}
-
-
-class IllegalTransition(ValueError):
-    def __init__(self, current: Status, wanted: Status):
-        super().__init__(f"a complaint that is {current.value} cannot become {wanted.value}")
-        self.current, self.wanted = current, wanted
-
-
-def check_transition(current: Status, wanted: Status) -> None:
-    if wanted not in TRANSITIONS[current]:
-        raise IllegalTransition(current, wanted)
+from .lifecycle import ACTIONS, Action
+from .replies import ReplyPolicy
+from .status import Status, check_transition
+from .tally import Counts, one, tally
+from .values import NO_ALERT, Alert, Entry, Mention, Reply
 
 
 @dataclass(frozen=True)
-class Mention:
-    """A tweet that tags at least one watched handle, as the X API returned it."""
+class Policies:
+    """The rules a complaint is changed under: deadlines, replies, and how long a resolution can be disputed."""
 
-    tweet_id: str
-    text: str
-    author_id: str
-    author_username: str
-    created_at: datetime
-    conversation_id: str
-    mentioned: tuple[str, ...]  # usernames tagged in the tweet
-    is_retweet: bool = False
-
-    @property
-    def url(self) -> str:
-        return f"https://x.com/{self.author_username}/status/{self.tweet_id}"
+    sla: sla.SlaPolicy
+    replies: ReplyPolicy
+    reopen_window: timedelta
 
 
-def reference(district: int | None, year: int, sequence: int) -> str:
-    """A reference citizens can read out on the phone: UP-LKO-26-000123."""
-    code = DISTRICTS[district].code if district is not None else STATE_QUEUE_CODE
-    return f"UP-{code}-{year % 100:02d}-{sequence:06d}"
+@dataclass(frozen=True)
+class Change:
+    """One change to a complaint, ready to be saved in one write.
+
+    expect: what must still hold in storage for the write to apply: "absent" (a new complaint),
+    "version" (nobody changed it since it was read), "alert_claim" (this sender still holds the
+    alert), "reply:<kind>" (that reply still waits with the same text), "open" (a follow-up joins).
+    """
+
+    before: "Complaint | None"
+    after: "Complaint"
+    counts: Counts
+    expect: str
+    recorded_tweet: str | None = None  # a tweet this change records: it must not be recorded twice
 
 
-def sequence_key(district: int | None, year: int) -> str:
-    """References are numbered per district and year."""
-    code = DISTRICTS[district].code if district is not None else STATE_QUEUE_CODE
-    return f"{code}-{year}"
-
-
-@dataclass
+@dataclass(frozen=True)
 class Complaint:
     ref: str
     tweet_id: str
@@ -103,21 +62,146 @@ class Complaint:
     confidence: float
     handles: tuple[str, ...]
     status: Status = Status.NEW
-    alert: str = "pending"  # pending | sent | not_needed
-    alert_event: str = "new_complaint"  # what the pending alert announces: new_complaint | transferred | reminder | escalation
-    alert_level: str = "L1"  # who it is for on the escalation ladder: L1 district officer, L2 district head, L3 state HQ
-    alert_attempts: int = 0
     version: int = 1
-    history: list[dict] = field(default_factory=list)
+    alert: Alert = NO_ALERT
+    clock: sla.Clock = sla.Clock()
+    replies: dict[str, Reply] = field(default_factory=dict)  # by kind: acknowledged, resolved
+    history: tuple[Entry, ...] = ()
     resolved_at: datetime | None = None
-    # Replies to the citizen on X, by kind (acknowledged, resolved): {"status": pending|sent, "post_id", "text"}
-    replies: dict[str, dict] = field(default_factory=dict)
-    sla: dict = field(default_factory=dict)  # the deadline clock of the current stage (domain.sla.Clock)
 
     @property
     def district_name(self) -> str | None:
         return DISTRICTS[self.district].name_en if self.district is not None else None
 
     @property
-    def urgency(self) -> str:
-        return "high" if self.urgent else "normal"
+    def takes_follow_ups(self) -> bool:
+        # After thanks, a closure or a rejection, a new problem in the same thread is a new complaint.
+        return self.status.is_open
+
+    @property
+    def pending_replies(self) -> dict[str, Reply]:
+        return {kind: r for kind, r in self.replies.items() if r.pending}
+
+    # --- received -------------------------------------------------------------------------
+
+    @classmethod
+    def receive(cls, mention: Mention, decision, handles: tuple[str, ...], ref: str, now: datetime,
+                policies: Policies, claim: str | None = None) -> Change:
+        """A mention, as triage decided it, becomes a complaint (or a not-actionable record).
+
+        `handles`: the watched handles it tagged; `claim`: this sender holds the new alert.
+        """
+        actionable = decision.is_complaint
+        complaint = cls(
+            ref=ref, tweet_id=mention.tweet_id, text=mention.text, masked_text=decision.masked_text,
+            author_id=mention.author_id, author_username=mention.author_username, tweet_url=mention.url,
+            conversation_id=mention.conversation_id, tweeted_at=mention.created_at, created_at=now,
+            district=decision.district, department=decision.department or "other", urgent=decision.urgent,
+            confidence=decision.confidence, handles=handles,
+            status=Status.NEW if actionable else Status.NOT_ACTIONABLE,
+        )
+        if actionable:
+            complaint = replace(
+                complaint,
+                alert=Alert().announce("new_complaint", "L1", claim, now),
+                clock=sla.receive(policies.sla, now, complaint.department, complaint.urgent),
+            )
+            if text := policies.replies.text("acknowledged", complaint):
+                complaint = replace(complaint, replies={"acknowledged": Reply(text)})
+        return Change(None, complaint, tally(None, complaint, now, policies.sla.tz), "absent", mention.tweet_id)
+
+    def follow_up(self, mention: Mention, masked_text: str, now: datetime) -> Change:
+        """The citizen wrote again in the thread: the tweet joins the complaint's history."""
+        entry = Entry(now, f"@{mention.author_username}", "citizen_follow_up",
+                      {"tweet_id": mention.tweet_id, "tweet_url": mention.url, "note": masked_text})
+        return Change(self, replace(self, history=self.history + (entry,)), {}, "open", mention.tweet_id)
+
+    # --- officers -------------------------------------------------------------------------
+
+    def act(self, action: Action, now: datetime, policies: Policies, claim: str | None = None) -> Change:
+        """An officer's action; a transfer leaves an alert for the new owner, held by `claim`."""
+        target = ACTIONS[action.name]
+        check_transition(self.status, target)
+        details = {"from": self.status.value, "to": target.value}
+        if action.note:
+            details["note"] = action.note
+        changes: dict = {"status": target, "version": self.version + 1}
+        if action.name == "reject":
+            details["reason"] = action.reason
+        elif action.name == "resolve":
+            changes["resolved_at"] = now
+            if text := policies.replies.text("resolved", self):
+                changes["replies"] = self.replies | {"resolved": Reply(text)}
+        elif action.name == "reopen":
+            if self.resolved_at and now - self.resolved_at > policies.reopen_window:
+                raise InvalidAction(
+                    f"a resolution can be disputed for {policies.reopen_window.days} days; this one was resolved "
+                    f"on {self.resolved_at.date().isoformat()}"
+                )
+        elif action.name == "transfer":
+            district = action.to_district if action.to_district is not None else self.district
+            department = action.to_department or self.department
+            # Rescuing a mention triage judged not actionable may keep its owner: it is the alert that is new.
+            if (district, department) == (self.district, self.department) and self.status != Status.NOT_ACTIONABLE:
+                raise InvalidAction("the complaint is already with that district and department")
+            details.update(from_district=self.district, to_district=district,
+                           from_department=self.department, to_department=department)
+            # The new owner is alerted as if the complaint were new to them.
+            changes.update(district=district, department=department,
+                           alert=self.alert.announce("transferred", "L1", claim, now))
+        changes["history"] = self.history + (Entry(now, action.actor, action.name, details),)
+        after = replace(self, **changes)
+        restarted = target in (Status.TRANSFERRED, Status.REOPENED)
+        after = replace(after, clock=sla.after_transition(policies.sla, self.clock, target, now, after.department,
+                                                          after.urgent, restarted))
+        return Change(self, after, tally(self, after, now, policies.sla.tz), "version")
+
+    # --- deadlines ------------------------------------------------------------------------
+
+    def check_deadline(self, now: datetime, policies: Policies, claim: str | None = None) -> Change | None:
+        """A reminder at 80% of a deadline, an escalation one level up on a breach, or nothing (None)."""
+        result = sla.check(policies.sla, self.clock, now, self.department, self.urgent)
+        if result.clock == self.clock:
+            return None
+        changes: dict = {"clock": result.clock, "version": self.version + 1}
+        if result.event:
+            changes["alert"] = self.alert.announce(result.event, result.clock.level, claim, now)
+        if result.event == "escalation":
+            before = self.clock
+            entry = Entry(now, "deadline-sweep", "escalate",
+                          {"from": before.level, "to": result.clock.level,
+                           "note": f"{before.stage} deadline {before.due_at.isoformat()} passed"})
+            changes["history"] = self.history + (entry,)
+        after = replace(self, **changes)
+        return Change(self, after, tally(self, after, now, policies.sla.tz), "version")
+
+    # --- the alert ------------------------------------------------------------------------
+
+    def claim_alert(self, claim: str, now: datetime) -> Change | None:
+        """Hold the waiting alert for publishing; None when there is none or another live sender holds it."""
+        if not self.alert.claimable_by(claim, now):
+            return None
+        return Change(self, replace(self, alert=replace(self.alert, claim=claim, claimed_at=now)), {}, "alert_claim")
+
+    def alert_sent(self, message_id: str, now: datetime) -> Change:
+        alert = replace(self.alert, state="sent", claim=None, claimed_at=None, message_id=message_id, sent_at=now,
+                        attempts=self.alert.attempts + 1, last_error=None)
+        return Change(self, replace(self, alert=alert), one("alerts_sent"), "alert_claim")
+
+    def alert_failed(self, error: str, now: datetime) -> Change:
+        """The alert stays pending for the next run, free for any sender."""
+        alert = replace(self.alert, claim=None, claimed_at=None, attempts=self.alert.attempts + 1,
+                        last_error=error[:500])
+        return Change(self, replace(self, alert=alert), one("alerts_failed"), "alert_claim")
+
+    # --- replies to the citizen -----------------------------------------------------------
+
+    def reply_sent(self, kind: str, post_id: str | None, now: datetime) -> Change:
+        reply = self.replies[kind].sent(post_id, now)
+        return Change(self, replace(self, replies=self.replies | {kind: reply}), one("replies_sent"), f"reply:{kind}")
+
+    def reply_failed(self, kind: str, error: str, now: datetime, final: bool = False) -> Change:
+        """Kept pending for a later run, or given up when X's refusal is final or attempts run out."""
+        reply = self.replies[kind].failed(error, now, final)
+        name = "replies_given_up" if reply.status == "given_up" else "replies_failed"
+        return Change(self, replace(self, replies=self.replies | {kind: reply}), one(name), f"reply:{kind}")

@@ -1,14 +1,13 @@
-"""What officers do to complaints: actions, the checks they must pass, and the history they leave."""
+"""What officers may do to complaints: the actions and the checks a request for one must pass."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 
-from .complaint import Complaint, Status, check_transition
+from ..errors import InvalidAction
 from .departments import DEPARTMENTS
 from .districts import DISTRICTS
-from .replies import ReplyPolicy
+from .status import Status
 
 ACTIONS: dict[str, Status] = {
     "acknowledge": Status.ACKNOWLEDGED,
@@ -21,10 +20,6 @@ ACTIONS: dict[str, Status] = {
 }
 REJECT_REASONS = ("not_actionable", "duplicate", "out_of_jurisdiction")
 MAX_NOTE = 2000
-
-
-class InvalidAction(ValueError):
-    """The action is well formed but makes no sense for this complaint (a 400, not a conflict)."""
 
 
 @dataclass(frozen=True)
@@ -54,42 +49,3 @@ class Action:
             raise InvalidAction(f"unknown district LGD code {self.to_district}")
         if self.to_department is not None and self.to_department not in DEPARTMENTS:
             raise InvalidAction(f"unknown department {self.to_department!r}")
-
-
-def apply(
-    complaint: Complaint, action: Action, now: datetime, replies: ReplyPolicy, reopen_window: timedelta
-) -> Complaint:
-    """The complaint after the action, with one more history entry and the next version."""
-    target = ACTIONS[action.name]
-    check_transition(complaint.status, target)
-    entry = {"at": now.isoformat(), "by": action.actor, "action": action.name, "from": complaint.status.value, "to": target.value}
-    if action.note:
-        entry["note"] = action.note
-    changes: dict = {"status": target, "version": complaint.version + 1}
-    if action.name == "reject":
-        entry["reason"] = action.reason
-    elif action.name == "resolve":
-        changes["resolved_at"] = now
-        text = replies.text("resolved", complaint, note=action.note)
-        if text:
-            changes["replies"] = complaint.replies | {"resolved": {"status": "pending", "text": text}}
-    elif action.name == "reopen":
-        if complaint.resolved_at and now - complaint.resolved_at > reopen_window:
-            raise InvalidAction(
-                f"a resolution can be disputed for {reopen_window.days} days; this one was resolved on "
-                f"{complaint.resolved_at.date().isoformat()}"
-            )
-    elif action.name == "transfer":
-        district = action.to_district if action.to_district is not None else complaint.district
-        department = action.to_department or complaint.department
-        # Rescuing a mention triage judged not actionable may keep its owner: it is the alert that is new.
-        same_owner = (district, department) == (complaint.district, complaint.department)
-        if same_owner and complaint.status != Status.NOT_ACTIONABLE:
-            raise InvalidAction("the complaint is already with that district and department")
-        entry.update(from_district=complaint.district, to_district=district,
-                     from_department=complaint.department, to_department=department)
-        # The new owner is alerted as if the complaint were new to them.
-        changes.update(district=district, department=department, alert="pending", alert_event="transferred",
-                       alert_level="L1")
-    changes["history"] = complaint.history + [entry]
-    return replace(complaint, **changes)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-from .complaint import Status
+from .status import Status
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 LEVELS = ("L1", "L2", "L3")

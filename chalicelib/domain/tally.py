@@ -1,74 +1,104 @@
-"""The counters a change moves, so every report reads O(1) items and nothing is ever scanned.
+"""The counters a change to a complaint moves, so every report reads a few small items and never scans.
 
-`tally(before, after, now, tz)` returns deltas per counter item: "STATS" (running totals),
-"DAY#<IST date>" (for daily digests) and "WEEK#<ISO week>" (for weekly summaries).
+A change counts into scopes: the whole state, the complaint's district, its department, the IST
+day (per district, for daily digests) and the ISO week (per department, for weekly summaries).
+How a scope is stored is the statistics adapter's business; here it is a value.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 
-from .complaint import Complaint, Status
-from .sla import Clock
+from .status import Status
 
 # Resolution times go into buckets of these many hours, so a week's median needs no list of values.
 HOUR_BUCKETS = (1, 2, 4, 8, 12, 24, 48, 72, 96, 120, 168, 240, 336, 504, 720)
+OVER_LAST_BUCKET = 10**6
 
 
-def district_key(district: int | None) -> str:
-    return str(district) if district is not None else "unknown"
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # state | district | department | day | week
+    district: int | None = None  # district and day scopes; None is the state triage queue
+    department: str | None = None  # department and week scopes
+    day: date | None = None  # the IST day
+    week: tuple[int, int] | None = None  # ISO (year, week) in IST
+
+    @classmethod
+    def of_district(cls, district: int | None) -> "Scope":
+        return cls("district", district=district)
+
+    @classmethod
+    def of_department(cls, department: str) -> "Scope":
+        return cls("department", department=department)
+
+    @classmethod
+    def of_day(cls, day: date, district: int | None) -> "Scope":
+        return cls("day", district=district, day=day)
+
+    @classmethod
+    def of_week(cls, week: tuple[int, int], department: str) -> "Scope":
+        return cls("week", department=department, week=week)
+
+
+STATE = Scope("state")
+Counts = dict[Scope, dict[str, int]]
+
+
+def ist_day(at: datetime, tz: timezone) -> date:
+    return at.astimezone(tz).date()
+
+
+def iso_week(at: datetime, tz: timezone) -> tuple[int, int]:
+    year, week, _ = at.astimezone(tz).isocalendar()
+    return year, week
 
 
 def bucket(hours: float) -> int:
-    return next((b for b in HOUR_BUCKETS if hours <= b), 10**6)
+    return next((b for b in HOUR_BUCKETS if hours <= b), OVER_LAST_BUCKET)
 
 
-def day_key(at: datetime, tz: timezone) -> str:
-    return "DAY#" + at.astimezone(tz).date().isoformat()
+def one(name: str) -> Counts:
+    """A single state-wide event: an alert or a reply sent or failed."""
+    return {STATE: {name: 1}}
 
 
-def week_key(at: datetime, tz: timezone) -> str:
-    year, week, _ = at.astimezone(tz).isocalendar()
-    return f"WEEK#{year}-W{week:02d}"
+def tally(before, after, now: datetime, tz: timezone) -> Counts:
+    """What moving from `before` (None: a new complaint) to `after` does to the counters."""
+    deltas: Counts = defaultdict(lambda: defaultdict(int))
 
+    def count(c, sign: int) -> None:
+        for scope in (STATE, Scope.of_district(c.district), Scope.of_department(c.department)):
+            counts = deltas[scope]
+            counts["complaints"] += sign
+            counts[f"status:{c.status.value}"] += sign
+            if c.status.is_open:
+                counts["open"] += sign
+                if c.clock.breached:
+                    counts["breached_open"] += sign
 
-def tally(before: Complaint | None, after: Complaint, now: datetime, tz: timezone) -> dict[str, dict[str, int]]:
-    deltas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    stats = deltas["STATS"]
-
-    def count(c: Complaint, sign: int) -> None:
-        d, p = district_key(c.district), c.department
-        stats[f"status#{c.status.value}"] += sign
-        stats[f"district#{d}"] += sign
-        stats[f"department#{p}"] += sign
-        if c.status.is_open:
-            stats[f"open#d#{d}"] += sign
-        if c.status.is_open and Clock.from_dict(c.sla).breached:
-            for key in ("breach#open", f"breach#open#d#{d}", f"breach#open#p#{p}"):
-                stats[key] += sign
-
+    received = False
     if before is None:
-        stats["total"] += 1
-        stats["urgent"] += int(after.urgent)
-        if after.status != Status.NOT_ACTIONABLE:
-            deltas[week_key(now, tz)][f"received#p#{after.department}"] += 1
+        deltas[STATE]["urgent"] += int(after.urgent)
+        received = after.status != Status.NOT_ACTIONABLE
     else:
         count(before, -1)
-        _measure(before, after, now, tz, stats, deltas)
-        if before.status == Status.NOT_ACTIONABLE and after.status != Status.CLOSED:
-            # Rescued from the triage queue: a complaint received now, for the weekly figures.
-            deltas[week_key(now, tz)][f"received#p#{after.department}"] += 1
+        _measure(before, after, now, tz, deltas)
+        # Rescued from the triage queue: a complaint received now, for the weekly figures.
+        received = before.status == Status.NOT_ACTIONABLE and after.status != Status.CLOSED
+    if received:
+        deltas[Scope.of_week(iso_week(now, tz), after.department)]["received"] += 1
     count(after, +1)
-    if before is not None and Clock.from_dict(after.sla).breached and not Clock.from_dict(before.sla).breached:
-        stats["breach#total"] += 1
-    return {item: {k: v for k, v in counters.items() if v} for item, counters in deltas.items() if any(counters.values())}
+    if before is not None and after.clock.breached and not before.clock.breached:
+        deltas[STATE]["breaches"] += 1
+    return {scope: {k: v for k, v in counts.items() if v} for scope, counts in deltas.items() if any(counts.values())}
 
 
-def _measure(before: Complaint, after: Complaint, now: datetime, tz: timezone, stats, deltas) -> None:
+def _measure(before, after, now: datetime, tz: timezone, deltas: Counts) -> None:
     """Time to acknowledge and to resolve, and whether each stage met its deadline."""
-    clock = Clock.from_dict(before.sla)
-    d, p = district_key(before.district), before.department
+    clock = before.clock
     ended = []
     # A transfer does not end a stage for the measures: the new owner's clock starts afresh.
     if clock.stage == "acknowledge" and after.status not in (Status.TRANSFERRED, Status.NEW, Status.REOPENED):
@@ -78,12 +108,21 @@ def _measure(before: Complaint, after: Complaint, now: datetime, tz: timezone, s
         ended.append(("resolve", now <= clock.resolve_due_at and not late))
     seconds = int((now - clock.started_at).total_seconds()) if clock.started_at else 0
     for stage, in_time in ended:
-        for scope in ("", f"#d#{d}", f"#p#{p}"):
-            stats[f"sla#{stage}#n{scope}"] += 1
-            stats[f"sla#{stage}#seconds{scope}"] += seconds
-            stats[f"sla#{stage}#in_time{scope}"] += int(in_time)
+        for scope in (STATE, Scope.of_district(before.district), Scope.of_department(before.department)):
+            deltas[scope][f"{stage}:n"] += 1
+            deltas[scope][f"{stage}:seconds"] += seconds
+            deltas[scope][f"{stage}:in_time"] += int(in_time)
     if after.status == Status.RESOLVED:
-        deltas[day_key(now, tz)][f"resolved#d#{d}"] += 1
-        week = deltas[week_key(now, tz)]
-        week[f"resolved#p#{p}"] += 1
-        week[f"hours#p#{p}#{bucket((now - before.created_at).total_seconds() / 3600)}"] += 1
+        deltas[Scope.of_day(ist_day(now, tz), before.district)]["resolved"] += 1
+        week = deltas[Scope.of_week(iso_week(now, tz), before.department)]
+        week["resolved"] += 1
+        week[f"hours:{bucket((now - before.created_at).total_seconds() / 3600)}"] += 1
+
+
+def merge(*parts: Counts) -> Counts:
+    total: Counts = defaultdict(lambda: defaultdict(int))
+    for part in parts:
+        for scope, counts in part.items():
+            for name, n in counts.items():
+                total[scope][name] += n
+    return {scope: {k: v for k, v in c.items() if v} for scope, c in total.items() if any(c.values())}

@@ -1,38 +1,30 @@
 """Poll: fetch new mentions of every watched handle, record each as one complaint, alert officers.
 
 Safety rules: a handle's cursor moves only after every mention up to it is recorded; a
-complaint is written once per tweet; alerts live on the complaint until SNS accepts them,
-so a crash or an outage anywhere is repaired by the next poll.
+complaint is written once per tweet (the tweet guard is in the same write); alerts and replies
+live on the complaint until SNS and X accept them, so a crash or an outage anywhere is repaired
+by the next poll. Mentions from all handles are recorded oldest first, so a citizen's follow-up
+joins the complaint it follows and reference numbers follow the order citizens tweeted in.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Callable, Sequence
 
-from ..domain.complaint import Complaint, Mention, Status
+from ..domain.complaint import Complaint, Policies
 from ..domain.handles import Registry, WatchedHandle
-from ..domain import sla
-from ..domain.replies import KINDS, ReplyPolicy
-from ..domain.tally import tally
+from ..domain.values import Mention
 from ..triage import Triage, triage
-from .alerting import send_pending_alerts
-from .ports import (
-    Alerts,
-    ComplaintStore,
-    DuplicateReply,
-    MentionSource,
-    RateLimited,
-    Replies,
-    ReplyFailed,
-    SourceUnavailable,
-)
+from .ports import Alerts, HandleState, MentionSource, RateLimited, Replies, SourceUnavailable, Storage
+from .sending import Sent, new_claim, publish_alert, send_replies, send_waiting_alerts, send_waiting_replies
 
 Classifier = Callable[[str, Sequence[WatchedHandle]], Triage]
 log = logging.getLogger(__name__)
+PATH = "timelines"
 
 
 @dataclass
@@ -50,159 +42,153 @@ class PollReport:
     handles: list[HandleOutcome] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
-    alerts_sent: int = 0
-    alerts_failed: int = 0
-    replies_sent: int = 0
-    replies_failed: int = 0
+    sent: Sent = field(default_factory=Sent)
 
     def as_dict(self) -> dict:
-        return {
-            "created": self.created,
-            "skipped": dict(self.skipped),
-            "alerts_sent": self.alerts_sent,
-            "alerts_failed": self.alerts_failed,
-            "replies_sent": self.replies_sent,
-            "replies_failed": self.replies_failed,
-            "handles": [vars(h) for h in self.handles],
-        }
+        return {"created": self.created, "skipped": dict(self.skipped), **vars(self.sent),
+                "handles": [vars(h) for h in self.handles]}
 
 
-def poll(
-    registry: Registry,
-    source: MentionSource,
-    store: ComplaintStore,
-    alerts: Alerts,
-    clock: Callable[[], datetime],
-    replies: Replies,
-    reply_policy: ReplyPolicy,
-    sla_policy: sla.SlaPolicy,
-    classify: Classifier = triage,
-) -> PollReport:
+@dataclass
+class _Fetched:
+    handle: WatchedHandle
+    state: HandleState
+    outcome: HandleOutcome
+    mentions: list[Mention] = field(default_factory=list)
+    newest_id: str | None = None
+
+
+def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Alerts, replies: Replies,
+         clock: Callable[[], datetime], policies: Policies, classify: Classifier = triage) -> PollReport:
     report = PollReport()
-    record = _Recorder(registry, store, clock, classify, reply_policy, sla_policy, report)
-    for handle in registry:
-        report.handles.append(_poll_handle(handle, source, store, clock, record, report))
-    report.alerts_sent, report.alerts_failed = send_pending_alerts(store, alerts, clock)
-    _send_pending_replies(store, replies, clock, report)
+    states = store.handles.states([h.key for h in registry])
+    fetched = [_fetch(h, states[h.key], source, store, clock, report) for h in registry]
+    created = _Recorder(registry, store, clock, classify, policies, report).record(fetched)
+    # Alerts first: an officer is told before the citizen hears back.
+    for complaint in created:
+        if complaint.alert.pending:
+            publish_alert(store, alerts, complaint, clock, report.sent)
+    send_waiting_alerts(store, alerts, clock, report.sent, skip=[c.ref for c in created])
+    send_replies(store, replies, created, clock, report.sent)
+    send_waiting_replies(store, replies, clock, report.sent, skip=[c.ref for c in created])
+    for f in fetched:
+        _advance(f, store, clock)
+        report.handles.append(f.outcome)
+    if all(f.outcome.outcome == "ok" for f in fetched):
+        store.handles.path_succeeded(PATH, clock())
     return report
 
 
-def _poll_handle(handle, source, store, clock, record, report) -> HandleOutcome:
-    outcome = HandleOutcome(handle.handle, "ok")
-    state = store.handle_state(handle.key)
-    newest_id, newest_at = None, None
+def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, store: Storage, clock,
+           report: PollReport) -> _Fetched:
+    f = _Fetched(handle, state, HandleOutcome(handle.handle, "ok"))
     try:
         user_id = state.user_id or source.resolve_user_id(handle.handle)
         if user_id is None:
-            outcome.outcome, outcome.detail = "unknown_handle", "X knows no such user"
-            store.record_poll_failure(handle.key, clock(), outcome.outcome, outcome.detail)
-            return outcome
-        if user_id != state.user_id:
-            store.remember_user_id(handle.key, user_id)
+            f.outcome.outcome, f.outcome.detail = "unknown_handle", "X knows no such user"
+            return f
+        f.state = replace(state, user_id=user_id)
         for page in source.pages(user_id, state.since_id):
-            newest_id = newest_id or page.newest_id
-            if page.rejected:
-                report.skipped["malformed"] += page.rejected
-            # Oldest first, so reference numbers follow the order citizens tweeted in.
-            for mention in reversed(page.mentions):
-                outcome.fetched += 1
-                newest_at = max(newest_at or mention.created_at, mention.created_at)
-                if record(mention):
-                    outcome.created += 1
+            f.newest_id = f.newest_id or page.newest_id
+            report.skipped["malformed"] += page.rejected
+            f.mentions += page.mentions
     except RateLimited as e:
-        outcome.outcome, outcome.detail = "rate_limited", str(e)
+        f.outcome.outcome, f.outcome.detail = "rate_limited", str(e)
     except SourceUnavailable as e:
-        outcome.outcome, outcome.detail = "error", str(e)
-    if outcome.outcome != "ok":
-        log.warning("handle not polled", extra={"handle": handle.handle, "outcome": outcome.outcome, "detail": outcome.detail})
-        store.record_poll_failure(handle.key, clock(), outcome.outcome, outcome.detail)
-        return outcome
+        f.outcome.outcome, f.outcome.detail = "error", str(e)
+    f.outcome.fetched = len(f.mentions)
+    if f.outcome.outcome != "ok":
+        log.warning("handle not polled", extra={"handle": handle.handle, "outcome": f.outcome.outcome,
+                                                "detail": f.outcome.detail})
+        f.mentions = []  # recorded on the next poll, with the rest of the backlog, in order
+    return f
+
+
+def _advance(f: _Fetched, store: Storage, clock) -> None:
+    """Write the handle's state only when something in it changed: an idle poll writes nothing."""
     now = clock()
-    outcome.lag_seconds = (now - newest_at).total_seconds() if newest_at else 0.0
-    store.advance_cursor(handle.key, newest_id or state.since_id, now, outcome.lag_seconds)
-    return outcome
+    ok = f.outcome.outcome == "ok"
+    newest_at = max((m.created_at for m in f.mentions), default=None)
+    f.outcome.lag_seconds = ((now - newest_at).total_seconds() if newest_at else 0.0) if ok else None
+    state = replace(
+        f.state,
+        since_id=(f.newest_id or f.state.since_id) if ok else f.state.since_id,
+        outcome=f.outcome.outcome,
+        detail=f.outcome.detail[:500] or None,
+        newest_mention_at=newest_at.isoformat() if newest_at else f.state.newest_mention_at,
+    )
+    if state != f.state or f.state.outcome is None:
+        store.handles.save(f.handle.key, replace(state, changed_at=now.isoformat()))
 
 
 class _Recorder:
-    """Turns one mention into a complaint, a follow-up on an earlier one, or a counted skip."""
+    """Turns mentions into complaints, follow-ups on earlier ones, or counted skips."""
 
-    def __init__(self, registry, store, clock, classify, reply_policy, sla_policy, report):
+    def __init__(self, registry, store: Storage, clock, classify, policies: Policies, report: PollReport):
         self.registry, self.store, self.clock, self.classify = registry, store, clock, classify
-        self.reply_policy, self.sla_policy, self.report = reply_policy, sla_policy, report
+        self.policies, self.report = policies, report
 
-    def __call__(self, mention: Mention) -> bool:
-        store, report = self.store, self.report
-        if mention.is_retweet:
-            report.skipped["retweet"] += 1
+    def record(self, fetched: list[_Fetched]) -> list[Complaint]:
+        by_tweet: dict[str, tuple[Mention, list[_Fetched]]] = {}
+        for f in fetched:
+            for m in f.mentions:
+                by_tweet.setdefault(m.tweet_id, (m, []))[1].append(f)
+        # A tweet tagging two watched handles arrives twice: it is one complaint, counted once.
+        self.report.skipped["already_recorded"] += sum(len(fs) - 1 for _, fs in by_tweet.values())
+        mentions = [m for m, _ in sorted(by_tweet.values(), key=lambda pair: int(pair[0].tweet_id))]
+        decisions = {}
+        for m in mentions:
+            if m.is_retweet:
+                self.report.skipped["retweet"] += 1
+            elif self.registry.get(m.author_username):
+                self.report.skipped["own_tweet"] += 1
+            else:
+                decisions[m.tweet_id] = self.classify(m.text, self.registry.watched(m.mentioned))
+        references = self._references([m for m in mentions if m.tweet_id in decisions], decisions)
+        created, claim, threads = [], new_claim(), {}
+        for m in mentions:
+            if m.tweet_id not in decisions:
+                continue
+            decision = decisions[m.tweet_id]
+            if m.is_in_thread and self._follow_up(m, decision, threads):
+                continue
+            handles = tuple(h.handle for h in self.registry.watched(m.mentioned))
+            change = Complaint.receive(m, decision, handles, references[m.tweet_id], self.clock(), self.policies, claim)
+            if not self.store.complaints.create(change):
+                # Seen before: a poll that crashed before its cursor moved.
+                self.report.skipped["already_recorded"] += 1
+                continue
+            complaint = change.after
+            if complaint.takes_follow_ups:
+                threads[(m.conversation_id, m.author_id)] = complaint
+            created.append(complaint)
+            self.report.created.append(complaint.ref)
+            for f in by_tweet[m.tweet_id][1]:
+                f.outcome.created += 1
+            log.info("complaint recorded", extra={
+                "complaint_ref": complaint.ref, "tweet_id": m.tweet_id, "handle": ",".join(complaint.handles),
+                "district": complaint.district, "department": complaint.department, "urgent": complaint.urgent})
+        return created
+
+    def _references(self, mentions: list[Mention], decisions) -> dict[str, str]:
+        """Reference numbers in blocks, one counter write per district and year in this poll.
+        A follow-up found later leaves its number unused: references may have gaps, never repeats."""
+        year = self.clock().astimezone(self.policies.sla.tz).year
+        groups: dict = defaultdict(list)
+        for m in mentions:
+            groups[decisions[m.tweet_id].district].append(m.tweet_id)
+        refs = {}
+        for district, tweet_ids in groups.items():
+            refs.update(zip(tweet_ids, self.store.complaints.next_references(district, year, len(tweet_ids))))
+        return refs
+
+    def _follow_up(self, m: Mention, decision, threads: dict) -> bool:
+        root = threads.get((m.conversation_id, m.author_id))
+        if root is None:
+            ref = self.store.complaints.thread_of(m.conversation_id, m.author_id)
+            root = self.store.complaints.get(ref) if ref else None
+        if root is None or not root.takes_follow_ups:
             return False
-        if self.registry.get(mention.author_username):
-            report.skipped["own_tweet"] += 1
-            return False
-        if store.is_recorded(mention.tweet_id):
-            # Seen before: through another handle it also tags, or a poll that crashed before its cursor moved.
-            report.skipped["already_recorded"] += 1
-            return False
-        tagged = self.registry.watched(mention.mentioned)
-        decision = self.classify(mention.text, tagged)
-        now = self.clock()
-        if mention.conversation_id != mention.tweet_id:
-            ref = store.complaint_for_conversation(mention.conversation_id, mention.author_id)
-            # Only an open complaint takes follow-ups: after thanks, a closure or a rejection,
-            # a new problem in the same thread is a new complaint.
-            if ref and store.get(ref).status.is_open:
-                entry = {"at": now.isoformat(), "by": f"@{mention.author_username}", "action": "citizen_follow_up",
-                         "tweet_id": mention.tweet_id, "tweet_url": mention.url, "note": decision.masked_text}
-                report.skipped["follow_up" if store.attach(ref, mention.tweet_id, entry) else "already_recorded"] += 1
-                return False
-        complaint = Complaint(
-            ref=store.next_reference(decision.district, now.astimezone(self.sla_policy.tz).year),
-            tweet_id=mention.tweet_id,
-            text=mention.text,
-            masked_text=decision.masked_text,
-            author_id=mention.author_id,
-            author_username=mention.author_username,
-            tweet_url=mention.url,
-            conversation_id=mention.conversation_id,
-            tweeted_at=mention.created_at,
-            created_at=now,
-            district=decision.district,
-            department=decision.department or "other",
-            urgent=decision.urgent,
-            confidence=decision.confidence,
-            handles=tuple(h.handle for h in tagged),
-            status=Status.NEW if decision.is_complaint else Status.NOT_ACTIONABLE,
-            alert="pending" if decision.is_complaint else "not_needed",
-        )
-        if decision.is_complaint:
-            complaint.sla = sla.receive(self.sla_policy, now, complaint.department, complaint.urgent).as_dict()
-            if text := self.reply_policy.text("acknowledged", complaint):
-                complaint.replies["acknowledged"] = {"status": "pending", "text": text}
-        if not store.record_new(complaint, tally(None, complaint, now, self.sla_policy.tz)):
-            report.skipped["already_recorded"] += 1
-            return False
-        report.created.append(complaint.ref)
-        log.info(
-            "complaint recorded",
-            extra={"complaint_ref": complaint.ref, "tweet_id": mention.tweet_id, "handle": ",".join(complaint.handles),
-                   "district": complaint.district, "department": complaint.department, "urgent": complaint.urgent},
-        )
+        saved = self.store.complaints.save(root.follow_up(m, decision.masked_text, self.clock()))
+        self.report.skipped["follow_up" if saved else "already_recorded"] += 1
         return True
-
-
-def _send_pending_replies(store: ComplaintStore, replies: Replies, clock, report: PollReport) -> None:
-    for complaint in store.pending_replies():
-        for kind in KINDS:
-            reply = complaint.replies.get(kind)
-            if not reply or reply["status"] != "pending":
-                continue
-            try:
-                post_id = replies.post_reply(complaint.tweet_id, reply["text"])
-            except DuplicateReply:
-                # X refuses the same text twice: an earlier attempt got through before it was recorded.
-                post_id = None
-            except ReplyFailed as e:
-                store.reply_failed(complaint.ref, kind, str(e), clock())
-                report.replies_failed += 1
-                continue
-            store.reply_sent(complaint.ref, kind, reply["text"], post_id, clock())
-            report.replies_sent += 1

@@ -1,4 +1,5 @@
-"""The ports the services talk to; adapters implement them over tweepy, DynamoDB and SNS, fakes in tests."""
+"""The ports the services talk to, one job each. Adapters implement them over tweepy, DynamoDB and
+SNS; in-memory fakes implement them for unit tests, held to the same behaviour by contract tests."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterator, Protocol
 
-from ..domain.complaint import Complaint, Mention
+from ..domain.complaint import Change, Complaint
+from ..domain.tally import Scope
+from ..domain.values import Mention
+
+ALL_DISTRICTS = "all"  # oldest_open(ALL_DISTRICTS): the oldest open complaint in the whole state
 
 
 class RateLimited(Exception):
@@ -26,32 +31,29 @@ class AlertFailed(Exception):
 
 
 class ReplyFailed(Exception):
-    """X did not take the reply; it stays pending for the next poll."""
+    """X did not take the reply; it stays pending for the next poll (final: X will never take it)."""
+
+    def __init__(self, message: str, final: bool = False):
+        super().__init__(message)
+        self.final = final
 
 
 class DuplicateReply(Exception):
     """X refused the reply as a duplicate: an earlier attempt was posted but not recorded."""
 
 
-class VersionConflict(Exception):
-    """Someone changed the complaint since it was read."""
-
-    def __init__(self, ref: str):
-        super().__init__(f"complaint {ref} was changed by someone else; reload it and try again")
-        self.ref = ref
-
-
 @dataclass(frozen=True)
 class ListQuery:
-    """Filters for listing complaints; `districts`/`departments` also carry an officer's scope."""
+    """Filters for listing complaints; the scope sets carry an officer's districts/departments."""
 
-    district: str | None = None  # an LGD code as text, or "unknown" for the state triage queue
+    district: int | None = None
+    unknown_district: bool = False  # the state triage queue
     department: str | None = None
     status: str | None = None
     urgent: bool | None = None
     limit: int = 25
     cursor: str | None = None
-    scope_districts: frozenset[str] = frozenset()
+    scope_districts: frozenset[int] = frozenset()
     scope_departments: frozenset[str] = frozenset()
 
 
@@ -64,12 +66,33 @@ class Page:
 
 @dataclass(frozen=True)
 class HandleState:
+    """What the desk remembers of a watched handle between polls."""
+
     user_id: str | None = None
     since_id: str | None = None
-    last_poll_at: str | None = None
-    last_outcome: str | None = None
-    last_success_at: str | None = None
-    lag_seconds: float | None = None
+    outcome: str | None = None  # ok | rate_limited | error | unknown_handle
+    detail: str | None = None
+    changed_at: str | None = None  # when the cursor or the outcome last changed
+    newest_mention_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    """One scheduled message: the digest of a district for a day, or a department's summary for a week."""
+
+    kind: str  # digest | summary
+    period: str  # an ISO day or week
+    target: str  # the district's LGD code ("unknown": the state queue) or the department
+
+
+@dataclass(frozen=True)
+class Storage:
+    """The storage ports a service needs, wired once by the bootstrap."""
+
+    complaints: "Complaints"
+    outbox: "Outbox"
+    handles: "WatchedHandles"
+    stats: "Statistics"
 
 
 class MentionSource(Protocol):
@@ -78,64 +101,63 @@ class MentionSource(Protocol):
     def pages(self, user_id: str, since_id: str | None) -> Iterator[Page]: ...
 
 
-class ComplaintStore(Protocol):
-    def handle_state(self, handle: str) -> HandleState: ...
-
-    def remember_user_id(self, handle: str, user_id: str) -> None: ...
-
-    def is_recorded(self, tweet_id: str) -> bool: ...
-
-    def next_reference(self, district: int | None, year: int) -> str: ...
-
-    def record_new(self, complaint: Complaint, deltas: dict[str, dict[str, int]]) -> bool: ...
-
-    def advance_cursor(self, handle: str, since_id: str | None, at: datetime, lag_seconds: float) -> None: ...
-
-    def record_poll_failure(self, handle: str, at: datetime, outcome: str, detail: str) -> None: ...
-
-    def pending_alerts(self) -> list[Complaint]: ...
-
-    def claim_alert(self, ref: str, claimer: str, at: datetime) -> bool: ...
-
-    def alert_sent(self, ref: str, claimer: str, message_id: str, at: datetime) -> None: ...
-
-    def alert_failed(self, ref: str, claimer: str, error: str, at: datetime) -> None: ...
-
-    def counters(self) -> dict[str, int]: ...
-
-    def handle_states(self, handles: list[str]) -> dict[str, HandleState]: ...
-
-    def oldest_open_since(self) -> datetime | None: ...
-
+class Complaints(Protocol):
     def get(self, ref: str) -> Complaint | None: ...
 
-    def save_change(self, before: Complaint, after: Complaint, deltas: dict[str, dict[str, int]]) -> None: ...
+    def create(self, change: Change) -> bool:
+        """False when the change's tweet is already recorded."""
+
+    def save(self, change: Change) -> bool:
+        """False when what the change expects no longer holds (someone changed it first)."""
+
+    def next_references(self, district: int | None, year: int, count: int) -> list[str]: ...
+
+    def thread_of(self, conversation_id: str, author_id: str) -> str | None:
+        """The reference of this citizen's complaint in that conversation."""
+
+    def list(self, query: ListQuery) -> tuple[list[Complaint], str | None]: ...
 
     def due_for_check(self, now: datetime) -> list[Complaint]: ...
 
-    def counters_of(self, item: str) -> dict[str, int]: ...
+    def oldest_open(self, district) -> datetime | None:
+        """When the oldest open complaint of a district (None: the state queue; ALL_DISTRICTS) arrived."""
 
-    def claim_report(self, key: str, at: datetime) -> bool: ...
 
-    def release_report(self, key: str) -> None: ...
+class Outbox(Protocol):
+    """Complaints with work still to send, oldest first."""
 
-    def oldest_open_in(self, district: int | None) -> datetime | None: ...
-
-    def list_complaints(self, query: ListQuery) -> tuple[list[Complaint], str | None]: ...
+    def pending_alerts(self) -> list[Complaint]: ...
 
     def pending_replies(self) -> list[Complaint]: ...
 
-    def reply_sent(self, ref: str, kind: str, text: str, post_id: str | None, at: datetime) -> None: ...
 
-    def reply_failed(self, ref: str, kind: str, error: str, at: datetime) -> None: ...
+class WatchedHandles(Protocol):
+    def states(self, handles: list[str]) -> dict[str, HandleState]: ...
 
-    def complaint_for_conversation(self, conversation_id: str, author_id: str) -> str | None: ...
+    def save(self, handle: str, state: HandleState) -> None: ...
 
-    def attach(self, ref: str, tweet_id: str, entry: dict) -> bool: ...
+    def path_succeeded(self, path: str, at: datetime) -> None:
+        """An ingestion path (timelines) finished a run: its health, one small write per run."""
+
+    def paths(self) -> dict[str, str]:
+        """When each ingestion path last succeeded (ISO time)."""
+
+
+class Statistics(Protocol):
+    def read(self, scopes: list[Scope]) -> dict[Scope, dict[str, int]]: ...
+
+    def claim_report(self, report: Report, claim: str, at: datetime) -> bool:
+        """Take a report for sending: False when it was sent, or another live sender holds it."""
+
+    def report_sent(self, report: Report, claim: str, at: datetime) -> None: ...
+
+    def release_report(self, report: Report, claim: str) -> None: ...
 
 
 class Alerts(Protocol):
     def notify(self, complaint: Complaint) -> str: ...
+
+    def digest(self, district: int | None, subject: str, body: str) -> str: ...
 
 
 class Replies(Protocol):

@@ -1,0 +1,115 @@
+"""The values a complaint is made of: the mention it came from, its alert, its replies, its history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from .districts import DISTRICTS
+
+STATE_QUEUE_CODE = "HQ"  # reference prefix for complaints no district could be told for
+CLAIM_EXPIRES = timedelta(minutes=5)  # a sender that held an alert this long has crashed
+MAX_REPLY_ATTEMPTS = 5  # after these, a reply X keeps refusing is given up, not retried forever
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A tweet that tags at least one watched handle, as the X API returned it."""
+
+    tweet_id: str
+    text: str
+    author_id: str
+    author_username: str
+    created_at: datetime
+    conversation_id: str
+    mentioned: tuple[str, ...]  # usernames tagged in the tweet
+    is_retweet: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"https://x.com/{self.author_username}/status/{self.tweet_id}"
+
+    @property
+    def is_in_thread(self) -> bool:
+        return self.conversation_id != self.tweet_id
+
+
+def reference_code(district: int | None) -> str:
+    return DISTRICTS[district].code if district is not None else STATE_QUEUE_CODE
+
+
+def reference(district: int | None, year: int, sequence: int) -> str:
+    """A reference citizens can read out on the phone: UP-LKO-26-000123."""
+    return f"UP-{reference_code(district)}-{year % 100:02d}-{sequence:06d}"
+
+
+@dataclass(frozen=True)
+class Alert:
+    """The alert waiting on a complaint (or the last one sent): what it announces, for whom, who holds it."""
+
+    state: str = "pending"  # pending | sent | not_needed
+    event: str = "new_complaint"  # new_complaint | transferred | reminder | escalation
+    level: str = "L1"  # L1 district officer, L2 district head, L3 state HQ
+    attempts: int = 0
+    claim: str | None = None  # the token of the sender holding it for publishing
+    claimed_at: datetime | None = None
+    message_id: str | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.state == "pending"
+
+    def announce(self, event: str, level: str, claim: str | None, at: datetime) -> "Alert":
+        """A new alert replaces whatever waited: a sender holding the old one must not mark it sent."""
+        return Alert("pending", event, level, self.attempts, claim, at if claim else None)
+
+    def claimable_by(self, claim: str, now: datetime) -> bool:
+        return self.pending and (self.claim in (None, claim) or self.claimed_at is None
+                                 or now - self.claimed_at >= CLAIM_EXPIRES)
+
+
+NO_ALERT = Alert(state="not_needed")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A reply to the citizen on X: its text, and whether it went out."""
+
+    text: str
+    status: str = "pending"  # pending | sent | given_up
+    post_id: str | None = None
+    at: datetime | None = None
+    attempts: int = 0
+    last_error: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == "pending"
+
+    def sent(self, post_id: str | None, at: datetime) -> "Reply":
+        return replace(self, status="sent", post_id=post_id, at=at, last_error=None)
+
+    def failed(self, error: str, at: datetime, final: bool) -> "Reply":
+        attempts = self.attempts + 1
+        given_up = final or attempts >= MAX_REPLY_ATTEMPTS
+        return replace(self, status="given_up" if given_up else "pending", at=at, attempts=attempts, last_error=error[:500])
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a complaint's history: who did what, when, and the details that go with it."""
+
+    at: datetime
+    by: str
+    action: str
+    details: dict = field(default_factory=dict)  # from/to, note, reason, tweet_id, ... as plain values
+
+    def as_dict(self) -> dict:
+        return {"at": self.at.isoformat(), "by": self.by, "action": self.action, **self.details}
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "Entry":
+        details = {k: v for k, v in raw.items() if k not in ("at", "by", "action")}
+        return cls(datetime.fromisoformat(raw["at"]), raw["by"], raw["action"], details)
