@@ -10,7 +10,7 @@ import re
 from chalice import Response
 
 from .domain.departments import DEPARTMENTS
-from .domain.complaint import Status
+from .domain.status import Status
 from .domain.districts import DISTRICTS
 from .services.ports import ListQuery
 
@@ -34,11 +34,7 @@ def error_response(status: int, code: str, message: str) -> Response:
 
 
 def _error_for(e: Exception) -> ApiError | None:
-    from .adapters.dynamo_store import InvalidCursor
-    from .domain.complaint import IllegalTransition
-    from .domain.lifecycle import InvalidAction
-    from .services.complaints import Forbidden, NotFound
-    from .services.ports import VersionConflict
+    from .errors import Forbidden, IllegalTransition, InvalidAction, InvalidCursor, NotFound, VersionConflict
 
     mapping = (
         (ApiError, None),
@@ -106,7 +102,8 @@ def list_query(params: dict | None) -> ListQuery:
     if not _DIGITS.fullmatch(limit) or not 1 <= int(limit) <= MAX_LIMIT:
         raise bad_request(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return ListQuery(
-        district=district,
+        district=int(district) if district not in (None, "unknown") else None,
+        unknown_district=district == "unknown",
         department=department,
         status=status,
         urgent=None if urgent is None else urgent == "true",

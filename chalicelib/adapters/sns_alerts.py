@@ -8,21 +8,18 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ..domain.complaint import Complaint
 from ..domain.departments import NAMES_HI
-from ..domain.districts import DISTRICTS
-from ..domain.sla import Clock
-from ..domain.tally import district_key  # "unknown" for the state triage desk's filter policy
+from ..domain.districts import DISTRICTS, district_key
 from ..services.ports import AlertFailed
 from .aws import client
-
 
 
 def alert_attributes(complaint: Complaint) -> dict[str, str]:
     return {
         "district": district_key(complaint.district),
         "department": complaint.department,
-        "urgency": complaint.urgency,
-        "event": complaint.alert_event,
-        "level": complaint.alert_level,
+        "urgency": "high" if complaint.urgent else "normal",
+        "event": complaint.alert.event,
+        "level": complaint.alert.level,
     }
 
 
@@ -37,12 +34,12 @@ IST = timezone(timedelta(hours=5, minutes=30))
 
 def alert_text(c: Complaint) -> tuple[str, str]:
     """Subject (ASCII, as email subjects must be short and safe) and a Hindi + English body."""
-    heading_hi, heading_en = HEADINGS[c.alert_event]
+    heading_hi, heading_en = HEADINGS[c.alert.event]
     d = DISTRICTS.get(c.district) if c.district is not None else None
     district_hi = d.name_hi if d else "अज्ञात (राज्य मुख्यालय द्वारा जाँच)"
     district_en = d.name_en if d else "unknown (state triage)"
     urgent = "तत्काल / URGENT " if c.urgent else ""
-    level = f" [{c.alert_level}]" if c.alert_event in ("reminder", "escalation") else ""
+    level = f" [{c.alert.level}]" if c.alert.event in ("reminder", "escalation") else ""
     subject = f"{'URGENT ' if c.urgent else ''}{heading_en}{level} {c.ref} - {district_en} - {c.department}"
     body = "\n".join(
         [
@@ -59,12 +56,12 @@ def alert_text(c: Complaint) -> tuple[str, str]:
 
 
 def _deadline_lines(c: Complaint) -> list[str]:
-    clock = Clock.from_dict(c.sla)
+    clock = c.clock
     if clock.stage is None:
         return []
     due = clock.due_at.astimezone(IST).strftime("%d-%m-%Y %H:%M IST")
     stage_hi = "पावती" if clock.stage == "acknowledge" else "निस्तारण"
-    return [f"स्तर / Level: {c.alert_level}", f"{stage_hi} की समय-सीमा / {clock.stage} deadline: {due}"]
+    return [f"स्तर / Level: {c.alert.level}", f"{stage_hi} की समय-सीमा / {clock.stage} deadline: {due}"]
 
 
 def sms_attributes(entity_id: str, template_id: str, sender_id: str) -> dict[str, str]:

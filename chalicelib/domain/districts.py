@@ -90,3 +90,8 @@ DISTRICTS: dict[int, District] = {d.lgd: d for d in (
     District(186, 'Unnao', 'उन्नाव', 'Lucknow', 'UNA'),
     District(187, 'Varanasi', 'वाराणसी', 'Varanasi', 'VNS'),
 )}
+
+
+def district_key(district: int | None) -> str:
+    """A district as officers' alert filters and report names spell it: the LGD code, or "unknown"."""
+    return str(district) if district is not None else "unknown"

@@ -1,27 +1,19 @@
-"""What officers and admins do through the API: list, read and act on complaints within their scope."""
+"""What officers and admins do through the API: list, read and act on complaints within their scope.
+
+Who may see and do what is decided here, from the principal; the HTTP edge only parses."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Callable
 
-from dataclasses import replace
-
-from ..domain import lifecycle, sla
 from ..domain.access import Principal
-from ..domain.complaint import Complaint, Status
-from ..domain.replies import ReplyPolicy
-from ..domain.tally import tally
-from .alerting import send_alert
-from .ports import Alerts, ComplaintStore, ListQuery, VersionConflict
-
-
-class NotFound(LookupError):
-    pass
-
-
-class Forbidden(PermissionError):
-    pass
+from ..domain.complaint import Complaint, Policies
+from ..domain.lifecycle import Action
+from ..errors import Forbidden, NotFound, VersionConflict
+from .ports import Alerts, ListQuery, Storage
+from .sending import Sent, new_claim, publish_alert
 
 
 def summary(c: Complaint) -> dict:
@@ -43,39 +35,33 @@ def summary(c: Complaint) -> dict:
 
 
 def detail(c: Complaint) -> dict:
+    clock = c.clock
+    deadline = None if clock.stage is None else {
+        "stage": clock.stage, "due_at": clock.due_at.isoformat(), "level": clock.level, "breached": clock.breached}
     return summary(c) | {
         "raw_text": c.text,
         "handles": list(c.handles),
-        "alert": c.alert,
+        "alert": c.alert.state,
         "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
-        "deadline": _deadline(c),
-        "replies": {k: {f: v for f, v in r.items() if f in ("status", "post_id", "text", "at")} for k, r in c.replies.items()},
-        "history": c.history,
+        "deadline": deadline,
+        "replies": {kind: {"status": r.status, "text": r.text}
+                    | ({"post_id": r.post_id} if r.post_id else {}) | ({"at": r.at.isoformat()} if r.at else {})
+                    for kind, r in c.replies.items()},
+        "history": [e.as_dict() for e in c.history],
     }
 
 
-def _deadline(c: Complaint) -> dict | None:
-    clock = sla.Clock.from_dict(c.sla)
-    if clock.stage is None:
-        return None
-    return {"stage": clock.stage, "due_at": clock.due_at.isoformat(), "level": clock.level, "breached": clock.breached}
-
-
-def list_complaints(store: ComplaintStore, principal: Principal, query: ListQuery) -> dict:
+def list_complaints(store: Storage, principal: Principal, query: ListQuery) -> dict:
     if not principal.is_admin:
-        query = ListQuery(
-            **{**vars(query),
-               "scope_districts": frozenset(str(d) for d in principal.districts),
-               "scope_departments": principal.departments}
-        )
-    found, cursor = store.list_complaints(query)
+        query = replace(query, scope_districts=principal.districts, scope_departments=principal.departments)
+    found, cursor = store.complaints.list(query)
     # The store filters by scope already; checking again costs nothing and guards the rule.
     visible = [c for c in found if principal.can_see(c.district, c.department)]
     return {"complaints": [summary(c) for c in visible], "next_cursor": cursor}
 
 
-def _visible(store: ComplaintStore, principal: Principal, ref: str) -> Complaint:
-    complaint = store.get(ref)
+def _visible(store: Storage, principal: Principal, ref: str) -> Complaint:
+    complaint = store.complaints.get(ref)
     if complaint is None:
         raise NotFound(f"no complaint with reference {ref}")
     if not principal.can_see(complaint.district, complaint.department):
@@ -83,34 +69,25 @@ def _visible(store: ComplaintStore, principal: Principal, ref: str) -> Complaint
     return complaint
 
 
-def get_complaint(store: ComplaintStore, principal: Principal, ref: str) -> dict:
+def get_complaint(store: Storage, principal: Principal, ref: str) -> dict:
     return detail(_visible(store, principal, ref))
 
 
-def act(
-    store: ComplaintStore,
-    alerts: Alerts,
-    principal: Principal,
-    ref: str,
-    action: lifecycle.Action,
-    expected_version: int | None,
-    clock: Callable[[], datetime],
-    replies: ReplyPolicy,
-    reopen_window: timedelta,
-    sla_policy: sla.SlaPolicy,
-) -> dict:
+def act(store: Storage, alerts: Alerts, principal: Principal, ref: str, action: Action,
+        expected_version: int | None, clock: Callable[[], datetime], policies: Policies) -> dict:
     before = _visible(store, principal, ref)
     if expected_version is not None and expected_version != before.version:
         raise VersionConflict(ref)
-    now = clock()
-    after = lifecycle.apply(before, action, now, replies, reopen_window)
-    restarted = after.status in (Status.TRANSFERRED, Status.REOPENED)
-    clock_after = sla.after_transition(
-        sla_policy, sla.Clock.from_dict(before.sla), after.status, now, after.department, after.urgent, restarted
-    )
-    after = replace(after, sla=clock_after.as_dict())
-    store.save_change(before, after, tally(before, after, now, sla_policy.tz))
-    if action.name == "transfer":
-        # Tell the new owner now rather than at the next poll; if SNS fails, the poll retries.
-        send_alert(store, alerts, ref, clock)
-    return detail(store.get(ref))
+    change = before.act(action, clock(), policies, claim=new_claim())
+    if not store.complaints.save(change):
+        raise VersionConflict(ref)
+    after = change.after
+    if after.alert.pending and after.alert.claim:
+        # A transfer: tell the new owner now rather than at the next poll; if SNS fails, the poll retries.
+        publish_alert(store, alerts, after, clock, Sent())
+    return detail(store.complaints.get(ref))
+
+
+def read_status_as(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise Forbidden("the state-wide status is for admins")

@@ -33,6 +33,7 @@ class HandleOutcome:
     outcome: str  # ok | rate_limited | error | unknown_handle
     fetched: int = 0
     created: int = 0
+    requests: int = 0  # calls made to X for this handle
     detail: str = ""
     lag_seconds: float | None = None  # age of the newest mention fetched, when the poll succeeded
 
@@ -48,6 +49,25 @@ class PollReport:
         return {"created": self.created, "skipped": dict(self.skipped), **vars(self.sent),
                 "handles": [vars(h) for h in self.handles]}
 
+    def metrics(self) -> dict[str, tuple[str, float]]:
+        """What the poll did, as CloudWatch metrics: name -> (unit, value)."""
+        lags = [h.lag_seconds for h in self.handles if h.lag_seconds is not None]
+        figures = {
+            "XApiCalls": ("Count", sum(h.requests for h in self.handles)),
+            "XApi429s": ("Count", sum(h.outcome == "rate_limited" for h in self.handles)),
+            "MentionsFetched": ("Count", sum(h.fetched for h in self.handles)),
+            "ComplaintsCreated": ("Count", len(self.created)),
+            "AlertsSent": ("Count", self.sent.alerts_sent),
+            "AlertsFailed": ("Count", self.sent.alerts_failed),
+            "RepliesSent": ("Count", self.sent.replies_sent),
+            "RepliesFailed": ("Count", self.sent.replies_failed + self.sent.replies_given_up),
+            "HandlesRateLimited": ("Count", sum(h.outcome == "rate_limited" for h in self.handles)),
+            "HandlesFailed": ("Count", sum(h.outcome in ("error", "unknown_handle") for h in self.handles)),
+        }
+        if lags:
+            figures["PollLagSeconds"] = ("Seconds", max(lags))
+        return figures
+
 
 @dataclass
 class _Fetched:
@@ -62,7 +82,7 @@ def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Aler
          clock: Callable[[], datetime], policies: Policies, classify: Classifier = triage) -> PollReport:
     report = PollReport()
     states = store.handles.states([h.key for h in registry])
-    fetched = [_fetch(h, states[h.key], source, store, clock, report) for h in registry]
+    fetched = [_fetch(h, states[h.key], source, report) for h in registry]
     created = _Recorder(registry, store, clock, classify, policies, report).record(fetched)
     # Alerts first: an officer is told before the citizen hears back.
     for complaint in created:
@@ -79,23 +99,28 @@ def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Aler
     return report
 
 
-def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, store: Storage, clock,
-           report: PollReport) -> _Fetched:
+def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, report: PollReport) -> _Fetched:
     f = _Fetched(handle, state, HandleOutcome(handle.handle, "ok"))
     try:
-        user_id = state.user_id or source.resolve_user_id(handle.handle)
+        user_id = state.user_id
+        if user_id is None:
+            user_id = source.resolve_user_id(handle.handle)
+            f.outcome.requests += 1
         if user_id is None:
             f.outcome.outcome, f.outcome.detail = "unknown_handle", "X knows no such user"
             return f
         f.state = replace(state, user_id=user_id)
         for page in source.pages(user_id, state.since_id):
+            f.outcome.requests += 1
             f.newest_id = f.newest_id or page.newest_id
             report.skipped["malformed"] += page.rejected
             f.mentions += page.mentions
     except RateLimited as e:
         f.outcome.outcome, f.outcome.detail = "rate_limited", str(e)
+        f.outcome.requests += 1  # the refused call
     except SourceUnavailable as e:
         f.outcome.outcome, f.outcome.detail = "error", str(e)
+        f.outcome.requests += 1
     f.outcome.fetched = len(f.mentions)
     if f.outcome.outcome != "ok":
         log.warning("handle not polled", extra={"handle": handle.handle, "outcome": f.outcome.outcome,

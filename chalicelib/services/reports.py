@@ -11,9 +11,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from ..domain.departments import DEPARTMENTS, NAMES_HI
-from ..domain.districts import DISTRICTS
-from ..domain.tally import HOUR_BUCKETS, day_key, district_key, week_key
-from .ports import AlertFailed, ComplaintStore, ReplyFailed
+from ..domain.districts import DISTRICTS, district_key
+from ..domain.tally import HOUR_BUCKETS, Scope, iso_week
+from .ports import AlertFailed, RateLimited, ReplyFailed, Report, Storage
+from .sending import new_claim
 
 
 @dataclass
@@ -47,31 +48,33 @@ def digest_text(district: int | None, open_: int, breached: int, resolved: int, 
     return subject, "\n".join(lines)
 
 
-def daily_digest(store: ComplaintStore, publish: Callable[[int | None, str, str], str], tz: timezone,
+def daily_digest(store: Storage, publish: Callable[[int | None, str, str], str], tz: timezone,
                  clock: Callable[[], datetime]) -> ReportRun:
     """One digest per district with open complaints or resolutions yesterday, for the district heads."""
-    run = ReportRun()
-    now = clock()
+    run, now, claim = ReportRun(), clock(), new_claim()
     yesterday = now.astimezone(tz).date() - timedelta(days=1)
-    totals = store.counters()
-    resolved = store.counters_of(day_key(now - timedelta(days=1), tz))
-    for district in [*DISTRICTS, None]:
-        key = district_key(district)
-        open_, breached = totals.get(f"open#d#{key}", 0), totals.get(f"breach#open#d#{key}", 0)
-        done = resolved.get(f"resolved#d#{key}", 0)
+    districts = [*DISTRICTS, None]
+    scopes = [Scope.of_district(d) for d in districts] + [Scope.of_day(yesterday, d) for d in districts]
+    counts = store.stats.read(scopes)
+    for district in districts:
+        totals, day = counts[Scope.of_district(district)], counts[Scope.of_day(yesterday, district)]
+        open_, breached, done = totals.get("open", 0), totals.get("breached_open", 0), day.get("resolved", 0)
         if not (open_ or done):
             continue
-        if not store.claim_report(f"DIGEST#{yesterday.isoformat()}#{key}", now):
+        report = Report("digest", yesterday.isoformat(), district_key(district))
+        if not store.stats.claim_report(report, claim, now):
             run.already_sent += 1
             continue
-        subject, body = digest_text(district, open_, breached, done, store.oldest_open_in(district), now,
+        subject, body = digest_text(district, open_, breached, done, store.complaints.oldest_open(district), now,
                                     (yesterday + timedelta(days=1)).isoformat())
         try:
             publish(district, subject, body)
-            run.sent.append(key)
         except AlertFailed:
-            store.release_report(f"DIGEST#{yesterday.isoformat()}#{key}")
-            run.failed.append(key)
+            store.stats.release_report(report, claim)
+            run.failed.append(report.target)
+            continue
+        store.stats.report_sent(report, claim, clock())
+        run.sent.append(report.target)
     return run
 
 
@@ -103,28 +106,30 @@ def summary_text(department: str, week: str, received: int, resolved: int, media
     )
 
 
-def weekly_summary(store: ComplaintStore, post: Callable[[str], str], tz: timezone,
+def weekly_summary(store: Storage, post: Callable[[str], str], tz: timezone,
                    clock: Callable[[], datetime]) -> ReportRun:
     """A public post per department on last week's complaints (no link: a link costs 13 times more)."""
-    run = ReportRun()
-    now = clock()
-    week_item = week_key(now - timedelta(days=7), tz)
-    week = week_item.removeprefix("WEEK#")
-    counts = store.counters_of(week_item)
+    run, now, claim = ReportRun(), clock(), new_claim()
+    year, week = iso_week(now - timedelta(days=7), tz)
+    name = f"{year}-W{week:02d}"
+    counts = store.stats.read([Scope.of_week((year, week), p) for p in DEPARTMENTS])
     for department in DEPARTMENTS:
-        received = counts.get(f"received#p#{department}", 0)
+        week_counts = counts[Scope.of_week((year, week), department)]
+        received = week_counts.get("received", 0)
         if not received:
             continue
-        if not store.claim_report(f"SUMMARY#{week}#{department}", now):
+        report = Report("summary", name, department)
+        if not store.stats.claim_report(report, claim, now):
             run.already_sent += 1
             continue
-        prefix = f"hours#p#{department}#"
-        histogram = {int(k[len(prefix):]): v for k, v in counts.items() if k.startswith(prefix)}
-        text = summary_text(department, week, received, counts.get(f"resolved#p#{department}", 0), median_bucket(histogram))
+        histogram = {int(k.split(":", 1)[1]): v for k, v in week_counts.items() if k.startswith("hours:")}
+        text = summary_text(department, name, received, week_counts.get("resolved", 0), median_bucket(histogram))
         try:
             post(text)
-            run.sent.append(department)
-        except ReplyFailed:
-            store.release_report(f"SUMMARY#{week}#{department}")
+        except (ReplyFailed, RateLimited):
+            store.stats.release_report(report, claim)
             run.failed.append(department)
+            continue
+        store.stats.report_sent(report, claim, clock())
+        run.sent.append(department)
     return run

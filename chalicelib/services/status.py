@@ -1,70 +1,80 @@
-"""The state of the whole desk for admins, read from counters and keys only (never a table scan)."""
+"""The state of the whole desk for admins, read from small counter items and keys (never a table scan)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Callable
 
-from ..domain.districts import DISTRICTS
+from ..domain.departments import DEPARTMENTS
+from ..domain.districts import DISTRICTS, district_key
 from ..domain.handles import Registry
-from .ports import ComplaintStore
+from ..domain.tally import STATE, Scope
+from .ports import ALL_DISTRICTS, Storage
+
+DISTRICT_SCOPES = [Scope.of_district(d) for d in [*DISTRICTS, None]]
+DEPARTMENT_SCOPES = [Scope.of_department(p) for p in DEPARTMENTS]
 
 
-def _group(counters: dict[str, int], prefix: str) -> dict[str, int]:
-    return {k[len(prefix):]: v for k, v in sorted(counters.items()) if k.startswith(prefix) and v}
+def _by_status(counts: dict[str, int]) -> dict[str, int]:
+    return {k.split(":", 1)[1]: v for k, v in sorted(counts.items()) if k.startswith("status:") and v}
 
 
-def _deadlines(counters: dict[str, int], scope: str) -> dict:
+def _deadlines(counts: dict[str, int]) -> dict:
     """Compliance and mean times from running sums: O(1) to read, whatever the volume."""
     out = {}
     for stage, noun in (("acknowledge", "acknowledged"), ("resolve", "resolved")):
-        n = counters.get(f"sla#{stage}#n{scope}", 0)
+        n = counts.get(f"{stage}:n", 0)
         out[noun] = n
-        out[f"{stage}_compliance_percent"] = round(100 * counters.get(f"sla#{stage}#in_time{scope}", 0) / n, 1) if n else None
-        out[f"mean_time_to_{stage}_seconds"] = round(counters.get(f"sla#{stage}#seconds{scope}", 0) / n) if n else None
-    out["open_breaches"] = counters.get(f"breach#open{scope}", 0)
+        out[f"{stage}_compliance_percent"] = round(100 * counts.get(f"{stage}:in_time", 0) / n, 1) if n else None
+        out[f"mean_time_to_{stage}_seconds"] = round(counts.get(f"{stage}:seconds", 0) / n) if n else None
+    out["open_breaches"] = counts.get("breached_open", 0)
     return out
 
 
-def _scopes(counters: dict[str, int], kind: str) -> list[str]:
-    marker = f"#{kind}#"
-    return sorted({k.split(marker, 1)[1] for k in counters if k.startswith(("sla#", "breach#")) and marker in k})
+def _measured(counts: dict[str, int]) -> bool:
+    return any(counts.get(name) for name in ("acknowledge:n", "resolve:n", "breached_open"))
 
 
-def status(store: ComplaintStore, registry: Registry, clock: Callable[[], datetime]) -> dict:
+def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) -> dict:
     now = clock()
-    counters = store.counters()
-    by_district = {
-        code: {"name": DISTRICTS[int(code)].name_en if code.isdigit() else "state triage queue", "count": n}
-        for code, n in _group(counters, "district#").items()
-    }
-    states = store.handle_states([h.key for h in registry])
-    oldest = store.oldest_open_since()
+    counts = store.stats.read([STATE, *DISTRICT_SCOPES, *DEPARTMENT_SCOPES])
+    state = counts[STATE]
+    districts = {s.district: counts[s] for s in DISTRICT_SCOPES if counts[s]}
+    departments = {s.department: counts[s] for s in DEPARTMENT_SCOPES if counts[s]}
+    states = store.handles.states([h.key for h in registry])
+    paths = store.handles.paths()
+    oldest = store.complaints.oldest_open(ALL_DISTRICTS)
     return {
         "generated_at": now.isoformat(),
         "complaints": {
-            "total": counters.get("total", 0),
-            "by_status": _group(counters, "status#"),
-            "by_district": by_district,
-            "by_department": _group(counters, "department#"),
-            "urgent": counters.get("urgent", 0),
+            "total": state.get("complaints", 0),
+            "by_status": _by_status(state),
+            "by_district": {
+                district_key(d): {"name": DISTRICTS[d].name_en if d is not None else "state triage queue",
+                                  "count": c.get("complaints", 0)}
+                for d, c in districts.items() if c.get("complaints")
+            },
+            "by_department": {p: c["complaints"] for p, c in departments.items() if c.get("complaints")},
+            "urgent": state.get("urgent", 0),
             "oldest_open_age_seconds": round((now - oldest).total_seconds()) if oldest else None,
         },
         "deadlines": {
-            **_deadlines(counters, ""),
-            "breaches_total": counters.get("breach#total", 0),
-            "by_district": {d: _deadlines(counters, f"#d#{d}") for d in _scopes(counters, "d")},
-            "by_department": {p: _deadlines(counters, f"#p#{p}") for p in _scopes(counters, "p")},
+            **_deadlines(state),
+            "breaches_total": state.get("breaches", 0),
+            "by_district": {district_key(d): _deadlines(c) for d, c in districts.items() if _measured(c)},
+            "by_department": {p: _deadlines(c) for p, c in departments.items() if _measured(c)},
         },
-        "alerts": {"sent": counters.get("alerts#sent", 0), "failed": counters.get("alerts#failed", 0)},
-        "replies": {"sent": counters.get("replies#sent", 0), "failed": counters.get("replies#failed", 0)},
+        "alerts": {"sent": state.get("alerts_sent", 0), "failed": state.get("alerts_failed", 0)},
+        "replies": {"sent": state.get("replies_sent", 0), "failed": state.get("replies_failed", 0),
+                    "given_up": state.get("replies_given_up", 0)},
+        "ingestion": {path: {"last_success_at": at} for path, at in sorted(paths.items())},
         "handles": [
             {
                 "handle": h.handle,
-                "last_poll_at": states[h.key].last_poll_at,
-                "outcome": states[h.key].last_outcome,
-                "last_success_at": states[h.key].last_success_at,
-                "lag_seconds": states[h.key].lag_seconds,
+                "outcome": states[h.key].outcome,
+                "detail": states[h.key].detail,
+                "changed_at": states[h.key].changed_at,
+                "newest_mention_at": states[h.key].newest_mention_at,
             }
             for h in registry
         ],

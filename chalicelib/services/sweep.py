@@ -1,19 +1,18 @@
 """The deadline sweep: reminders at 80% of a deadline, escalation one level up on a breach.
 
 Safe to run twice or twice at once: each change is written only if the complaint is still
-the version the sweep read, and the alert it leaves is claimed before it is published.
+the version the sweep read, and the alert it leaves is held by this sweep until published.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from ..domain import sla
-from ..domain.tally import tally
-from .alerting import send_pending_alerts
-from .ports import Alerts, ComplaintStore, VersionConflict
+from ..domain.complaint import Policies
+from .ports import Alerts, Storage
+from .sending import Sent, new_claim, publish_alert, send_waiting_alerts
 
 
 @dataclass
@@ -22,37 +21,36 @@ class SweepReport:
     reminders: int = 0
     escalations: int = 0
     lost_races: int = 0  # another sweep or an officer changed the complaint first
-    alerts_sent: int = 0
-    alerts_failed: int = 0
+    sent: Sent = field(default_factory=Sent)
 
     def as_dict(self) -> dict:
-        return vars(self).copy()
+        return {"checked": self.checked, "reminders": self.reminders, "escalations": self.escalations,
+                "lost_races": self.lost_races, "alerts_sent": self.sent.alerts_sent,
+                "alerts_failed": self.sent.alerts_failed}
+
+    def metrics(self) -> dict[str, tuple[str, float]]:
+        return {"DeadlineReminders": ("Count", self.reminders), "DeadlineEscalations": ("Count", self.escalations),
+                "AlertsSent": ("Count", self.sent.alerts_sent), "AlertsFailed": ("Count", self.sent.alerts_failed)}
 
 
-def sweep(store: ComplaintStore, alerts: Alerts, policy: sla.SlaPolicy, clock: Callable[[], datetime]) -> SweepReport:
+def sweep(store: Storage, alerts: Alerts, policies: Policies, clock: Callable[[], datetime]) -> SweepReport:
     report = SweepReport()
-    now = clock()
-    for complaint in store.due_for_check(now):
+    now, claim = clock(), new_claim()
+    raised = []
+    for complaint in store.complaints.due_for_check(now):
         report.checked += 1
-        before_clock = sla.Clock.from_dict(complaint.sla)
-        result = sla.check(policy, before_clock, now, complaint.department, complaint.urgent)
-        if result.clock == before_clock:
+        change = complaint.check_deadline(now, policies, claim)
+        if change is None:
             continue
-        changes = {"sla": result.clock.as_dict(), "version": complaint.version + 1}
-        if result.event:
-            changes.update(alert="pending", alert_event=result.event, alert_level=result.clock.level)
-        if result.event == "escalation":
-            entry = {"at": now.isoformat(), "by": "deadline-sweep", "action": "escalate",
-                     "from": before_clock.level, "to": result.clock.level,
-                     "note": f"{before_clock.stage} deadline {before_clock.due_at.isoformat()} passed"}
-            changes["history"] = complaint.history + [entry]
-        after = replace(complaint, **changes)
-        try:
-            store.save_change(complaint, after, tally(complaint, after, now, policy.tz))
-        except VersionConflict:
+        if not store.complaints.save(change):
             report.lost_races += 1
             continue
-        report.reminders += result.event == "reminder"
-        report.escalations += result.event == "escalation"
-    report.alerts_sent, report.alerts_failed = send_pending_alerts(store, alerts, clock)
+        event = change.after.alert.event if change.after.alert != change.before.alert else None
+        report.reminders += event == "reminder"
+        report.escalations += event == "escalation"
+        if event:
+            raised.append(change.after)
+    for complaint in raised:
+        publish_alert(store, alerts, complaint, clock, report.sent)
+    send_waiting_alerts(store, alerts, clock, report.sent, skip=[c.ref for c in raised])
     return report

@@ -1,0 +1,55 @@
+"""Structured logs, metrics and tracing through powertools, configured lazily once per container."""
+
+from __future__ import annotations
+
+from functools import cache
+
+SERVICE = "complaint-desk"
+
+
+@cache
+def logger():
+    from aws_lambda_powertools import Logger
+    from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+
+    log = Logger(service=SERVICE)
+    # The services log through the standard library; this makes their records JSON too.
+    copy_config_to_registered_loggers(source_logger=log, include={"chalicelib"})
+    return log
+
+
+@cache
+def metrics(stage: str):
+    from aws_lambda_powertools import Metrics
+
+    m = Metrics(namespace="ComplaintDesk", service=SERVICE)
+    m.set_default_dimensions(stage=stage)
+    return m
+
+
+def publish_metrics(figures: dict[str, tuple[str, float]], stage: str) -> None:
+    """Figures a service's report gives, by metric name: (unit, value). Flushed at once."""
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    m = metrics(stage)
+    for name, (unit, value) in figures.items():
+        m.add_metric(name, MetricUnit[unit], value)
+    m.flush_metrics()
+
+
+@cache
+def tracer(enabled: bool):
+    """An X-Ray tracer when TRACING_ENABLED is true; None otherwise (and nothing imported)."""
+    if not enabled:
+        return None
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=SERVICE)
+
+
+def traced(name: str, work, enabled: bool):
+    t = tracer(enabled)
+    if t is None:
+        return work()
+    with t.provider.in_subsegment(name):
+        return work()
