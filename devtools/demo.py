@@ -33,7 +33,7 @@ def main() -> None:
             admin = auth.issue(runtime.signing_key(), "demo-admin", "admin", now=runtime.utcnow(), hours=1)
             status = client.http.get("/status", headers={"Authorization": f"Bearer {admin}"}).json_body
 
-        store = runtime.store()
+        complaints = runtime.storage().complaints
         print(f"Poll 1: {len(first['created'])} complaints created, skipped {first['skipped']}, "
               f"{first['alerts_sent']} alerts sent, {first['alerts_failed']} failed, "
               f"{first['replies_sent']} replies to citizens posted on X")
@@ -42,7 +42,7 @@ def main() -> None:
               f"{swept['escalations']} escalations, {swept['alerts_sent']} alerts sent\n")
         print(f"{'reference':<18} {'district':<22} {'department':<12} {'status':<15} urgent")
         for ref in first["created"]:
-            c = store.get(ref)
+            c = complaints.get(ref)
             print(f"{c.ref:<18} {c.district_name or '(state triage)':<22} {c.department:<12} {c.status.value:<15} {'yes' if c.urgent else ''}")
         for officer in stack.officers:
             alerts = stack.received(officer.name)

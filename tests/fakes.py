@@ -8,7 +8,9 @@ import dataclasses
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
-from chalicelib.domain.complaint import Change, Complaint
+from chalicelib.domain.complaint import Change, Complaint, Policies
+from chalicelib.domain.replies import load_reply_policy
+from chalicelib.domain.sla import load_sla_policy
 from chalicelib.domain.values import Mention, reference, reference_code
 from chalicelib.services.ports import (
     ALL_DISTRICTS,
@@ -23,6 +25,7 @@ from chalicelib.services.ports import (
 )
 
 REPORT_CLAIM_EXPIRES = timedelta(minutes=15)
+POLICIES = Policies(load_sla_policy(), load_reply_policy(), timedelta(days=7))
 
 
 class FakeClock:
@@ -122,10 +125,7 @@ class FakeComplaints:
             if change.recorded_tweet in self.by_tweet:
                 return False
             self.by_tweet[change.recorded_tweet] = change.after.ref
-        after = change.after
-        if change.expect == "open":
-            # A follow-up only appends: whatever else changed meanwhile stays.
-            after = dataclasses.replace(current, history=current.history + change.after.history[len(change.before.history):])
+        after = _apply_diff(current, change.before, change.after)
         self.complaints[after.ref] = after
         self.stats.apply(change.counts)
         return True
@@ -167,6 +167,16 @@ class FakeComplaints:
         open_ = [c.created_at for c in self.complaints.values()
                  if c.status.is_open and (district == ALL_DISTRICTS or c.district == district)]
         return min(open_) if open_ else None
+
+
+def _apply_diff(current: Complaint, before: Complaint, after: Complaint) -> Complaint:
+    """Like the DynamoDB adapter: write only what the change changed, append history, so
+    concurrent writers (an alert sender, a reply sender, a follow-up) never overwrite each other."""
+    changed = {f.name: getattr(after, f.name) for f in dataclasses.fields(Complaint)
+               if f.name not in ("replies", "history") and getattr(after, f.name) != getattr(before, f.name)}
+    replies = current.replies | {k: r for k, r in after.replies.items() if r != before.replies.get(k)}
+    history = current.history + after.history[len(before.history):]
+    return dataclasses.replace(current, **changed, replies=replies, history=history)
 
 
 def _matches(c: Complaint, q: ListQuery) -> bool:
@@ -294,5 +304,5 @@ class FakeDesk:
         self.handles = FakeWatchedHandles()
 
 
-__all__ = ["FakeReplies", "FakeAlerts", "FakeClock", "FakeSource", "FakeDesk", "RateLimited", "SourceUnavailable",
+__all__ = ["POLICIES", "FakeReplies", "FakeAlerts", "FakeClock", "FakeSource", "FakeDesk", "RateLimited", "SourceUnavailable",
            "mention"]

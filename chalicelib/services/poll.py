@@ -113,7 +113,8 @@ def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, rep
         for page in source.pages(user_id, state.since_id):
             f.outcome.requests += 1
             f.newest_id = f.newest_id or page.newest_id
-            report.skipped["malformed"] += page.rejected
+            if page.rejected:
+                report.skipped["malformed"] += page.rejected
             f.mentions += page.mentions
     except RateLimited as e:
         f.outcome.outcome, f.outcome.detail = "rate_limited", str(e)
@@ -123,9 +124,9 @@ def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, rep
         f.outcome.requests += 1
     f.outcome.fetched = len(f.mentions)
     if f.outcome.outcome != "ok":
+        # What was fetched is still recorded now; the cursor stays, so the next poll fetches the rest.
         log.warning("handle not polled", extra={"handle": handle.handle, "outcome": f.outcome.outcome,
                                                 "detail": f.outcome.detail})
-        f.mentions = []  # recorded on the next poll, with the rest of the backlog, in order
     return f
 
 
@@ -159,7 +160,8 @@ class _Recorder:
             for m in f.mentions:
                 by_tweet.setdefault(m.tweet_id, (m, []))[1].append(f)
         # A tweet tagging two watched handles arrives twice: it is one complaint, counted once.
-        self.report.skipped["already_recorded"] += sum(len(fs) - 1 for _, fs in by_tweet.values())
+        if doubles := sum(len(fs) - 1 for _, fs in by_tweet.values()):
+            self.report.skipped["already_recorded"] += doubles
         mentions = [m for m, _ in sorted(by_tweet.values(), key=lambda pair: int(pair[0].tweet_id))]
         decisions = {}
         for m in mentions:

@@ -5,10 +5,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from dataclasses import replace
+
 from chalicelib.domain import sla
+from chalicelib.domain.complaint import Policies
 from chalicelib.domain.handles import load_registry
 from chalicelib.domain.lifecycle import Action
 from chalicelib.domain.replies import load_reply_policy, x_weight
+from chalicelib.domain.tally import Scope, iso_week
 from chalicelib.services import complaints as complaint_service
 from chalicelib.services.poll import poll
 from chalicelib.services.reports import daily_digest, median_bucket, summary_text, weekly_summary
@@ -16,7 +20,7 @@ from chalicelib.services.status import status
 from chalicelib.services.sweep import sweep
 from chalicelib.domain.access import Principal
 from chalicelib.domain.departments import DEPARTMENTS
-from tests.fakes import FakeAlerts, FakeClock, FakeReplies, FakeSource, FakeStore, mention
+from tests.fakes import FakeAlerts, FakeClock, FakeDesk, FakeReplies, FakeSource, mention
 
 IST = timezone(timedelta(hours=5, minutes=30))
 REGISTRY = load_registry()
@@ -30,30 +34,33 @@ TUESDAY_11 = datetime(2026, 12, 1, 11, 0, tzinfo=IST).astimezone(timezone.utc)
 class Desk:
     def __init__(self, start=TUESDAY_11, policy=POLICY):
         self.clock = FakeClock(start)
-        self.source, self.store, self.alerts, self.replies = FakeSource(), FakeStore(), FakeAlerts(), FakeReplies()
-        self.policy = policy
+        self.source, self.store, self.alerts, self.replies = FakeSource(), FakeDesk(), FakeAlerts(), FakeReplies()
+        self.policies = Policies(policy, REPLIES, timedelta(days=7))
 
     def complaint_from(self, handle, text, tweet_id=1):
         self.source.add(handle, mention(tweet_id, text, handle))
-        [ref] = poll(REGISTRY, self.source, self.store, self.alerts, self.clock, self.replies, REPLIES, self.policy).created
+        [ref] = poll(REGISTRY, self.source, self.store, self.alerts, self.replies, self.clock, self.policies).created
         self.alerts.sent.clear()
         return ref
 
     def sweep(self, **advance):
         self.clock.advance(**advance)
-        return sweep(self.store, self.alerts, self.policy, self.clock)
+        return sweep(self.store, self.alerts, self.policies, self.clock)
 
     def act(self, ref, name, **kw):
         return complaint_service.act(self.store, self.alerts, ADMIN, ref, Action(name, "officer", **kw), None,
-                                     self.clock, REPLIES, timedelta(days=7), self.policy)
+                                     self.clock, self.policies)
+
+    def complaint(self, ref):
+        return self.store.complaints.complaints[ref]
 
     def alerted(self):
-        got = [(c.alert_event, c.alert_level) for c in self.alerts.sent]
+        got = [(c.alert.event, c.alert.level) for c in self.alerts.sent]
         self.alerts.sent.clear()
         return got
 
     def clock_of(self, ref):
-        return sla.Clock.from_dict(self.store.complaints[ref].sla)
+        return self.complaint(ref).clock
 
 
 URGENT_LUCKNOW = "Hazratganj Lucknow me abhi accident hua hai, do log ghayal hain, ambulance bhejo"
@@ -63,15 +70,15 @@ NORMAL_ELECTRICITY = "Indira Nagar Lucknow me kal se bijli nahi hai, transformer
 def test_an_urgent_complaint_reminds_at_80_percent_then_climbs_the_ladder_every_10_minutes():
     desk = Desk()
     ref = desk.complaint_from("lucknowpolice", URGENT_LUCKNOW)
-    assert desk.store.complaints[ref].urgent
+    assert desk.complaint(ref).urgent
     assert desk.sweep(minutes=11).reminders == 0
     assert desk.sweep(minutes=1).reminders == 1 and desk.alerted() == [("reminder", "L1")]  # 12 of 15 minutes
     assert desk.sweep(minutes=3).escalations == 1 and desk.alerted() == [("escalation", "L2")]  # 15 minutes
     assert desk.sweep(minutes=9).escalations == 0
     assert desk.sweep(minutes=1).escalations == 1 and desk.alerted() == [("escalation", "L3")]
     assert desk.sweep(minutes=10).escalations == 1 and desk.alerted() == [("escalation", "L3")]  # re-alerts the top
-    history = desk.store.complaints[ref].history
-    assert [(h["action"], h["from"], h["to"]) for h in history] == [("escalate", "L1", "L2"), ("escalate", "L2", "L3"), ("escalate", "L3", "L3")]
+    history = desk.complaint(ref).history
+    assert [(h.action, h.details["from"], h.details["to"]) for h in history] == [("escalate", "L1", "L2"), ("escalate", "L2", "L3"), ("escalate", "L3", "L3")]
 
 
 def test_acknowledging_stops_the_urgent_re_alerts_and_starts_watching_resolution():
@@ -134,7 +141,7 @@ def test_a_second_sweep_at_the_same_moment_changes_nothing_and_alerts_nothing():
     desk.complaint_from("lucknowpolice", URGENT_LUCKNOW)
     first = desk.sweep(minutes=16)
     second = desk.sweep()
-    assert first.escalations == 1 and (second.checked, second.escalations, second.alerts_sent) == (0, 0, 0)
+    assert first.escalations == 1 and (second.checked, second.escalations, second.sent.alerts_sent) == (0, 0, 0)
 
 
 def test_resolving_stops_the_clock_and_status_reports_compliance_and_mean_times():
@@ -149,7 +156,7 @@ def test_resolving_stops_the_clock_and_status_reports_compliance_and_mean_times(
     desk.act(late, "acknowledge")
     desk.clock.advance(hours=1)
     desk.act(on_time, "resolve", note="Recovered")
-    assert desk.clock_of(on_time).stage is None and desk.store.complaints[on_time].sla.get("next_check_at") is None
+    assert desk.clock_of(on_time).stage is None and desk.clock_of(on_time).next_check_at is None
     report = status(desk.store, REGISTRY, desk.clock)["deadlines"]
     assert (report["acknowledged"], report["acknowledge_compliance_percent"]) == (2, 50.0)
     assert report["mean_time_to_acknowledge_seconds"] == (10 * 60 + 20 * 60) // 2
@@ -180,9 +187,9 @@ def test_the_weekly_summary_counts_received_resolved_and_the_median_and_fits_a_p
     for i in range(3):
         desk.complaint_from("lucknowpolice", f"Aliganj Lucknow me chori hui {i}", tweet_id=10 + i)
     desk.clock.advance(hours=3)
-    desk.act(desk.store.by_tweet["10"], "resolve", note="done")
+    desk.act(desk.store.complaints.by_tweet["10"], "resolve", note="done")
     desk.clock.advance(hours=30)
-    desk.act(desk.store.by_tweet["11"], "resolve", note="done")
+    desk.act(desk.store.complaints.by_tweet["11"], "resolve", note="done")
     desk.clock.now = datetime(2026, 12, 7, 10, 0, tzinfo=IST).astimezone(timezone.utc)  # the Monday after
     run = weekly_summary(desk.store, desk.replies.post, IST, desk.clock)
     assert run.sent == ["police"]
@@ -202,25 +209,24 @@ def test_the_median_comes_from_the_bucket_holding_the_middle_resolution():
 
 
 def test_an_alert_replaced_while_waiting_goes_out_as_the_new_one_to_the_new_owner():
-    from chalicelib.services.alerting import send_alert
+    from chalicelib.services.sending import Sent, send_waiting_alerts
 
     desk = Desk()
     ref = desk.complaint_from("lucknowpolice", "Aliganj Lucknow me chori hui kal raat")
-    desk.store.complaints[ref].alert = "pending"  # the first alert has not gone out yet
-    stale = desk.store.pending_alerts()  # a sender reads its list ...
-    desk.act(ref, "transfer", to_district=144)  # ... an officer transfers (and the API's own send fails)
-    desk.store.complaints[ref].alert = "pending"
-    desk.alerts.sent.clear()
-    assert send_alert(desk.store, desk.alerts, stale[0].ref, desk.clock) is True
+    complaint = desk.complaint(ref)  # the first alert has not gone out yet, and nobody holds it
+    desk.store.complaints.complaints[ref] = replace(complaint, alert=replace(complaint.alert, state="pending", claim=None))
+    desk.alerts.failing = True
+    desk.act(ref, "transfer", to_district=144)  # an officer transfers, and the API's own send fails
+    desk.alerts.failing = False
+    send_waiting_alerts(desk.store, desk.alerts, desk.clock, Sent())
     [sent] = desk.alerts.sent
-    assert (sent.alert_event, sent.district) == ("transferred", 144)
+    assert (sent.alert.event, sent.district) == ("transferred", 144)
 
 
 def test_a_mention_rescued_from_the_triage_queue_counts_as_received_that_week():
-    from chalicelib.domain.tally import week_key
-
     desk = Desk()
     ref = desk.complaint_from("lucknowpolice", "Thank you Lucknow police for the quick help, great work!")
-    assert desk.store.counters_of(week_key(desk.clock.now, IST)) == {}
+    week = Scope.of_week(iso_week(desk.clock.now, IST), "police")
+    assert desk.store.stats.read([week]) == {week: {}}
     desk.act(ref, "transfer", to_district=162, to_department="police")
-    assert desk.store.counters_of(week_key(desk.clock.now, IST)) == {"received#p#police": 1}
+    assert desk.store.stats.read([week]) == {week: {"received": 1}}

@@ -3,7 +3,9 @@
 import pytest
 
 from chalicelib.config import Config, ConfigError
-from chalicelib.domain.complaint import OPEN, TRANSITIONS, IllegalTransition, Status, check_transition, reference
+from chalicelib.domain.status import OPEN, TRANSITIONS, Status, check_transition
+from chalicelib.domain.values import reference
+from chalicelib.errors import IllegalTransition
 from chalicelib.domain.districts import DISTRICTS
 from chalicelib.domain.handles import RegistryError, load_registry, parse_registry
 

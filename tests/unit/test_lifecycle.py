@@ -4,13 +4,21 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chalicelib.domain.complaint import TRANSITIONS, Complaint, IllegalTransition, Status
-from chalicelib.domain.lifecycle import ACTIONS, Action, InvalidAction, apply
-from chalicelib.domain.replies import load_reply_policy
+from chalicelib.domain import sla
+from chalicelib.domain.complaint import Complaint
+from chalicelib.domain.lifecycle import ACTIONS, Action
+from chalicelib.domain.status import TRANSITIONS, Status
+from chalicelib.domain.values import Alert
+from chalicelib.errors import IllegalTransition, InvalidAction
+from tests.fakes import POLICIES
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
-POLICY = load_reply_policy()
-WEEK = timedelta(days=7)
+SENT = Alert(state="sent")
+NOT_NEEDED = Alert(state="not_needed")
+
+
+def apply(before: Complaint, action: Action, now=NOW) -> Complaint:
+    return before.act(action, now, POLICIES).after
 
 
 def complaint(status=Status.NEW, **kw) -> Complaint:
@@ -18,7 +26,8 @@ def complaint(status=Status.NEW, **kw) -> Complaint:
         ref="UP-LKO-26-000001", tweet_id="1", text="Aliganj me chori", masked_text="Aliganj me chori",
         author_id="9", author_username="asha", tweet_url="https://x.com/asha/status/1", conversation_id="1",
         tweeted_at=NOW, created_at=NOW, district=162, department="police", urgent=False, confidence=0.9,
-        handles=("lucknowpolice",), status=status, alert="sent",
+        handles=("lucknowpolice",), status=status, alert=SENT,
+        clock=sla.receive(POLICIES.sla, NOW, "police", False),
     )
     return Complaint(**(fields | kw))
 
@@ -33,17 +42,18 @@ def action(name, **kw):
 def test_every_action_from_every_status_is_allowed_exactly_when_the_transition_is(status, name):
     before = complaint(status, resolved_at=NOW if status == Status.RESOLVED else None)
     if ACTIONS[name] in TRANSITIONS[status]:
-        after = apply(before, action(name), NOW, POLICY, WEEK)
+        after = apply(before, action(name))
         assert after.status == ACTIONS[name] and after.version == before.version + 1
-        assert after.history[-1] == after.history[-1] | {"by": "officer-162", "action": name, "from": status.value, "to": ACTIONS[name].value}
+        last = after.history[-1].as_dict()
+        assert last == last | {"by": "officer-162", "action": name, "from": status.value, "to": ACTIONS[name].value}
     else:
         with pytest.raises(IllegalTransition, match=f"{status.value} cannot become {ACTIONS[name].value}"):
-            apply(before, action(name), NOW, POLICY, WEEK)
+            apply(before, action(name))
 
 
 def test_history_keeps_who_when_and_the_note():
-    after = apply(complaint(), action("acknowledge", note="SHO Aliganj informed"), NOW, POLICY, WEEK)
-    assert after.history == [{"at": NOW.isoformat(), "by": "officer-162", "action": "acknowledge",
+    after = apply(complaint(), action("acknowledge", note="SHO Aliganj informed"))
+    assert [e.as_dict() for e in after.history] == [{"at": NOW.isoformat(), "by": "officer-162", "action": "acknowledge",
                               "from": "new", "to": "acknowledged", "note": "SHO Aliganj informed"}]
 
 
@@ -52,20 +62,20 @@ def test_rejecting_needs_one_of_the_known_reasons():
         Action("reject", "o")
     with pytest.raises(InvalidAction, match="reason"):
         Action("reject", "o", reason="bored")
-    after = apply(complaint(), action("reject", reason="out_of_jurisdiction"), NOW, POLICY, WEEK)
-    assert after.history[-1]["reason"] == "out_of_jurisdiction"
+    after = apply(complaint(), action("reject", reason="out_of_jurisdiction"))
+    assert after.history[-1].details["reason"] == "out_of_jurisdiction"
 
 
 def test_a_transfer_moves_the_complaint_and_alerts_the_new_owner():
-    after = apply(complaint(), action("transfer", to_district=144, to_department="transport"), NOW, POLICY, WEEK)
+    after = apply(complaint(), action("transfer", to_district=144, to_department="transport"))
     assert (after.district, after.department, after.status) == (144, "transport", Status.TRANSFERRED)
-    assert (after.alert, after.alert_event) == ("pending", "transferred")
-    assert after.history[-1]["to_district"] == 144 and after.history[-1]["from_district"] == 162
+    assert (after.alert.state, after.alert.event) == ("pending", "transferred")
+    assert after.history[-1].details["to_district"] == 144 and after.history[-1].details["from_district"] == 162
 
 
 def test_a_transfer_to_where_it_already_is_or_to_nowhere_is_refused():
     with pytest.raises(InvalidAction, match="already"):
-        apply(complaint(), action("transfer", to_district=162), NOW, POLICY, WEEK)
+        apply(complaint(), action("transfer", to_district=162))
     with pytest.raises(InvalidAction, match="to_district"):
         Action("transfer", "o")
     with pytest.raises(InvalidAction, match="unknown district"):
@@ -73,23 +83,23 @@ def test_a_transfer_to_where_it_already_is_or_to_nowhere_is_refused():
 
 
 def test_a_mention_judged_not_actionable_is_rescued_by_transferring_it():
-    after = apply(complaint(Status.NOT_ACTIONABLE, alert="not_needed"), action("transfer"), NOW, POLICY, WEEK)
-    assert after.status == Status.TRANSFERRED and after.alert == "pending"
+    after = apply(complaint(Status.NOT_ACTIONABLE, alert=NOT_NEEDED), action("transfer"))
+    assert after.status == Status.TRANSFERRED and after.alert.state == "pending"
 
 
 def test_resolving_records_the_time_and_queues_a_reply_with_the_note():
-    after = apply(complaint(Status.IN_PROGRESS), action("resolve", note="Chain recovered, accused arrested"), NOW, POLICY, WEEK)
+    after = apply(complaint(Status.IN_PROGRESS), action("resolve", note="Chain recovered, accused arrested"))
     assert after.resolved_at == NOW
     reply = after.replies["resolved"]
-    assert reply["status"] == "pending" and "UP-LKO-26-000001" in reply["text"] and "accused arrested" in reply["text"]
+    assert reply.status == "pending" and "UP-LKO-26-000001" in reply.text and "accused arrested" in reply.text
 
 
 def test_a_resolution_can_be_disputed_only_within_the_window():
     resolved = complaint(Status.RESOLVED, resolved_at=NOW - timedelta(days=3))
-    assert apply(resolved, action("reopen"), NOW, POLICY, WEEK).status == Status.REOPENED
+    assert apply(resolved, action("reopen")).status == Status.REOPENED
     stale = complaint(Status.RESOLVED, resolved_at=NOW - timedelta(days=8))
     with pytest.raises(InvalidAction, match="7 days"):
-        apply(stale, action("reopen"), NOW, POLICY, WEEK)
+        apply(stale, action("reopen"))
 
 
 def test_notes_over_2000_characters_and_stray_fields_are_refused():
