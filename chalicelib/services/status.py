@@ -9,6 +9,7 @@ from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS, district_key
 from ..domain.handles import Registry
 from ..domain.tally import STATE, Scope
+from .poll import PATH
 from .ports import ALL_DISTRICTS, Storage
 
 DISTRICT_SCOPES = [Scope.of_district(d) for d in [*DISTRICTS, None]]
@@ -72,6 +73,8 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) ->
             {
                 "handle": h.handle,
                 "outcome": states[h.key].outcome,
+                # An idle poll writes nothing per handle: a handle that is fine last succeeded with the path.
+                "last_success_at": paths.get(PATH) if states[h.key].outcome == "ok" else None,
                 "detail": states[h.key].detail,
                 "changed_at": states[h.key].changed_at,
                 "newest_mention_at": states[h.key].newest_mention_at,

@@ -45,7 +45,7 @@ def desk(client, stack):
     event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
     client.poll = lambda: client.lambda_.invoke("poll", event).payload
     client.first_poll = client.poll()
-    client.complaints = [runtime.store().get(ref) for ref in client.first_poll["created"]]
+    client.complaints = [runtime.storage().complaints.get(ref) for ref in client.first_poll["created"]]
     return client
 
 
@@ -318,5 +318,5 @@ def test_a_citizens_follow_up_tweet_joins_the_complaint(desk, stack, x_control):
     [follow_up] = x_control.tweets({"author": target.author_username, "text": "@lucknowpolice अभी तक कोई नहीं आया", "in_reply_to": target.tweet_id})
     report = desk.poll()
     assert report["created"] == [] and report["skipped"].get("follow_up") == 1
-    history = runtime.store().get(target.ref).history
-    assert history[-1]["tweet_id"] == follow_up and history[-1]["action"] == "citizen_follow_up"
+    history = runtime.storage().complaints.get(target.ref).history
+    assert history[-1].details["tweet_id"] == follow_up and history[-1].action == "citizen_follow_up"

@@ -38,10 +38,10 @@ def test_officers_receive_only_the_alerts_for_their_district(client, stack):
     assert {a["attributes"]["department"] for a in lucknow} == {"police"}
     assert {a["attributes"]["district"] for a in noida} == {"144"}
     assert {a["attributes"]["district"] for a in triage} == {"unknown"}
-    store = runtime.store()
+    complaints = runtime.storage().complaints
     expected_lucknow = {
         ref for ref in first["created"]
-        if (c := store.get(ref)).district == 162 and c.department == "police" and c.alert == "sent"
+        if (c := complaints.get(ref)).district == 162 and c.department == "police" and c.alert.state == "sent"
     }
     assert {a["message"].splitlines()[0].rsplit(" ", 1)[1] for a in lucknow} == expected_lucknow
     run_poll(client)
@@ -50,17 +50,17 @@ def test_officers_receive_only_the_alerts_for_their_district(client, stack):
 
 def test_a_failure_mid_page_leaves_the_cursor_and_the_next_poll_completes_the_work(client, stack, x_control):
     run_poll(client)
-    user_id = runtime.store().handle_state("meerutpolice").user_id
-    cursor = runtime.store().handle_state("meerutpolice").since_id
+    state = runtime.storage().handles.states(["meerutpolice"])["meerutpolice"]
+    user_id, cursor = state.user_id, state.since_id
     x_control.tweets(*[{"author": "meerut_citizen", "text": f"@meerutpolice Meerut shikayat {i}"} for i in range(120)])
     x_control.fault(path_prefix=f"/2/users/{user_id}/mentions", status=503, times=1, skip=1)
     failed = run_poll(client)
     meerut = next(h for h in failed["handles"] if h["handle"] == "meerutpolice")
     assert meerut["outcome"] == "error" and meerut["created"] == 100
-    assert runtime.store().handle_state("meerutpolice").since_id == cursor
+    assert runtime.storage().handles.states(["meerutpolice"])["meerutpolice"].since_id == cursor
     completed = run_poll(client)
     assert len(completed["created"]) == 20
-    assert runtime.store().handle_state("meerutpolice").since_id != cursor
+    assert runtime.storage().handles.states(["meerutpolice"])["meerutpolice"].since_id != cursor
 
 
 def test_a_rate_limited_handle_is_retried_on_the_next_poll_while_the_others_go_on(client, stack, x_control):
@@ -82,10 +82,11 @@ def test_status_reports_counts_alerts_and_every_handles_last_poll(client, stack,
     assert sum(body["complaints"]["by_status"].values()) == len(first["created"])
     assert body["complaints"]["by_district"]["162"]["name"] == "Lucknow"
     assert body["alerts"] == {"sent": first["alerts_sent"], "failed": 0}
-    assert body["replies"] == {"sent": first["replies_sent"], "failed": 0} and first["replies_sent"] > 0
+    assert body["replies"] == {"sent": first["replies_sent"], "failed": 0, "given_up": 0} and first["replies_sent"] > 0
     assert body["complaints"]["oldest_open_age_seconds"] is not None
     handles = {h["handle"]: h for h in body["handles"]}
-    assert handles["lucknowpolice"]["outcome"] == "ok" and handles["lucknowpolice"]["last_poll_at"]
+    assert handles["lucknowpolice"]["outcome"] == "ok" and handles["lucknowpolice"]["last_success_at"]
+    assert body["ingestion"]["timelines"]["last_success_at"] == handles["lucknowpolice"]["last_success_at"]
 
 
 def test_status_before_any_poll_is_empty_not_an_error(client, token):

@@ -5,21 +5,19 @@ import logging
 from chalice.test import Client
 
 from app import app
-from chalicelib import runtime
+from chalicelib import observability, runtime
 
 
 def test_with_tracing_on_the_work_runs_inside_a_subsegment_and_with_it_off_nothing_is_imported(stack, monkeypatch):
     monkeypatch.setenv("TRACING_ENABLED", "true")
     runtime.config.cache_clear()
-    runtime.tracer.cache_clear()
     try:
-        assert type(runtime.tracer()).__name__ == "Tracer"
+        assert type(observability.tracer(runtime.config().tracing_enabled)).__name__ == "Tracer"
         assert runtime.traced("unit", lambda: 42) == 42
     finally:
         monkeypatch.undo()
         runtime.config.cache_clear()
-        runtime.tracer.cache_clear()
-    assert runtime.tracer() is None and runtime.traced("unit", lambda: 7) == 7
+    assert observability.tracer(runtime.config().tracing_enabled) is None and runtime.traced("unit", lambda: 7) == 7
 
 
 def test_the_poll_logs_each_complaint_with_its_reference_tweet_and_handle(stack):

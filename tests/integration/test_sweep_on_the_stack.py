@@ -6,7 +6,6 @@ from datetime import timedelta
 import requests
 
 from chalicelib import runtime
-from chalicelib.domain.sla import Clock
 from chalicelib.services.sweep import sweep
 from devtools.stack import Officer
 
@@ -25,19 +24,19 @@ def test_two_sweeps_at_once_escalate_once_and_alert_once(stack, x_control):
 
     def run():
         start.wait()
-        reports.append(sweep(runtime.store(), runtime.alerts(), runtime.sla_policy(), lambda: later))
+        reports.append(sweep(runtime.storage(), runtime.alerts(), runtime.policies(), lambda: later))
 
     threads = [threading.Thread(target=run) for _ in range(2)]
     [t.start() for t in threads]
     [t.join() for t in threads]
 
     assert sum(r.escalations for r in reports) == 1
-    assert sum(r.alerts_sent for r in reports) == 1
-    escalations = [h for h in runtime.store().get(ref).history if h["action"] == "escalate"]
+    assert sum(r.sent.alerts_sent for r in reports) == 1
+    escalations = [h for h in runtime.storage().complaints.get(ref).history if h.action == "escalate"]
     assert len(escalations) == 1
     [alert] = stack.received("ssp-lucknow")
     assert alert["attributes"]["level"] == "L2" and alert["attributes"]["event"] == "escalation"
-    assert Clock.from_dict(runtime.store().get(ref).sla).level == "L2"
+    assert runtime.storage().complaints.get(ref).clock.level == "L2"
     # And the same sweep again, later the same minute: nothing more.
-    assert sweep(runtime.store(), runtime.alerts(), runtime.sla_policy(), lambda: later).escalations == 0
+    assert sweep(runtime.storage(), runtime.alerts(), runtime.policies(), lambda: later).escalations == 0
     assert stack.received("ssp-lucknow") == []
