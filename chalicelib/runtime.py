@@ -15,7 +15,7 @@ from .domain.access import Principal
 from .domain.complaint import Policies
 from .domain.handles import Registry, load_registry
 from .domain.lifecycle import Action
-from .domain.replies import load_reply_policy
+from .domain.messages import load_messages
 from .domain.sla import load_sla_policy
 from . import observability
 from .observability import logger
@@ -43,7 +43,7 @@ def registry() -> Registry:
 
 @cache
 def policies() -> Policies:
-    return Policies(load_sla_policy(), load_reply_policy(), timedelta(days=config().reopen_window_days))
+    return Policies(load_sla_policy(), load_messages(), timedelta(days=config().reopen_window_days))
 
 
 @cache

@@ -7,17 +7,22 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from chalicelib.domain import sla
-from chalicelib.domain.complaint import Complaint
+from chalicelib.domain.complaint import Complaint, Policies
 from chalicelib.domain.departments import DEPARTMENTS
 from chalicelib.domain.districts import DISTRICTS
+from chalicelib.domain.lifecycle import Action
 from chalicelib.domain.messages import DEFAULT_PATH, KINDS, Messages, MessagesError, load_messages, weighted_length
+from chalicelib.domain.status import Status
 from chalicelib.domain.tally import HOUR_BUCKETS
-from chalicelib.domain.values import Alert
+from chalicelib.domain.values import Alert, Mention
+from chalicelib.triage import Triage
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
 MESSAGES = load_messages()
 SLA = sla.load_sla_policy()
+POLICIES = Policies(SLA, MESSAGES, timedelta(days=7))
 RAW = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+NOTE = "Spoke to complainant on 9876543210, Aadhaar 2345 6789 0123 verified"
 LONGEST = {lang: max(DISTRICTS.values(), key=lambda d: weighted_length(getattr(d, f"name_{lang}"))).lgd
            for lang in ("hi", "en")}
 
@@ -82,7 +87,17 @@ def test_a_department_can_have_its_own_resolution_reply():
     assert messages.reply("resolved", water) == MESSAGES.reply("resolved", water)
 
 
-# --- what a public text may carry --------------------------------------------------------
+# --- an officer's note is internal --------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Aliganj me chori", "अलीगंज में चोरी"])
+def test_resolving_with_a_note_replies_with_the_reference_and_never_the_note(text):
+    working = complaint(text, status=Status.IN_PROGRESS)
+    after = working.act(Action("resolve", "sho-aliganj", note=NOTE), NOW, POLICIES).after
+    reply = after.replies["resolved"].text
+    assert after.replies["resolved"].pending and "UP-SJP-26-123456" in reply
+    assert "Spoke to complainant" not in reply and "9876543210" not in reply and "6789 0123" not in reply
+    assert after.history[-1].details["note"] == NOTE  # the note stays in the record, for officers
 
 
 def test_the_resolution_reply_gives_the_reference_and_how_to_come_back():
@@ -120,6 +135,13 @@ def test_every_public_text_is_masked_as_a_last_guard():
 def test_a_reply_template_with_a_link_or_too_long_for_a_post_is_refused(template, problem):
     with pytest.raises(MessagesError, match=problem):
         messages_with(lambda raw: raw["replies"]["default"]["resolved"].update(en=template))
+
+
+def test_receiving_a_complaint_queues_its_acknowledgement():
+    mention = Mention("1", "Aliganj Lucknow me chori", "9", "asha", NOW, "1", ("lucknowpolice",))
+    decision = Triage(True, 162, "Lucknow", "police", False, 0.9, mention.text)
+    after = Complaint.receive(mention, decision, ("lucknowpolice",), "UP-LKO-26-000001", NOW, POLICIES).after
+    assert "reference UP-LKO-26-000001" in after.replies["acknowledged"].text
 
 
 # --- officers' alerts ---------------------------------------------------------------------
