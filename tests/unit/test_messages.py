@@ -219,3 +219,35 @@ def test_every_weekly_summary_fits_280_characters_without_a_link(department):
     for hours in (None, *HOUR_BUCKETS, 10**6):
         text = MESSAGES.weekly_summary(department, "2026-W53", 999999, 999999, hours)
         assert weighted_length(text) <= 280 and "http" not in text
+
+
+# --- the senders publish what Messages renders --------------------------------------------
+
+
+def test_an_sns_alert_is_published_as_rendered_with_the_policys_time_zone():
+    from chalicelib.adapters.sns_alerts import SnsAlerts
+
+    class Sns:
+        def publish(self, **request):
+            self.request = request
+            return {"MessageId": "m-1"}
+
+    sns, escalated = Sns(), alerted("escalation", "L2", "resolve")
+    assert SnsAlerts("arn:topic", MESSAGES, SLA.tz, sns).notify(escalated) == "m-1"
+    subject, body = MESSAGES.alert(escalated, SLA.tz)
+    assert (sns.request["Subject"], sns.request["Message"]) == (subject, body) and "14:43 IST" in body
+
+
+def test_the_reports_send_the_digest_and_the_summary_messages_renders():
+    from chalicelib.services.reports import daily_digest, weekly_summary
+    from tests.fakes import FakeAlerts, FakeDesk, FakeReplies
+
+    desk, alerts, replies = FakeDesk(), FakeAlerts(), FakeReplies()
+    mention = Mention("1", "Aliganj Lucknow me chori", "9", "asha", NOW, "1", ("lucknowpolice",))
+    decision = Triage(True, 162, "Lucknow", "police", False, 0.9, mention.text)
+    desk.complaints.create(Complaint.receive(mention, decision, (), "UP-LKO-26-000001", NOW, POLICIES))
+    next_day, next_week = NOW + timedelta(days=1), NOW + timedelta(days=7)
+    assert daily_digest(desk, alerts.digest, POLICIES, lambda: next_day).sent == ["162"]
+    assert alerts.digests == [(162, *MESSAGES.digest(162, 1, 0, 0, NOW, next_day, "2026-11-30"))]
+    assert weekly_summary(desk, replies.post, POLICIES, lambda: next_week).sent == ["police"]
+    assert replies.posted == [(None, MESSAGES.weekly_summary("police", "2026-W48", 1, 0, None))]
