@@ -6,10 +6,10 @@ import pytest
 
 from chalicelib.domain.complaint import TRANSITIONS, Complaint, IllegalTransition, Status
 from chalicelib.domain.lifecycle import ACTIONS, Action, InvalidAction, apply
-from chalicelib.domain.replies import load_reply_policy
+from chalicelib.domain.messages import load_messages
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
-POLICY = load_reply_policy()
+POLICY = load_messages()
 WEEK = timedelta(days=7)
 
 
@@ -77,11 +77,12 @@ def test_a_mention_judged_not_actionable_is_rescued_by_transferring_it():
     assert after.status == Status.TRANSFERRED and after.alert == "pending"
 
 
-def test_resolving_records_the_time_and_queues_a_reply_with_the_note():
+def test_resolving_records_the_time_and_queues_a_reply_without_the_note():
     after = apply(complaint(Status.IN_PROGRESS), action("resolve", note="Chain recovered, accused arrested"), NOW, POLICY, WEEK)
     assert after.resolved_at == NOW
     reply = after.replies["resolved"]
-    assert reply["status"] == "pending" and "UP-LKO-26-000001" in reply["text"] and "accused arrested" in reply["text"]
+    assert reply["status"] == "pending" and "UP-LKO-26-000001" in reply["text"]
+    assert "accused arrested" not in reply["text"]  # notes are internal
 
 
 def test_a_resolution_can_be_disputed_only_within_the_window():

@@ -4,7 +4,7 @@ import pytest
 
 from chalicelib.domain.complaint import Status
 from chalicelib.domain.handles import load_registry
-from chalicelib.domain.replies import load_reply_policy
+from chalicelib.domain.messages import load_messages
 from chalicelib.domain.sla import load_sla_policy
 from chalicelib.services.poll import poll
 from tests.fakes import (
@@ -19,7 +19,7 @@ from tests.fakes import (
 )
 
 REGISTRY = load_registry()
-REPLY_POLICY = load_reply_policy()
+MESSAGES = load_messages()
 SLA_POLICY = load_sla_policy()
 
 
@@ -33,7 +33,7 @@ def desk(replies):
     source, store, alerts, clock = FakeSource(), FakeStore(), FakeAlerts(), FakeClock()
 
     def run():
-        return poll(REGISTRY, source, store, alerts, clock, replies, REPLY_POLICY, SLA_POLICY)
+        return poll(REGISTRY, source, store, alerts, clock, replies, MESSAGES, SLA_POLICY)
 
     return source, store, alerts, run
 
