@@ -147,7 +147,7 @@ class Messages:
     # --- the templates, checked once when loaded ------------------------------------------
 
     def _check(self) -> None:
-        """Refuse public templates that could name a note, carry a link, or outgrow a post."""
+        """Refuse public templates that could name a note, carry a link or personal data, or outgrow a post."""
         problems = []
         longest = {lang: max([*(getattr(d, f"name_{lang}") for d in DISTRICTS.values()), self.replies["state"][lang]],
                              key=weighted_length) for lang in LANGUAGES}
@@ -158,21 +158,23 @@ class Messages:
                     if unknown := _fields(template) - REPLY_FIELDS:
                         problems.append(f"{department} {kind} {lang}: no {{{', '.join(sorted(unknown))}}} in replies")
                         continue
-                    if mask(template) != template:  # it would go out masked: say so now, not on X
-                        problems.append(f"{department} {kind} {lang}: a number or address that reads as personal data")
-                    problems += _overlong(f"{department} {kind} {lang}",
-                                          self._reply(kind, lang, "UP-LKO-26-000001", longest[lang], department))
+                    problems += _unfit(f"{department} {kind} {lang}", template,
+                                       self._reply(kind, lang, "UP-LKO-26-000001", longest[lang], department))
             summaries = [self.weekly_summary(department, "2026-W53", 999999, 999999, hours)
                          for hours in (None, *HOUR_BUCKETS, HOUR_BUCKETS[-1] + 1)]
-            problems += _overlong(f"{department} weekly summary", max(summaries, key=weighted_length))
+            problems += _unfit(f"{department} weekly summary", "\n".join(self.summaries["text"]),
+                               max(summaries, key=weighted_length))
         if problems:
             raise MessagesError("; ".join(problems))
 
 
-def _overlong(what: str, text: str) -> list[str]:
-    if "http" in text or "www." in text:
+def _unfit(what: str, template: str, longest: str) -> list[str]:
+    """What keeps a public template, and its longest rendering, from going out on X as written."""
+    if mask(template) != template:  # it would go out masked: say so now, not on X
+        return [f"{what}: a number or address that reads as personal data"]
+    if "http" in template or "www." in template:
         return [f"{what}: no links in public texts"]
-    weight = weighted_length(text)
+    weight = weighted_length(longest)
     return [f"{what}: {weight} of {MAX_WEIGHT} characters"] if weight > MAX_WEIGHT else []
 
 

@@ -113,7 +113,7 @@ def test_no_reply_template_may_name_the_note():
     def change(raw):
         raw["replies"]["default"]["resolved"]["en"] = "Complaint {ref} has been resolved: {note}"
 
-    with pytest.raises(MessagesError, match=r"default|resolved en: no \{note\}"):
+    with pytest.raises(MessagesError, match=r"resolved en: no \{note\} in replies"):
         messages_with(change)
 
 
@@ -135,6 +135,12 @@ def test_every_public_text_is_masked_as_a_last_guard():
 def test_a_reply_template_with_a_link_or_too_long_for_a_post_is_refused(template, problem):
     with pytest.raises(MessagesError, match=problem):
         messages_with(lambda raw: raw["replies"]["default"]["resolved"].update(en=template))
+
+
+def test_a_weekly_summary_template_with_a_link_or_a_phone_number_is_refused():
+    for extra, problem in ((" Details: https://up.gov.in", "no links"), (" Helpline 9454401111.", "personal data")):
+        with pytest.raises(MessagesError, match=f"weekly summary: .*{problem}"):
+            messages_with(lambda raw: raw["weekly_summary"]["text"].append(extra))
 
 
 def test_receiving_a_complaint_queues_its_acknowledgement():
