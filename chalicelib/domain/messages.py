@@ -61,6 +61,8 @@ def _fields(template: str) -> set[str]:
 
 
 class Messages:
+    """The templates of messages.json (or a test's variant of them), refused at once if a public one is unfit."""
+
     def __init__(self, raw: dict):
         self.alerts = raw["alert"]
         self.digests = raw["digest"]
