@@ -15,7 +15,7 @@ from .domain.access import Principal
 from .domain.complaint import Policies
 from .domain.handles import Registry, load_registry
 from .domain.lifecycle import Action
-from .domain.replies import load_reply_policy
+from .domain.messages import load_messages
 from .domain.sla import load_sla_policy
 from . import observability
 from .observability import logger
@@ -43,7 +43,7 @@ def registry() -> Registry:
 
 @cache
 def policies() -> Policies:
-    return Policies(load_sla_policy(), load_reply_policy(), timedelta(days=config().reopen_window_days))
+    return Policies(load_sla_policy(), load_messages(), timedelta(days=config().reopen_window_days))
 
 
 @cache
@@ -59,7 +59,7 @@ def alerts():
 
     cfg = config()
     sms = sms_attributes(cfg.sms_dlt_entity_id, cfg.sms_dlt_template_id, cfg.sms_sender_id)
-    return SnsAlerts(cfg.alerts_topic_arn, sms=sms)
+    return SnsAlerts(cfg.alerts_topic_arn, policies().messages, policies().sla.tz, sms=sms)
 
 
 def secret(name: str) -> str:
@@ -128,13 +128,13 @@ def run_sweep(clock=utcnow) -> dict:
 
 
 def run_daily_digest() -> dict:
-    return report_service.daily_digest(storage(), alerts().digest, policies().sla.tz, utcnow).as_dict()
+    return report_service.daily_digest(storage(), alerts().digest, policies(), utcnow).as_dict()
 
 
 def run_weekly_summary() -> dict:
     if not config().weekly_summary_enabled:
         return {"skipped": "WEEKLY_SUMMARY_ENABLED is off"}
-    return report_service.weekly_summary(storage(), replies().post, policies().sla.tz, utcnow).as_dict()
+    return report_service.weekly_summary(storage(), replies().post, policies(), utcnow).as_dict()
 
 
 def read_status(principal: Principal) -> dict:

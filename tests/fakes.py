@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
 from chalicelib.domain.complaint import Change, Complaint, Policies
-from chalicelib.domain.replies import load_reply_policy
+from chalicelib.domain.messages import load_messages
 from chalicelib.domain.sla import load_sla_policy
 from chalicelib.domain.values import Mention, reference, reference_code
 from chalicelib.services.ports import (
@@ -25,7 +25,7 @@ from chalicelib.services.ports import (
 )
 
 REPORT_CLAIM_EXPIRES = timedelta(minutes=15)
-POLICIES = Policies(load_sla_policy(), load_reply_policy(), timedelta(days=7))
+POLICIES = Policies(load_sla_policy(), load_messages(), timedelta(days=7))
 
 
 class FakeClock:

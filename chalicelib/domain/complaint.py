@@ -13,7 +13,7 @@ from ..errors import InvalidAction
 from . import sla
 from .districts import DISTRICTS
 from .lifecycle import ACTIONS, Action
-from .replies import ReplyPolicy
+from .messages import Messages
 from .status import Status, check_transition
 from .tally import Counts, one, tally
 from .values import NO_ALERT, Alert, Entry, Mention, Reply
@@ -21,10 +21,10 @@ from .values import NO_ALERT, Alert, Entry, Mention, Reply
 
 @dataclass(frozen=True)
 class Policies:
-    """The rules a complaint is changed under: deadlines, replies, and how long a resolution can be disputed."""
+    """The rules a complaint is changed under: deadlines, reply texts, and how long a resolution can be disputed."""
 
     sla: sla.SlaPolicy
-    replies: ReplyPolicy
+    messages: Messages
     reopen_window: timedelta
 
 
@@ -106,7 +106,7 @@ class Complaint:
                 alert=Alert().announce("new_complaint", "L1", claim, now),
                 clock=sla.receive(policies.sla, now, complaint.department, complaint.urgent),
             )
-            if text := policies.replies.text("acknowledged", complaint):
+            if text := policies.messages.reply("acknowledged", complaint):
                 complaint = replace(complaint, replies={"acknowledged": Reply(text)})
         return Change(None, complaint, tally(None, complaint, now, policies.sla.tz), "absent", mention.tweet_id)
 
@@ -130,7 +130,7 @@ class Complaint:
             details["reason"] = action.reason
         elif action.name == "resolve":
             changes["resolved_at"] = now
-            if text := policies.replies.text("resolved", self):
+            if text := policies.messages.reply("resolved", self):
                 changes["replies"] = self.replies | {"resolved": Reply(text)}
         elif action.name == "reopen":
             if self.resolved_at and now - self.resolved_at > policies.reopen_window:

@@ -1,4 +1,5 @@
-"""Scheduled reports: the daily digest per district (SNS) and the weekly public summary per department (X).
+"""Scheduled reports: the daily digest per district (SNS) and the weekly public summary per department (X),
+in the words of the policies' Messages.
 
 Both read counters only; each district's digest and each department's summary is claimed
 before it goes out, so a retried or doubled schedule sends it once.
@@ -7,12 +8,13 @@ before it goes out, so a retried or doubled schedule sends it once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable
 
-from ..domain.departments import DEPARTMENTS, NAMES_HI
+from ..domain.complaint import Policies
+from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS, district_key
-from ..domain.tally import HOUR_BUCKETS, Scope, iso_week
+from ..domain.tally import Scope, iso_week
 from .ports import AlertFailed, RateLimited, ReplyFailed, Report, Storage
 from .sending import new_claim
 
@@ -27,32 +29,11 @@ class ReportRun:
         return vars(self).copy()
 
 
-def _age(seconds: float) -> str:
-    days, hours = int(seconds // 86400), int(seconds % 86400 // 3600)
-    return f"{days} दिन {hours} घंटे / {days} d {hours} h"
-
-
-def digest_text(district: int | None, open_: int, breached: int, resolved: int, oldest: datetime | None,
-                now: datetime, day: str) -> tuple[str, str]:
-    d = DISTRICTS.get(district) if district is not None else None
-    name_hi, name_en = (d.name_hi, d.name_en) if d else ("राज्य जाँच कतार", "State triage queue")
-    subject = f"Daily complaints digest {day} - {name_en}: {open_} open, {breached} past deadline"
-    lines = [
-        f"दैनिक शिकायत सारांश / Daily complaints digest — {name_hi} / {name_en} — {day}",
-        "",
-        f"लंबित शिकायतें / Open complaints: {open_}",
-        f"समय-सीमा पार / Past their deadline: {breached}",
-        f"कल निस्तारित / Resolved yesterday: {resolved}",
-        f"सबसे पुरानी लंबित / Oldest open: {_age((now - oldest).total_seconds()) if oldest else '—'}",
-    ]
-    return subject, "\n".join(lines)
-
-
-def daily_digest(store: Storage, publish: Callable[[int | None, str, str], str], tz: timezone,
+def daily_digest(store: Storage, publish: Callable[[int | None, str, str], str], policies: Policies,
                  clock: Callable[[], datetime]) -> ReportRun:
     """One digest per district with open complaints or resolutions yesterday, for the district heads."""
     run, now, claim = ReportRun(), clock(), new_claim()
-    yesterday = now.astimezone(tz).date() - timedelta(days=1)
+    yesterday = now.astimezone(policies.sla.tz).date() - timedelta(days=1)
     districts = [*DISTRICTS, None]
     scopes = [Scope.of_district(d) for d in districts] + [Scope.of_day(yesterday, d) for d in districts]
     counts = store.stats.read(scopes)
@@ -65,8 +46,9 @@ def daily_digest(store: Storage, publish: Callable[[int | None, str, str], str],
         if not store.stats.claim_report(report, claim, now):
             run.already_sent += 1
             continue
-        subject, body = digest_text(district, open_, breached, done, store.complaints.oldest_open(district), now,
-                                    (yesterday + timedelta(days=1)).isoformat())
+        oldest = store.complaints.oldest_open(district)
+        subject, body = policies.messages.digest(district, open_, breached, done, oldest, now,
+                                                 (yesterday + timedelta(days=1)).isoformat())
         try:
             publish(district, subject, body)
         except AlertFailed:
@@ -89,28 +71,11 @@ def median_bucket(histogram: dict[int, int]) -> int | None:
     return None
 
 
-def summary_text(department: str, week: str, received: int, resolved: int, median_hours: int | None) -> str:
-    if median_hours is None:
-        median_hi, median_en = "—", "—"
-    elif median_hours > HOUR_BUCKETS[-1]:
-        median_hi, median_en = f"{HOUR_BUCKETS[-1] // 24} दिन से अधिक", f"over {HOUR_BUCKETS[-1] // 24} days"
-    elif median_hours >= 48:
-        median_hi, median_en = f"{median_hours // 24} दिन तक", f"up to {median_hours // 24} days"
-    else:
-        median_hi, median_en = f"{median_hours} घंटे तक", f"up to {median_hours} hours"
-    return (
-        f"उत्तर प्रदेश {NAMES_HI[department]} विभाग, सप्ताह {week}: {received} शिकायतें प्राप्त, {resolved} निस्तारित, "
-        f"आधी शिकायतें {median_hi} में निस्तारित।\n"
-        f"UP {department} department, week {week}: {received} complaints received on X, {resolved} resolved; "
-        f"median resolution time {median_en}."
-    )
-
-
-def weekly_summary(store: Storage, post: Callable[[str], str], tz: timezone,
+def weekly_summary(store: Storage, post: Callable[[str], str], policies: Policies,
                    clock: Callable[[], datetime]) -> ReportRun:
     """A public post per department on last week's complaints (no link: a link costs 13 times more)."""
     run, now, claim = ReportRun(), clock(), new_claim()
-    year, week = iso_week(now - timedelta(days=7), tz)
+    year, week = iso_week(now - timedelta(days=7), policies.sla.tz)
     name = f"{year}-W{week:02d}"
     counts = store.stats.read([Scope.of_week((year, week), p) for p in DEPARTMENTS])
     for department in DEPARTMENTS:
@@ -123,7 +88,8 @@ def weekly_summary(store: Storage, post: Callable[[str], str], tz: timezone,
             run.already_sent += 1
             continue
         histogram = {int(k.split(":", 1)[1]): v for k, v in week_counts.items() if k.startswith("hours:")}
-        text = summary_text(department, name, received, week_counts.get("resolved", 0), median_bucket(histogram))
+        text = policies.messages.weekly_summary(department, name, received, week_counts.get("resolved", 0),
+                                                median_bucket(histogram))
         try:
             post(text)
         except (ReplyFailed, RateLimited):

@@ -51,10 +51,10 @@ def test_the_weekly_summary_posts_once_per_department_on_x(client, stack, token)
     client.http.post(f"/complaints/{one['ref']}/actions", headers=admin | {"Content-Type": "application/json"},
                      body='{"action": "resolve", "note": "Transformer replaced"}')
     next_week = runtime.utcnow() + timedelta(days=7)
-    run = weekly_summary(runtime.storage(), runtime.replies().post, runtime.policies().sla.tz, lambda: next_week)
+    run = weekly_summary(runtime.storage(), runtime.replies().post, runtime.policies(), lambda: next_week)
     assert "electricity" in run.sent and "police" in run.sent
     posts = [p for p in requests.get(f"{stack.x.url}/_control/posts", timeout=5).json() if "week" in p["text"]]
     electricity = next(p["text"] for p in posts if "UP electricity department" in p["text"])
     assert "complaints received on X, 1 resolved" in electricity and "http" not in electricity
-    again = weekly_summary(runtime.storage(), runtime.replies().post, runtime.policies().sla.tz, lambda: next_week)
+    again = weekly_summary(runtime.storage(), runtime.replies().post, runtime.policies(), lambda: next_week)
     assert again.sent == [] and again.already_sent == len(run.sent)

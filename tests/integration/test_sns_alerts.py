@@ -4,8 +4,11 @@ from datetime import datetime, timezone
 
 from chalicelib.adapters.sns_alerts import SnsAlerts, sms_attributes
 from chalicelib.domain.complaint import Complaint
+from chalicelib.domain.messages import load_messages
+from chalicelib.domain.sla import load_sla_policy
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
+MESSAGES, TZ = load_messages(), load_sla_policy().tz
 
 
 def complaint(ref, district, department="police", urgent=False, text="chori"):
@@ -17,7 +20,7 @@ def complaint(ref, district, department="police", urgent=False, text="chori"):
 
 
 def test_alerts_reach_only_the_officers_whose_filter_matches(stack):
-    alerts = SnsAlerts(stack.env["ALERTS_TOPIC_ARN"], stack.client("sns"))
+    alerts = SnsAlerts(stack.env["ALERTS_TOPIC_ARN"], MESSAGES, TZ, stack.client("sns"))
     alerts.notify(complaint("UP-LKO-26-000001", 162))
     alerts.notify(complaint("UP-LKO-26-000002", 162, department="electricity"))
     alerts.notify(complaint("UP-GBN-26-000001", 144, department="roads"))
@@ -34,7 +37,7 @@ def test_alerts_reach_only_the_officers_whose_filter_matches(stack):
 
 def test_an_alert_carries_routing_attributes_and_bilingual_text(stack):
     text = "हज़रतगंज में झगड़ा हो रहा है, जल्दी आइए"
-    SnsAlerts(stack.env["ALERTS_TOPIC_ARN"], stack.client("sns")).notify(
+    SnsAlerts(stack.env["ALERTS_TOPIC_ARN"], MESSAGES, TZ, stack.client("sns")).notify(
         complaint("UP-LKO-26-000009", 162, urgent=True, text=text)
     )
     [alert] = stack.received("lucknow-police")
@@ -46,7 +49,8 @@ def test_an_alert_carries_routing_attributes_and_bilingual_text(stack):
 
 def test_sms_alerts_carry_the_dlt_registration_when_configured(stack):
     sms = sms_attributes("1101234567890123456", "1107000000000000001", "UPPOLC")
-    SnsAlerts(stack.env["ALERTS_TOPIC_ARN"], stack.client("sns"), sms=sms).notify(complaint("UP-LKO-26-000010", 162))
+    alerts = SnsAlerts(stack.env["ALERTS_TOPIC_ARN"], MESSAGES, TZ, stack.client("sns"), sms=sms)
+    alerts.notify(complaint("UP-LKO-26-000010", 162))
     [alert] = stack.received("lucknow-police")
     assert alert["attributes"]["AWS.MM.SMS.EntityId"] == "1101234567890123456"
     assert alert["attributes"]["AWS.MM.SMS.TemplateId"] == "1107000000000000001"

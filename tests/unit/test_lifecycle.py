@@ -87,11 +87,12 @@ def test_a_mention_judged_not_actionable_is_rescued_by_transferring_it():
     assert after.status == Status.TRANSFERRED and after.alert.state == "pending"
 
 
-def test_resolving_records_the_time_and_queues_a_reply_with_the_note():
+def test_resolving_records_the_time_and_queues_a_reply_without_the_note():
     after = apply(complaint(Status.IN_PROGRESS), action("resolve", note="Chain recovered, accused arrested"))
     assert after.resolved_at == NOW
     reply = after.replies["resolved"]
-    assert reply.status == "pending" and "UP-LKO-26-000001" in reply.text and "accused arrested" in reply.text
+    assert reply.status == "pending" and "UP-LKO-26-000001" in reply.text
+    assert "accused arrested" not in reply.text  # notes are internal
 
 
 def test_a_resolution_can_be_disputed_only_within_the_window():

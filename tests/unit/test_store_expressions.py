@@ -11,7 +11,7 @@ from chalicelib.adapters.dynamo_store import DynamoComplaintStore
 from chalicelib.domain import sla
 from chalicelib.domain.complaint import TRANSITIONS, Status
 from chalicelib.domain.lifecycle import ACTIONS, Action, apply
-from chalicelib.domain.replies import load_reply_policy
+from chalicelib.domain.messages import load_messages
 from tests.unit.test_lifecycle import NOW, complaint
 
 POLICY = sla.load_sla_policy()
@@ -37,7 +37,7 @@ def test_every_officer_action_writes_a_well_formed_update(status, name):
     before = complaint(status, resolved_at=NOW if status == Status.RESOLVED else None,
                        sla=sla.receive(POLICY, NOW, "police", False).as_dict())
     kwargs = {"reject": {"reason": "duplicate"}, "transfer": {"to_district": 144}}.get(name, {})
-    after = apply(before, Action(name, "officer", note="n", **kwargs), NOW, load_reply_policy(), timedelta(days=7))
+    after = apply(before, Action(name, "officer", note="n", **kwargs), NOW, load_messages(), timedelta(days=7))
     after = replace(after, sla=sla.after_transition(POLICY, sla.Clock.from_dict(before.sla), after.status, NOW,
                                                    after.department, after.urgent, name in ("transfer", "reopen")).as_dict())
     assert_every_placeholder_is_used(STORE.change_update(before, after))

@@ -1,0 +1,185 @@
+"""Every text a person reads — officers' alerts and digests, replies and weekly summaries on X —
+rendered from the templates in chalicelib/data/messages.json, in Hindi and English.
+
+Times are shown in the SLA policy's time zone, passed in. Public texts are masked for personal
+data and checked, when the templates load, to fit X's 280 weighted characters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from string import Formatter
+from typing import TYPE_CHECKING
+
+from ..triage.pii import mask
+from .departments import DEPARTMENTS, NAMES_HI
+from .districts import DISTRICTS
+from .tally import HOUR_BUCKETS
+
+if TYPE_CHECKING:  # the complaint holds its policies, these messages among them
+    from .complaint import Complaint
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "messages.json"
+KINDS = ("acknowledged", "resolved")
+_SWITCHES = {"acknowledged": "acknowledge", "resolved": "resolve"}  # the setting turning each kind on or off
+REPLY_FIELDS = frozenset({"ref", "district", "department"})  # never a note: officers' notes are internal
+LANGUAGES = ("hi", "en")
+_DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+
+MAX_WEIGHT = 280
+# X counts these code points as 1 and everything else as 2 (twitter-text's default weighting).
+_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+
+
+def weighted_length(text: str) -> int:
+    """X's length of a post; chalicelib/x_text.py is to take this over."""
+    return sum(1 if any(lo <= ord(ch) <= hi for lo, hi in _LIGHT) else 2 for ch in text)
+
+
+def language(text: str) -> str:
+    return "hi" if _DEVANAGARI.search(text) else "en"
+
+
+class MessagesError(ValueError):
+    pass
+
+
+def _lines(template: list[str], **values) -> list[str]:
+    return [line.format(**values) for line in template]
+
+
+def _public(text: str) -> str:
+    # A guard: no template or name carries personal data today, and none may tomorrow.
+    return mask(text)
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(template) if name is not None}
+
+
+class Messages:
+    """The templates of messages.json (or a test's variant of them), refused at once if a public one is unfit."""
+
+    def __init__(self, raw: dict):
+        self.alerts = raw["alert"]
+        self.digests = raw["digest"]
+        self.summaries = raw["weekly_summary"]
+        self.replies = raw["replies"]
+        self._check()
+
+    # --- officers -------------------------------------------------------------------------
+
+    def alert(self, c: Complaint, tz: timezone) -> tuple[str, str]:
+        """Subject (ASCII, as email subjects must be short and safe) and a Hindi + English body."""
+        t = self.alerts
+        heading = t["headings"][c.alert.event]
+        d = DISTRICTS.get(c.district) if c.district is not None else None
+        district = {"hi": d.name_hi, "en": d.name_en} if d else t["unknown_district"]
+        escalating = c.alert.event in ("reminder", "escalation")
+        values = dict(
+            ref=c.ref, tweet_url=c.tweet_url, department=c.department, department_hi=NAMES_HI[c.department],
+            heading_hi=heading["hi"], heading_en=heading["en"], district_hi=district["hi"], district_en=district["en"],
+            level_tag=t["level_tag"].format(level=c.alert.level) if escalating else "",
+        )
+        subject = t["subject"].format(**values, urgent=t["urgent"]["subject"] if c.urgent else "")
+        body = _lines(t["body"], **values, urgent=t["urgent"]["body"] if c.urgent else "")
+        return subject, "\n".join([*body, *self._deadline(c, tz), "", c.masked_text])
+
+    def _deadline(self, c: Complaint, tz: timezone) -> list[str]:
+        clock = c.clock
+        if clock.stage is None:
+            return []
+        due = clock.due_at.astimezone(tz)
+        zone = self.alerts["zones"].get(due.tzname(), due.tzname())  # "UTC+05:30" reads as "IST"
+        return _lines(self.alerts["deadline"], level=c.alert.level, stage=clock.stage,
+                      stage_hi=self.alerts["stages"][clock.stage], due=due, zone=zone)
+
+    def digest(self, district: int | None, open_: int, breached: int, resolved: int, oldest: datetime | None,
+               now: datetime, day: str) -> tuple[str, str]:
+        """A district head's daily digest: subject and body."""
+        t = self.digests
+        d = DISTRICTS.get(district) if district is not None else None
+        name = {"hi": d.name_hi, "en": d.name_en} if d else t["state_queue"]
+        age = t["no_age"]
+        if oldest:
+            seconds = (now - oldest).total_seconds()
+            age = t["age"].format(days=int(seconds // 86400), hours=int(seconds % 86400 // 3600))
+        values = dict(district_hi=name["hi"], district_en=name["en"], day=day, open=open_, breached=breached,
+                      resolved=resolved, oldest=age)
+        return t["subject"].format(**values), "\n".join(_lines(t["body"], **values))
+
+    # --- the public -----------------------------------------------------------------------
+
+    def weekly_summary(self, department: str, week: str, received: int, resolved: int,
+                       median_hours: int | None) -> str:
+        """A department's week on X, in Hindi then English; `median_hours`: the median's bucket bound."""
+        median = self.summaries["median"]
+        if median_hours is None:
+            phrase, values = median["unknown"], {}
+        elif median_hours > HOUR_BUCKETS[-1]:
+            phrase, values = median["over_days"], {"days": HOUR_BUCKETS[-1] // 24}
+        elif median_hours >= 48:
+            phrase, values = median["days"], {"days": median_hours // 24}
+        else:
+            phrase, values = median["hours"], {"hours": median_hours}
+        text = _lines(self.summaries["text"], department=department, department_hi=NAMES_HI[department], week=week,
+                      received=received, resolved=resolved, median_hi=phrase["hi"].format(**values),
+                      median_en=phrase["en"].format(**values))
+        return _public("\n".join(text))
+
+    def reply(self, kind: str, c: Complaint) -> str | None:
+        """The reply to the citizen's tweet, or None when this department does not send this kind."""
+        if not self._setting(c.department, _SWITCHES[kind]):
+            return None
+        lang = language(c.text)
+        d = DISTRICTS.get(c.district) if c.district is not None else None
+        district = (d.name_hi if lang == "hi" else d.name_en) if d else self.replies["state"][lang]
+        return self._reply(kind, lang, c.ref, district, c.department)
+
+    def _reply(self, kind: str, lang: str, ref: str, district: str, department: str) -> str:
+        name = NAMES_HI[department] if lang == "hi" else department
+        return _public(self._setting(department, kind)[lang].format(ref=ref, district=district, department=name))
+
+    def _setting(self, department: str, key: str):
+        return self.replies.get("departments", {}).get(department, {}).get(key, self.replies["default"][key])
+
+    # --- the templates, checked once when loaded ------------------------------------------
+
+    def _check(self) -> None:
+        """Refuse public templates that could name a note, carry a link or personal data, or outgrow a post."""
+        problems = []
+        longest = {lang: max([*(getattr(d, f"name_{lang}") for d in DISTRICTS.values()), self.replies["state"][lang]],
+                             key=weighted_length) for lang in LANGUAGES}
+        for department in DEPARTMENTS:
+            for kind in KINDS:
+                for lang in LANGUAGES:
+                    template = self._setting(department, kind)[lang]
+                    if unknown := _fields(template) - REPLY_FIELDS:
+                        problems.append(f"{department} {kind} {lang}: no {{{', '.join(sorted(unknown))}}} in replies")
+                        continue
+                    problems += _unfit(f"{department} {kind} {lang}", template,
+                                       self._reply(kind, lang, "UP-LKO-26-000001", longest[lang], department))
+            summaries = [self.weekly_summary(department, "2026-W53", 999999, 999999, hours)
+                         for hours in (None, *HOUR_BUCKETS, HOUR_BUCKETS[-1] + 1)]
+            problems += _unfit(f"{department} weekly summary", "\n".join(self.summaries["text"]),
+                               max(summaries, key=weighted_length))
+        if problems:
+            raise MessagesError("; ".join(problems))
+
+
+def _unfit(what: str, template: str, longest: str) -> list[str]:
+    """What keeps a public template, and its longest rendering, from going out on X as written."""
+    if mask(template) != template:  # it would go out masked: say so now, not on X
+        return [f"{what}: a number or address that reads as personal data"]
+    if "http" in template or "www." in template:
+        return [f"{what}: no links in public texts"]
+    weight = weighted_length(longest)
+    return [f"{what}: {weight} of {MAX_WEIGHT} characters"] if weight > MAX_WEIGHT else []
+
+
+def load_messages(path: Path | str = DEFAULT_PATH) -> Messages:
+    with open(path, encoding="utf-8") as f:
+        return Messages(json.load(f))
