@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from datetime import timedelta
+
+from chalicelib.x_text import fits
 
 from .auth import user_context
 from .errors import INVALID_REQUEST, ApiError, forbidden, invalid, not_found
@@ -20,17 +21,6 @@ from .timeline import render_timeline
 MENTIONS_CAP = 800  # the mentions timeline only reaches a user's newest 800 mentions
 SEARCH_WINDOW = timedelta(days=7)
 MAX_QUERY_LENGTH = 512
-MAX_TWEET_WEIGHT = 280
-URL_RE = re.compile(r"https?://\S+", re.IGNORECASE)
-LIGHT_CODE_POINTS = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))  # weight 1 in twitter-text v3
-
-
-def tweet_weight(text: str) -> int:
-    """X's weighted length (twitter-text v3): URLs count 23, most scripts 1, CJK and emoji 2."""
-    text = unicodedata.normalize("NFC", text)
-    urls = URL_RE.findall(text)
-    weights = (1 if any(lo <= ord(c) <= hi for lo, hi in LIGHT_CODE_POINTS) else 2 for c in URL_RE.sub("", text))
-    return 23 * len(urls) + sum(weights)
 
 
 def get_user_by_username(state: XState, match, params, auth, body):
@@ -120,7 +110,7 @@ def create_tweet(state: XState, match, params, auth, raw_body):
     if not isinstance(text, str) or not text.strip():
         message = "$.text: a post needs text (media are not emulated)"
         raise ApiError(400, {"errors": [{"message": message}], **INVALID_REQUEST})
-    if tweet_weight(text) > MAX_TWEET_WEIGHT:
+    if not fits(text):
         raise ApiError(400, {
             "detail": "Your Tweet text is too long. For more information on how Twitter determines text length "
                       "see https://github.com/twitter/twitter-text.",
