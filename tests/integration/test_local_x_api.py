@@ -321,6 +321,8 @@ def test_a_post_over_280_characters_is_refused(bot):
         bot.create_tweet(text="x" * 281)
     assert "too long" in caught.value.response.json()["detail"]
     assert bot.create_tweet(text="श" * 280).data["id"]  # Devanagari weighs 1 per character
+    # X's rule (chalicelib/x_text.py): a link weighs 23 however long it is.
+    assert bot.create_tweet(text="x" * 256 + " https://up.gov.in/" + "status/" * 20).data["id"]
 
 
 def test_devanagari_round_trips_byte_for_byte(server, bot):
