@@ -14,7 +14,8 @@ from pathlib import Path
 from string import Formatter
 from typing import TYPE_CHECKING
 
-from ..triage.pii import mask
+from ..x_text import MAX_WEIGHT, weighted_length
+from .pii import mask
 from .departments import DEPARTMENTS, NAMES_HI
 from .districts import DISTRICTS
 from .tally import HOUR_BUCKETS
@@ -28,16 +29,6 @@ _SWITCHES = {"acknowledged": "acknowledge", "resolved": "resolve"}  # the settin
 REPLY_FIELDS = frozenset({"ref", "district", "department"})  # never a note: officers' notes are internal
 LANGUAGES = ("hi", "en")
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
-
-MAX_WEIGHT = 280
-# X counts these code points as 1 and everything else as 2 (twitter-text's default weighting).
-_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-
-
-def weighted_length(text: str) -> int:
-    """X's length of a post; chalicelib/x_text.py is to take this over."""
-    return sum(1 if any(lo <= ord(ch) <= hi for lo, hi in _LIGHT) else 2 for ch in text)
-
 
 def language(text: str) -> str:
     return "hi" if _DEVANAGARI.search(text) else "en"

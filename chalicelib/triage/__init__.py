@@ -23,7 +23,7 @@ from typing import Sequence
 from ..domain.districts import DISTRICTS
 from ..domain.handles import WatchedHandle
 from .normalise import prepare
-from .pii import mask
+from ..domain.pii import mask
 
 
 @dataclass(frozen=True)

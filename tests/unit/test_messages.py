@@ -11,7 +11,8 @@ from chalicelib.domain.complaint import Complaint, Policies
 from chalicelib.domain.departments import DEPARTMENTS
 from chalicelib.domain.districts import DISTRICTS
 from chalicelib.domain.lifecycle import Action
-from chalicelib.domain.messages import DEFAULT_PATH, KINDS, Messages, MessagesError, load_messages, weighted_length
+from chalicelib.domain.messages import DEFAULT_PATH, KINDS, Messages, MessagesError, load_messages
+from chalicelib.x_text import weighted_length
 from chalicelib.domain.status import Status
 from chalicelib.domain.tally import HOUR_BUCKETS
 from chalicelib.domain.values import Alert, Mention
