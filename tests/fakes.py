@@ -5,13 +5,17 @@ tests/contract/ holds them to the same behaviour as the DynamoDB adapters."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
 from chalicelib.domain.complaint import Change, Complaint
 from chalicelib.domain.values import Mention, reference, reference_code
+from chalicelib.errors import InvalidCursor
 from chalicelib.services.ports import (
     ALL_DISTRICTS,
+    REPORT_CLAIM_EXPIRES,
     AlertFailed,
     DuplicateReply,
     HandleState,
@@ -21,8 +25,6 @@ from chalicelib.services.ports import (
     ReplyFailed,
     SourceUnavailable,
 )
-
-REPORT_CLAIM_EXPIRES = timedelta(minutes=15)
 
 
 class FakeClock:
@@ -122,11 +124,7 @@ class FakeComplaints:
             if change.recorded_tweet in self.by_tweet:
                 return False
             self.by_tweet[change.recorded_tweet] = change.after.ref
-        after = change.after
-        if change.expect == "open":
-            # A follow-up only appends: whatever else changed meanwhile stays.
-            after = dataclasses.replace(current, history=current.history + change.after.history[len(change.before.history):])
-        self.complaints[after.ref] = after
+        self.complaints[current.ref] = _apply(current, change.before, change.after)
         self.stats.apply(change.counts)
         return True
 
@@ -153,15 +151,17 @@ class FakeComplaints:
 
     def list(self, query: ListQuery):
         found = sorted(self.complaints.values(), key=lambda c: (c.created_at, c.ref), reverse=True)
-        wanted = [c for c in found if _matches(c, query)]
-        start = int(query.cursor or 0)
-        page = wanted[start : start + query.limit]
-        more = start + query.limit < len(wanted)
-        return page, str(start + query.limit) if more else None
+        wanted = [c for c in found if query.matches(c)]
+        if query.cursor:
+            position = _position(query)
+            wanted = [c for c in wanted if (c.created_at, c.ref) < position]
+        page = wanted[: query.limit]
+        more = len(wanted) > query.limit
+        return page, _cursor(query, page[-1].created_at.isoformat(), page[-1].ref) if more else None
 
     def due_for_check(self, now):
         due = [c for c in self.complaints.values() if c.clock.next_check_at and c.clock.next_check_at <= now]
-        return sorted(due, key=lambda c: c.clock.next_check_at)
+        return sorted(due, key=lambda c: (c.clock.next_check_at, c.ref))
 
     def oldest_open(self, district):
         open_ = [c.created_at for c in self.complaints.values()
@@ -169,16 +169,30 @@ class FakeComplaints:
         return min(open_) if open_ else None
 
 
-def _matches(c: Complaint, q: ListQuery) -> bool:
-    return (
-        (q.district is None or c.district == q.district)
-        and (not q.unknown_district or c.district is None)
-        and (q.department is None or c.department == q.department)
-        and (q.status is None or c.status.value == q.status)
-        and (q.urgent is None or c.urgent == q.urgent)
-        and (not q.scope_districts or c.district in q.scope_districts)
-        and (not q.scope_departments or c.department in q.scope_departments)
-    )
+def _apply(current: Complaint, before: Complaint, after: Complaint) -> Complaint:
+    """What a save writes: the fields the change changed, its replies, its new history entries."""
+    changes = {name: getattr(after, name) for name in ("status", "version", "district", "department", "alert",
+                                                       "clock", "resolved_at")
+               if getattr(after, name) != getattr(before, name)}
+    changes["replies"] = current.replies | {k: r for k, r in after.replies.items() if r != before.replies.get(k)}
+    changes["history"] = current.history + after.history[len(before.history):]
+    return dataclasses.replace(current, **changes)
+
+
+def _signature(query: ListQuery, position: str) -> str:
+    filters = dataclasses.replace(query, cursor=None, limit=0)
+    return hashlib.sha256(f"{filters}|{position}".encode()).hexdigest()[:16]
+
+
+def _cursor(query: ListQuery, created_at: str, ref: str) -> str:
+    return f"{created_at}|{ref}|{_signature(query, f'{created_at}|{ref}')}"
+
+
+def _position(query: ListQuery) -> tuple[datetime, str]:
+    created_at, ref, signature = (query.cursor.split("|") + ["", "", ""])[:3]
+    if not hmac.compare_digest(signature, _signature(query, f"{created_at}|{ref}")):
+        raise InvalidCursor("the cursor is not one this listing handed out (filters must stay the same)")
+    return datetime.fromisoformat(created_at), ref
 
 
 class FakeOutbox:
@@ -186,10 +200,11 @@ class FakeOutbox:
         self.store = complaints
 
     def pending_alerts(self):
-        return sorted((c for c in self.store.complaints.values() if c.alert.pending), key=lambda c: c.created_at)
+        return sorted((c for c in self.store.complaints.values() if c.alert.pending), key=lambda c: (c.created_at, c.ref))
 
     def pending_replies(self):
-        return sorted((c for c in self.store.complaints.values() if c.pending_replies), key=lambda c: c.created_at)
+        return sorted((c for c in self.store.complaints.values() if c.pending_replies),
+                      key=lambda c: (c.created_at, c.ref))
 
 
 class FakeWatchedHandles:
@@ -242,7 +257,7 @@ class FakeStatistics:
             self.reports[report] = ("sent", claim, at)
 
     def release_report(self, report, claim):
-        if self.reports.get(report, (None, None))[1] == claim:
+        if self.reports.get(report, (None, None))[:2] == ("sending", claim):
             del self.reports[report]
 
 
