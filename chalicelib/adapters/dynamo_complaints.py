@@ -107,12 +107,12 @@ class DynamoComplaints:
         listing = _listing_id(query)
         ref, created_at = self.cursors.read(query.cursor, listing) if query.cursor else (None, None)
         found, more = self._read(items.listing(query, after=(ref, created_at) if ref else None,
-                                               before=None if ref else created_at), query.limit)
+                                               before=None if ref else created_at), query.limit, MAX_READS)
         if more and not found:
             # Nothing this listing may show in the pages read: read the rest of the moment reached,
             # then resume before it, so that the cursor names no complaint the listing did not show.
             moment = items.position(more)
-            found, _ = self._read(items.listing(query, after=moment, at=moment[1]), query.limit)
+            found, _ = self._read(items.listing(query, after=moment, at=moment[1]), query.limit, budget=None)
             if not found:
                 return [], self.cursors.issue(listing, None, moment[1])
         page = found[: query.limit]
@@ -120,13 +120,13 @@ class DynamoComplaints:
         # The index may lag a change (a transfer): what the page shows is checked on the complaints.
         return [c for c in _load(self.table, page, consistent=False) if query.matches(c)], cursor
 
-    def _read(self, request: dict, limit: int) -> tuple[list[dict], dict | None]:
-        """Entries until one more than a page, the index's end, or MAX_READS pages; and where it stopped."""
+    def _read(self, request: dict, limit: int, budget: int | None) -> tuple[list[dict], dict | None]:
+        """Entries until one more than a page, the end, or `budget` reads; and the last entry read then."""
         found, last = [], None
         for reads, answer in enumerate(self.table.query(**request), 1):
             found += answer["Items"]
             last = answer.get("LastEvaluatedKey")
-            if len(found) > limit or not last or reads == MAX_READS:
+            if len(found) > limit or not last or reads == budget:
                 break
         return found, last
 
@@ -138,7 +138,7 @@ class DynamoComplaints:
         firsts = []
         for request in items.oldest_open(district):
             firsts += next(self.table.query(**request))["Items"][:1]
-        return min((datetime.fromisoformat(items.position(entry)[1]) for entry in firsts), default=None)
+        return min((items.created_at(entry) for entry in firsts), default=None)
 
 
 

@@ -14,16 +14,21 @@ moves a handful of them with ADD, in the same write as the change.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from ..domain.tally import Counts, Scope
 from ..services.ports import REPORT_CLAIM_EXPIRES, Report
-from .dynamo_items import district_key, iso
+from .dynamo_items import district_key
 from .dynamo_table import Expression, Refused, Table, deserialize, key
 
 COUNTERS = "STAT"
 REPORT = "REPORT"
 LEDGER_KEPT = timedelta(days=60)  # then the TTL deletes a report's ledger item
+
+
+def iso(at: datetime) -> str:
+    """UTC at a fixed width, so that text order is time order (a claim's age)."""
+    return at.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 def scope_key(scope: Scope) -> dict:
