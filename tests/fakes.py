@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import threading
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
@@ -88,9 +89,11 @@ class FakeSource:
 
 
 class FakeComplaints:
-    """Complaints by reference, with the tweet guard, threads and reference counters of the real store."""
+    """Complaints by reference, with the tweet guard, threads and reference counters of the real store.
+    Each write is atomic, as DynamoDB's are, so racing writers can be tested."""
 
     def __init__(self, stats: "FakeStatistics | None" = None):
+        self.lock = threading.RLock()
         self.stats = stats or FakeStatistics()
         self.complaints: dict[str, Complaint] = {}
         self.by_tweet: dict[str, str] = {}
@@ -101,12 +104,20 @@ class FakeComplaints:
         return self.complaints.get(ref)
 
     def next_references(self, district, year, count):
+        with self.lock:
+            return self._next_references(district, year, count)
+
+    def _next_references(self, district, year, count):
         key = (reference_code(district), year)
         first = self.sequences[key] + 1
         self.sequences[key] += count
         return [reference(district, year, n) for n in range(first, first + count)]
 
     def create(self, change: Change) -> bool:
+        with self.lock:
+            return self._create(change)
+
+    def _create(self, change: Change) -> bool:
         c = change.after
         if c.tweet_id in self.by_tweet or c.ref in self.complaints:
             return False
@@ -117,6 +128,10 @@ class FakeComplaints:
         return True
 
     def save(self, change: Change) -> bool:
+        with self.lock:
+            return self._save(change)
+
+    def _save(self, change: Change) -> bool:
         current = self.complaints.get(change.after.ref)
         if current is None or not self._holds(change, current):
             return False

@@ -116,9 +116,14 @@ class DynamoComplaints:
             if not found:
                 return [], self.cursors.issue(listing, None, moment[1])
         page = found[: query.limit]
-        cursor = self.cursors.issue(listing, *items.position(page[-1])) if len(found) > query.limit or more else None
-        # The index may lag a change (a transfer): what the page shows is checked on the complaints.
-        return [c for c in _load(self.table, page, consistent=False) if query.matches(c)], cursor
+        # The index may lag a change (a transfer): what the page shows is checked on the complaints,
+        # and the cursor names the last complaint shown (or, when none is, only a time).
+        shown = [c for c in _load(self.table, page, consistent=False) if query.matches(c)]
+        if len(found) <= query.limit and not more:
+            return shown, None
+        if shown:
+            return shown, self.cursors.issue(listing, shown[-1].ref, str(items.seconds(shown[-1].created_at)))
+        return [], self.cursors.issue(listing, None, items.position(page[-1])[1])
 
     def _read(self, request: dict, limit: int, budget: int | None) -> tuple[list[dict], dict | None]:
         """Entries until one more than a page, the end, or `budget` reads; and the last entry read then."""

@@ -143,8 +143,9 @@ class Table:
     def batch_get(self, keys: list[dict], consistent: bool = False) -> list[dict | None]:
         """The items of `keys`, in the same order (None where there is none)."""
         found: dict[tuple, dict] = {}
-        for start in range(0, len(keys), BATCH_GET_MAX):
-            request = {self.name: {"Keys": keys[start : start + BATCH_GET_MAX], "ConsistentRead": consistent}}
+        unique = list({(k["pk"]["S"], k["sk"]["S"]): k for k in keys}.values())  # DynamoDB refuses repeats
+        for start in range(0, len(unique), BATCH_GET_MAX):
+            request = {self.name: {"Keys": unique[start : start + BATCH_GET_MAX], "ConsistentRead": consistent}}
             for attempt in range(ATTEMPTS + 5):
                 answer = self.db.batch_get_item(RequestItems=request)
                 for item in answer["Responses"].get(self.name, []):

@@ -91,6 +91,16 @@ def test_a_claim_whose_answer_was_lost_is_taken_again_by_the_same_sender(desk):
     assert desk.complaints.save(claim)
     assert desk.complaints.save(c.claim_alert("sender-a", NOW + timedelta(minutes=2)))  # the retry, from the same read
     assert not desk.complaints.save(c.claim_alert("sender-b", NOW + timedelta(minutes=2)))
+    held = desk.complaints.get(c.ref)
+    assert desk.complaints.save(held.claim_alert("sender-a", held.alert.claimed_at))  # changes nothing, still holds
+
+
+def test_of_senders_claiming_one_alert_at_the_same_moment_one_wins(desk):
+    [c] = created(desk, received(1, claim=None))
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda i: desk.complaints.save(c.claim_alert(f"sender-{i}", NOW)), range(4)))
+    assert results.count(True) == 1
+    assert desk.complaints.get(c.ref).alert.claim == f"sender-{results.index(True)}"
 
 
 def test_a_stale_claim_is_taken_over_and_the_crashed_sender_cannot_mark_it_sent(desk):

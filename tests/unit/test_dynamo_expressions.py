@@ -138,6 +138,7 @@ def test_alert_claims_sends_and_failures_are_well_formed_saves():
     check(failed.claim_alert("sender-b", NOW + timedelta(minutes=1)))
     taken = failed.claim_alert("sender-b", NOW).after
     check(taken.claim_alert("sender-c", NOW + timedelta(minutes=6)))  # a crashed sender's claim
+    check(taken.claim_alert("sender-b", NOW))  # renewed within the same microsecond: changes nothing
 
 
 def test_replies_sent_failed_and_given_up_are_well_formed_saves():
