@@ -146,7 +146,6 @@ class DynamoComplaints:
         return min((items.created_at(entry) for entry in firsts), default=None)
 
 
-
 def _another_reply_waits(change: Change, current: dict | None) -> bool:
     """A save that took the complaint off the replies queue was refused: did a reply it did not
     write start waiting meanwhile (rather than its own reply no longer waiting)?"""
@@ -184,7 +183,7 @@ class DynamoOutbox:
         return [c for c in waiting if c.pending_replies]
 
     def _clear_flag(self, ref: str) -> None:
-        """A repair: the flag outlived its replies (a crash between writes of an older version)."""
+        """A repair: the flag outlived its replies (left by a crash, or by code before this version)."""
         try:
             self.table.update(**items.clear_reply_flag(ref))
         except Refused:

@@ -122,11 +122,11 @@ class Table:
                 # DynamoDB (and moto 5.2.5, moto/dynamodb/models transact_write_items) give one
                 # reason per action, "None" where that action was fine.
                 reasons = e.response.get("CancellationReasons") or []
-                codes = {r.get("Code") for r in reasons}
-                if "ConditionalCheckFailed" in codes:
+                failed = {r.get("Code") for r in reasons} - {"None", None}
+                if "ConditionalCheckFailed" in failed:
                     raise Refused([r.get("Item") if r.get("Code") == "ConditionalCheckFailed" else None
                                    for r in reasons]) from None
-                if not codes & RETRIED or attempt == ATTEMPTS - 1:
+                if not failed or not failed <= RETRIED or attempt == ATTEMPTS - 1:
                     raise
             self._sleep(backoff(attempt))
 

@@ -131,7 +131,8 @@ def test_a_failed_condition_is_refused_at_once_naming_the_item_that_failed():
     assert refused.value.current == [None, {"pk": {"S": "b"}}] and sleeps == []
 
 
-@pytest.mark.parametrize("codes", [("ValidationError", "None"), ("None", "ItemCollectionSizeLimitExceeded")])
+@pytest.mark.parametrize("codes", [("ValidationError", "None"), ("None", "ItemCollectionSizeLimitExceeded"),
+                                   ("TransactionConflict", "ValidationError")])
 def test_other_cancellations_are_raised(codes):
     table, stubber, sleeps = stubbed()
     cancelled(stubber, *codes)
