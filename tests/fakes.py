@@ -5,6 +5,9 @@ tests/contract/ holds them to the same behaviour as the DynamoDB adapters."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
+import threading
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
@@ -12,8 +15,10 @@ from chalicelib.domain.complaint import Change, Complaint, Policies
 from chalicelib.domain.messages import load_messages
 from chalicelib.domain.sla import load_sla_policy
 from chalicelib.domain.values import Mention, reference, reference_code
+from chalicelib.errors import InvalidCursor
 from chalicelib.services.ports import (
     ALL_DISTRICTS,
+    REPORT_CLAIM_EXPIRES,
     AlertFailed,
     DuplicateReply,
     HandleState,
@@ -24,7 +29,6 @@ from chalicelib.services.ports import (
     SourceUnavailable,
 )
 
-REPORT_CLAIM_EXPIRES = timedelta(minutes=15)
 POLICIES = Policies(load_sla_policy(), load_messages(), timedelta(days=7))
 
 
@@ -89,9 +93,11 @@ class FakeSource:
 
 
 class FakeComplaints:
-    """Complaints by reference, with the tweet guard, threads and reference counters of the real store."""
+    """Complaints by reference, with the tweet guard, threads and reference counters of the real store.
+    Each write is atomic, as DynamoDB's are, so racing writers can be tested."""
 
     def __init__(self, stats: "FakeStatistics | None" = None):
+        self.lock = threading.RLock()
         self.stats = stats or FakeStatistics()
         self.complaints: dict[str, Complaint] = {}
         self.by_tweet: dict[str, str] = {}
@@ -102,12 +108,20 @@ class FakeComplaints:
         return self.complaints.get(ref)
 
     def next_references(self, district, year, count):
+        with self.lock:
+            return self._next_references(district, year, count)
+
+    def _next_references(self, district, year, count):
         key = (reference_code(district), year)
         first = self.sequences[key] + 1
         self.sequences[key] += count
         return [reference(district, year, n) for n in range(first, first + count)]
 
     def create(self, change: Change) -> bool:
+        with self.lock:
+            return self._create(change)
+
+    def _create(self, change: Change) -> bool:
         c = change.after
         if c.tweet_id in self.by_tweet or c.ref in self.complaints:
             return False
@@ -118,6 +132,10 @@ class FakeComplaints:
         return True
 
     def save(self, change: Change) -> bool:
+        with self.lock:
+            return self._save(change)
+
+    def _save(self, change: Change) -> bool:
         current = self.complaints.get(change.after.ref)
         if current is None or not self._holds(change, current):
             return False
@@ -125,8 +143,7 @@ class FakeComplaints:
             if change.recorded_tweet in self.by_tweet:
                 return False
             self.by_tweet[change.recorded_tweet] = change.after.ref
-        after = _apply_diff(current, change.before, change.after)
-        self.complaints[after.ref] = after
+        self.complaints[current.ref] = _apply(current, change.before, change.after)
         self.stats.apply(change.counts)
         return True
 
@@ -153,15 +170,17 @@ class FakeComplaints:
 
     def list(self, query: ListQuery):
         found = sorted(self.complaints.values(), key=lambda c: (c.created_at, c.ref), reverse=True)
-        wanted = [c for c in found if _matches(c, query)]
-        start = int(query.cursor or 0)
-        page = wanted[start : start + query.limit]
-        more = start + query.limit < len(wanted)
-        return page, str(start + query.limit) if more else None
+        wanted = [c for c in found if query.matches(c)]
+        if query.cursor:
+            position = _position(query)
+            wanted = [c for c in wanted if (c.created_at, c.ref) < position]
+        page = wanted[: query.limit]
+        more = len(wanted) > query.limit
+        return page, _cursor(query, page[-1].created_at.isoformat(), page[-1].ref) if more else None
 
     def due_for_check(self, now):
         due = [c for c in self.complaints.values() if c.clock.next_check_at and c.clock.next_check_at <= now]
-        return sorted(due, key=lambda c: c.clock.next_check_at)
+        return sorted(due, key=lambda c: (c.clock.next_check_at, c.ref))
 
     def oldest_open(self, district):
         open_ = [c.created_at for c in self.complaints.values()
@@ -169,26 +188,30 @@ class FakeComplaints:
         return min(open_) if open_ else None
 
 
-def _apply_diff(current: Complaint, before: Complaint, after: Complaint) -> Complaint:
-    """Like the DynamoDB adapter: write only what the change changed, append history, so
-    concurrent writers (an alert sender, a reply sender, a follow-up) never overwrite each other."""
-    changed = {f.name: getattr(after, f.name) for f in dataclasses.fields(Complaint)
-               if f.name not in ("replies", "history") and getattr(after, f.name) != getattr(before, f.name)}
-    replies = current.replies | {k: r for k, r in after.replies.items() if r != before.replies.get(k)}
-    history = current.history + after.history[len(before.history):]
-    return dataclasses.replace(current, **changed, replies=replies, history=history)
+def _apply(current: Complaint, before: Complaint, after: Complaint) -> Complaint:
+    """What a save writes: the fields the change changed, its replies, its new history entries."""
+    changes = {name: getattr(after, name) for name in ("status", "version", "district", "department", "alert",
+                                                       "clock", "resolved_at")
+               if getattr(after, name) != getattr(before, name)}
+    changes["replies"] = current.replies | {k: r for k, r in after.replies.items() if r != before.replies.get(k)}
+    changes["history"] = current.history + after.history[len(before.history):]
+    return dataclasses.replace(current, **changes)
 
 
-def _matches(c: Complaint, q: ListQuery) -> bool:
-    return (
-        (q.district is None or c.district == q.district)
-        and (not q.unknown_district or c.district is None)
-        and (q.department is None or c.department == q.department)
-        and (q.status is None or c.status.value == q.status)
-        and (q.urgent is None or c.urgent == q.urgent)
-        and (not q.scope_districts or c.district in q.scope_districts)
-        and (not q.scope_departments or c.department in q.scope_departments)
-    )
+def _signature(query: ListQuery, position: str) -> str:
+    filters = dataclasses.replace(query, cursor=None, limit=0)
+    return hashlib.sha256(f"{filters}|{position}".encode()).hexdigest()[:16]
+
+
+def _cursor(query: ListQuery, created_at: str, ref: str) -> str:
+    return f"{created_at}|{ref}|{_signature(query, f'{created_at}|{ref}')}"
+
+
+def _position(query: ListQuery) -> tuple[datetime, str]:
+    created_at, ref, signature = (query.cursor.split("|") + ["", "", ""])[:3]
+    if not hmac.compare_digest(signature, _signature(query, f"{created_at}|{ref}")):
+        raise InvalidCursor("the cursor is not one this listing handed out (filters must stay the same)")
+    return datetime.fromisoformat(created_at), ref
 
 
 class FakeOutbox:
@@ -196,10 +219,11 @@ class FakeOutbox:
         self.store = complaints
 
     def pending_alerts(self):
-        return sorted((c for c in self.store.complaints.values() if c.alert.pending), key=lambda c: c.created_at)
+        return sorted((c for c in self.store.complaints.values() if c.alert.pending), key=lambda c: (c.created_at, c.ref))
 
     def pending_replies(self):
-        return sorted((c for c in self.store.complaints.values() if c.pending_replies), key=lambda c: c.created_at)
+        return sorted((c for c in self.store.complaints.values() if c.pending_replies),
+                      key=lambda c: (c.created_at, c.ref))
 
 
 class FakeWatchedHandles:
@@ -252,7 +276,7 @@ class FakeStatistics:
             self.reports[report] = ("sent", claim, at)
 
     def release_report(self, report, claim):
-        if self.reports.get(report, (None, None))[1] == claim:
+        if self.reports.get(report, (None, None))[:2] == ("sending", claim):
             del self.reports[report]
 
 

@@ -4,7 +4,7 @@ SNS; in-memory fakes implement them for unit tests, held to the same behaviour b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Iterator, Protocol
 
 from ..domain.complaint import Change, Complaint
@@ -12,6 +12,7 @@ from ..domain.tally import Scope
 from ..domain.values import Mention
 
 ALL_DISTRICTS = "all"  # oldest_open(ALL_DISTRICTS): the oldest open complaint in the whole state
+REPORT_CLAIM_EXPIRES = timedelta(minutes=15)  # a report's sender that held it this long has crashed
 
 
 class RateLimited(Exception):
@@ -55,6 +56,17 @@ class ListQuery:
     cursor: str | None = None
     scope_districts: frozenset[int] = frozenset()
     scope_departments: frozenset[str] = frozenset()
+
+    def matches(self, c: Complaint) -> bool:
+        return (
+            (self.district is None or c.district == self.district)
+            and (not self.unknown_district or c.district is None)
+            and (self.department is None or c.department == self.department)
+            and (self.status is None or c.status.value == self.status)
+            and (self.urgent is None or c.urgent == self.urgent)
+            and (not self.scope_districts or c.district in self.scope_districts)
+            and (not self.scope_departments or c.department in self.scope_departments)
+        )
 
 
 @dataclass(frozen=True)

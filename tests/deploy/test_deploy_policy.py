@@ -155,12 +155,12 @@ def test_publish_and_secrets_map_to_the_stage_names():
 def test_a_missing_permission_is_reported_with_the_exact_statement_and_arn_to_add():
     recorder = Recorder()
     [need] = needs("dynamodb", "Query", {"TableName": "complaint-desk-local", "IndexName": "no_such_index"})
-    recorder.seen[need] = ("chalicelib/adapters/dynamo_store.py:1 in f", "tests/x.py::test_y")
+    recorder.seen[need] = ("chalicelib/adapters/dynamo_table.py:1 in f", "tests/x.py::test_y")
     [dev, prod] = recorder.missing()
     assert "policy-dev.json does not allow dynamodb:Query on " in dev
     assert f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/complaint-desk-dev/index/no_such_index" in dev
     assert 'statement "ComplaintIndexes"' in dev and "infra/complaints_table.json" in dev
-    assert "dynamo_store.py:1" in dev and "tests/x.py::test_y" in dev
+    assert "dynamo_table.py:1" in dev and "tests/x.py::test_y" in dev
     assert "complaint-desk-prod/index/no_such_index" in prod
 
 
