@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test serve package clean
+.PHONY: install demo test serve package bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -24,6 +24,13 @@ serve: install
 # The deployable template and code zip in dist/ (STAGE=prod for production); see the README's deploy guide.
 package: install
 	$(PY) -m devtools.package --stage $(or $(STAGE),dev)
+
+# The benchmarks: triage accuracy and speed, cold-start imports (fails when a target is missed),
+# then AWS calls and write units per complaint on the local stack (about 5 minutes; ends with a JSON line).
+bench: install
+	$(PY) bench/triage_bench.py
+	$(PY) bench/cold_start.py
+	$(PY) bench/store_costs.py
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache

@@ -70,6 +70,9 @@ class MotoServer:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
         from werkzeug.serving import make_server
 
+        from devtools import moto_fixes
+
+        moto_fixes.apply()  # flat memory and time per DynamoDB transaction; see the module
         # moto's werkzeug logs every request line; the demo and tests only want errors.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         app = DomainDispatcherApplication(create_backend_app)

@@ -24,6 +24,8 @@ def test_the_zip_is_under_5_mb_and_leaves_out_what_lambda_provides(packaged):
     tops = {n.split("/")[0] for n in names(package)}
     assert {"app.py", "chalicelib", "chalice", "tweepy", "aws_lambda_powertools"} <= tops
     assert not tops & set(PROVIDED_BY_LAMBDA), "boto3 comes from the Lambda runtime"
+    assert not tops & {"devtools", "tests", "bench", "infra"}, "development and build code stays out"
+    assert not [n for n in names(package) if "build_places" in n], "the triage data builder runs at build time only"
 
 
 def test_every_module_ships_precompiled_for_the_lambda_runtime(packaged):

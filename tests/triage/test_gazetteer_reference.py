@@ -7,6 +7,7 @@ tests are skipped with a message saying so.
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from chalicelib.domain.districts import DISTRICTS
 from chalicelib.triage import district_names as dn
 from chalicelib.triage import triage
 from chalicelib.triage.normalise import name_key
+from devtools import build_places
 
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
 DISTRICTS_CSV = REFERENCE / "up_districts.csv"
@@ -68,3 +70,9 @@ def test_gazetteer_knows_every_reference_alias():
             if name_key(alias)[0] not in known[lgd]:
                 missing.append((lgd, alias))
     assert not missing, missing
+
+
+def test_places_json_is_what_the_builder_makes_from_the_reference():
+    """The builder lives in devtools/ (it is not deployed); the data it wrote must still be current."""
+    shipped = json.loads(build_places.OUT.read_text(encoding="utf-8"))
+    assert build_places.build(REFERENCE / "up_subdistricts.csv") == shipped
