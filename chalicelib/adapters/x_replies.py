@@ -3,9 +3,10 @@ weekly summaries."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Callable
 
-from ..services.ports import DuplicateReply, ReplyFailed
+from ..services.ports import DuplicateReply, RateLimited, ReplyFailed
 from . import x_http
 
 OAUTH_KEYS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
@@ -37,9 +38,15 @@ class TweepyReplies:
         try:
             response = self._client.get().create_tweet(**tweet, user_auth=True)
             return response.json()["data"]["id"]
+        except tweepy.TooManyRequests as e:
+            reset = e.response.headers.get("x-rate-limit-reset")
+            raise RateLimited(datetime.fromtimestamp(int(reset), tz=timezone.utc) if reset else None) from e
         except tweepy.Forbidden as e:
             if "duplicate" in str(e).lower():
                 raise DuplicateReply(str(e)) from e
-            raise ReplyFailed(f"X refused the reply: {e}") from e
+            # Not allowed to reply there (not summoned, deleted or hidden post): asking again changes nothing.
+            raise ReplyFailed(f"X refused the reply: {e}", final=True) from e
+        except tweepy.BadRequest as e:
+            raise ReplyFailed(f"X refused the reply: {e}", final=True) from e
         except (tweepy.TweepyException, requests.RequestException, ValueError, KeyError) as e:
             raise ReplyFailed(f"{type(e).__name__}: {e}") from e

@@ -162,6 +162,39 @@ def test_a_failed_reply_is_retried_by_the_next_poll(desk, replies):
     assert run().sent.replies_sent == 1 and len(replies.posted) == 1
 
 
+def test_xs_posting_limit_stops_the_runs_replies_without_counting_failures(desk, replies):
+    source, store, alerts, run = desk
+    source.add("noidapolice", *[mention(710 + i, f"Sector {i} Noida me chori", "noidapolice") for i in range(3)])
+    replies.failing = RateLimited(None)
+    first = run()
+    assert first.sent.replies_rate_limited and first.sent.replies_failed == 0 and replies.posted == []
+    replies.failing = False
+    assert run().sent.replies_sent == 3
+
+
+def test_a_reply_x_refuses_for_good_is_given_up_and_never_posted_again(desk, replies):
+    from chalicelib.services.ports import ReplyFailed
+
+    source, store, alerts, run = desk
+    source.add("noidapolice", mention(720, "Sector 62 me chori", "noidapolice"))
+    replies.failing = ReplyFailed("403: the post is deleted or not visible", final=True)
+    assert run().sent.replies_given_up == 1
+    replies.failing = False
+    assert run().sent.replies_sent == 0 and replies.posted == []
+    [complaint] = store.complaints.complaints.values()
+    assert complaint.replies["acknowledged"].status == "given_up"
+
+
+def test_a_reply_that_keeps_failing_is_given_up_after_five_attempts(desk, replies):
+    from chalicelib.services.ports import ReplyFailed
+
+    source, store, alerts, run = desk
+    source.add("noidapolice", mention(730, "Sector 62 me chori", "noidapolice"))
+    replies.failing = ReplyFailed("503")
+    outcomes = [(r.sent.replies_failed, r.sent.replies_given_up) for r in (run() for _ in range(6))]
+    assert outcomes == [(1, 0)] * 4 + [(0, 1), (0, 0)]
+
+
 def test_mentions_not_judged_complaints_get_no_alert_and_no_reply(desk, replies):
     source, store, alerts, run = desk
     source.add("lucknowpolice", mention(704, "Thank you Lucknow police for the quick help, great work!", "lucknowpolice"))
