@@ -12,6 +12,7 @@ from chalice import Response
 from .domain.departments import DEPARTMENTS
 from .domain.complaint import Status
 from .domain.districts import DISTRICTS
+from .errors import BadRequest, DeskError
 from .services.ports import ListQuery
 
 MAX_LIMIT = 100
@@ -19,54 +20,21 @@ _DIGITS = re.compile(r"[0-9]{1,6}")  # not str.isdigit(): that accepts "²", whi
 ACTION_FIELDS = {"action": str, "note": str, "reason": str, "to_district": int, "to_department": str, "version": int}
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-def bad_request(message: str) -> ApiError:
-    return ApiError(400, "bad_request", message)
-
-
 def error_response(status: int, code: str, message: str) -> Response:
     return Response(body={"error": code, "message": message}, status_code=status)
 
 
-def _error_for(e: Exception) -> ApiError | None:
-    from .adapters.dynamo_store import InvalidCursor
-    from .domain.complaint import IllegalTransition
-    from .domain.lifecycle import InvalidAction
-    from .services.complaints import Forbidden, NotFound
-    from .services.ports import VersionConflict
-
-    mapping = (
-        (ApiError, None),
-        (InvalidAction, (400, "invalid_action")),
-        (InvalidCursor, (400, "bad_request")),
-        (NotFound, (404, "not_found")),
-        (Forbidden, (403, "forbidden")),
-        (IllegalTransition, (409, "illegal_transition")),
-        (VersionConflict, (409, "version_conflict")),
-    )
-    for kind, answer in mapping:
-        if isinstance(e, kind):
-            return e if answer is None else ApiError(*answer, str(e))
-    return None
-
-
 def json_errors(view):
     """Wrap a route so every error becomes a JSON answer. (Chalice turns exceptions into bare
-    500s before middleware sees them, so the mapping sits on the views.)"""
+    500s before middleware sees them, so the rule sits on the views.)"""
 
     @functools.wraps(view)
     def wrapped(**kwargs):
         try:
             return view(**kwargs)
-        except Exception as e:
-            known = _error_for(e)
-            if known:
-                return error_response(known.status, known.code, known.message)
+        except DeskError as e:
+            return error_response(e.status, e.code, e.message)
+        except Exception:
             from . import runtime
 
             runtime.logger().exception("unhandled error", extra={"view": view.__name__})
@@ -89,22 +57,22 @@ def list_query(params: dict | None) -> ListQuery:
     params = dict(params or {})
     unknown = set(params) - {"district", "department", "status", "urgent", "limit", "cursor"}
     if unknown:
-        raise bad_request(f"unknown query parameters: {', '.join(sorted(unknown))}")
+        raise BadRequest(f"unknown query parameters: {', '.join(sorted(unknown))}")
     district = params.get("district")
     if district is not None and district != "unknown" and not (_DIGITS.fullmatch(district) and int(district) in DISTRICTS):
-        raise bad_request("district must be an LGD district code of Uttar Pradesh, or 'unknown'")
+        raise BadRequest("district must be an LGD district code of Uttar Pradesh, or 'unknown'")
     department = params.get("department")
     if department is not None and department not in DEPARTMENTS:
-        raise bad_request(f"department must be one of {', '.join(DEPARTMENTS)}")
+        raise BadRequest(f"department must be one of {', '.join(DEPARTMENTS)}")
     status = params.get("status")
     if status is not None and status not in {s.value for s in Status}:
-        raise bad_request(f"status must be one of {', '.join(s.value for s in Status)}")
+        raise BadRequest(f"status must be one of {', '.join(s.value for s in Status)}")
     urgent = params.get("urgent")
     if urgent is not None and urgent not in ("true", "false"):
-        raise bad_request("urgent must be true or false")
+        raise BadRequest("urgent must be true or false")
     limit = params.get("limit", "25")
     if not _DIGITS.fullmatch(limit) or not 1 <= int(limit) <= MAX_LIMIT:
-        raise bad_request(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+        raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return ListQuery(
         district=district,
         department=department,
@@ -120,19 +88,19 @@ def action_body(raw: bytes | None) -> dict:
     try:
         body = json.loads(raw or b"")
     except (ValueError, UnicodeDecodeError):
-        raise bad_request("the body must be a JSON object") from None
+        raise BadRequest("the body must be a JSON object") from None
     if not isinstance(body, dict):
-        raise bad_request("the body must be a JSON object")
+        raise BadRequest("the body must be a JSON object")
     unknown = set(body) - set(ACTION_FIELDS)
     if unknown:
-        raise bad_request(f"unknown fields: {', '.join(sorted(unknown))}")
+        raise BadRequest(f"unknown fields: {', '.join(sorted(unknown))}")
     if "action" not in body:
-        raise bad_request("the field 'action' is required")
+        raise BadRequest("the field 'action' is required")
     for name, value in body.items():
         kind = ACTION_FIELDS[name]
         # JSON true/false are ints to Python; a district code or version is never a boolean.
         if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-            raise bad_request(f"'{name}' must be {'a string' if kind is str else 'a whole number'}")
+            raise BadRequest(f"'{name}' must be {'a string' if kind is str else 'a whole number'}")
     return body
 
 

@@ -22,6 +22,7 @@ from ..domain.complaint import Complaint, Status, reference, sequence_key
 from ..domain.replies import KINDS
 from ..domain.sla import Clock
 from ..domain.tally import district_key
+from ..errors import InvalidCursor
 from ..services.ports import HandleState, ListQuery, VersionConflict
 from .aws import client
 
@@ -557,10 +558,6 @@ def encode_cursor(key: dict, index: str) -> str:
     import json
 
     return base64.urlsafe_b64encode(json.dumps({"i": index, "k": key}, separators=(",", ":")).encode()).decode()
-
-
-class InvalidCursor(ValueError):
-    pass
 
 
 def decode_cursor(cursor: str | None, index: str) -> dict | None:

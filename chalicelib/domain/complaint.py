@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
+from ..errors import IllegalTransition
 from .districts import DISTRICTS
 
 STATE_QUEUE_CODE = "HQ"  # reference prefix for complaints no district could be told for
@@ -42,12 +43,6 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.CLOSED: frozenset(),
     Status.REJECTED: frozenset(),
 }
-
-
-class IllegalTransition(ValueError):
-    def __init__(self, current: Status, wanted: Status):
-        super().__init__(f"a complaint that is {current.value} cannot become {wanted.value}")
-        self.current, self.wanted = current, wanted
 
 
 def check_transition(current: Status, wanted: Status) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from ..errors import InvalidAction
 from .complaint import Complaint, Status, check_transition
 from .departments import DEPARTMENTS
 from .districts import DISTRICTS
@@ -21,10 +22,6 @@ ACTIONS: dict[str, Status] = {
 }
 REJECT_REASONS = ("not_actionable", "duplicate", "out_of_jurisdiction")
 MAX_NOTE = 2000
-
-
-class InvalidAction(ValueError):
-    """The action is well formed but makes no sense for this complaint (a 400, not a conflict)."""
 
 
 @dataclass(frozen=True)

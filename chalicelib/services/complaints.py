@@ -12,16 +12,9 @@ from ..domain.access import Principal
 from ..domain.complaint import Complaint, Status
 from ..domain.replies import ReplyPolicy
 from ..domain.tally import tally
+from ..errors import Forbidden, NotFound
 from .alerting import send_alert
 from .ports import Alerts, ComplaintStore, ListQuery, VersionConflict
-
-
-class NotFound(LookupError):
-    pass
-
-
-class Forbidden(PermissionError):
-    pass
 
 
 def summary(c: Complaint) -> dict:

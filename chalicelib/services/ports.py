@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Iterator, Protocol
 
 from ..domain.complaint import Complaint, Mention
+from ..errors import VersionConflict
 
 
 class RateLimited(Exception):
@@ -31,14 +32,6 @@ class ReplyFailed(Exception):
 
 class DuplicateReply(Exception):
     """X refused the reply as a duplicate: an earlier attempt was posted but not recorded."""
-
-
-class VersionConflict(Exception):
-    """Someone changed the complaint since it was read."""
-
-    def __init__(self, ref: str):
-        super().__init__(f"complaint {ref} was changed by someone else; reload it and try again")
-        self.ref = ref
 
 
 @dataclass(frozen=True)

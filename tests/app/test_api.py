@@ -320,3 +320,24 @@ def test_a_citizens_follow_up_tweet_joins_the_complaint(desk, stack, x_control):
     assert report["created"] == [] and report["skipped"].get("follow_up") == 1
     history = runtime.store().get(target.ref).history
     assert history[-1]["tweet_id"] == follow_up and history[-1]["action"] == "citizen_follow_up"
+
+
+def test_every_desk_error_is_answered_by_its_own_code_and_anything_else_is_a_logged_500(monkeypatch):
+    from types import SimpleNamespace
+
+    from chalicelib import api
+    from chalicelib.errors import VersionConflict
+
+    logged = []
+    monkeypatch.setattr(runtime, "logger", lambda: SimpleNamespace(exception=lambda message, extra: logged.append(extra)))
+
+    @api.json_errors
+    def view(error):
+        raise error
+
+    conflict = view(error=VersionConflict("UP-LKO-26-000001"))
+    assert (conflict.status_code, conflict.body["error"]) == (409, "version_conflict") and "UP-LKO-26-000001" in conflict.body["message"]
+    assert logged == []
+    crash = view(error=KeyError("district_key"))
+    assert crash.status_code == 500 and crash.body["error"] == "internal_error" and "district_key" not in crash.body["message"]
+    assert logged == [{"view": "view"}]
