@@ -45,7 +45,8 @@ def json_errors(view):
 
 def unauthorized() -> Exception:
     """What an authorizer raises for a missing or bad token: API Gateway answers 401 to a failure
-    named "Unauthorized"; chalice local (tests, `make serve`) needs its own exception for that."""
+    named "Unauthorized"; chalice local (tests, `make serve`) needs its own exception for that.
+    Either way the body is the gateway's {"message": "Unauthorized"}, as the OpenAPI document says."""
     try:
         from chalice.local import NotAuthorizedError
     except ImportError:  # on Lambda only chalice's runtime module is packaged

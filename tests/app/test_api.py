@@ -246,6 +246,13 @@ def test_bad_actions_get_a_clear_4xx_never_a_5xx(desk, token, body, status, erro
     assert answer.status_code == status and answer.json_body["error"] == error and answer.json_body["message"]
 
 
+def test_a_body_that_is_not_json_by_its_content_type_gets_chalices_documented_415(desk, token):
+    target = a_complaint(desk, 162)
+    headers = {"Authorization": f"Bearer {token('admin')}", "Content-Type": "text/plain"}
+    answer = desk.http.post(f"/complaints/{target.ref}/actions", headers=headers, body='{"action": "start"}')
+    assert answer.status_code == 415 and set(answer.json_body) == {"Code", "Message"}
+
+
 def test_two_officers_acting_on_the_same_version_one_wins_the_other_is_told(desk, token):
     target = a_complaint(desk, 162)
     path = f"/complaints/{target.ref}/actions"

@@ -100,6 +100,10 @@ def test_real_answers_carry_every_documented_required_field(spec, stack, token):
         assert required_fields(spec, spec["components"]["schemas"]["Error"]) == set(error)
         bad = client.http.get("/complaints?district=0162", headers=admin).json_body
         assert required_fields(spec, spec["components"]["schemas"]["Error"]) == set(bad)
+        for headers in ({}, {"Authorization": "Bearer nonsense"}):
+            refused = client.http.get("/status", headers=headers)
+            assert refused.status_code == 401
+            assert required_fields(spec, spec["components"]["schemas"]["GatewayError"]) == set(refused.json_body)
 
 
 # --- the document is the validator -----------------------------------------------------------
@@ -194,3 +198,9 @@ def test_the_documents_examples_are_valid(spec):
     schemas = spec["components"]["schemas"]
     for example in schemas["ActionRequest"]["examples"]:
         assert api.action_body(json.dumps(example).encode()) == example
+    responses = [*spec["components"]["responses"].values()]
+    responses += [r for path in spec["paths"].values() for op in path.values() for r in op["responses"].values()]
+    examples = [r["content"]["application/json"] for r in responses if "example" in r.get("content", {}).get("application/json", {})]
+    assert len(examples) >= 2
+    for answer in examples:
+        assert second_opinion(spec, answer["schema"]).is_valid(answer["example"]), answer
