@@ -92,13 +92,14 @@ def _validate(path: str, method: str, where: str, value):
 
 
 def _message(e, where: str) -> str:
-    # anyOf / not say only "cannot be validated": the schema holding the rule describes it in words.
-    if e.rule in ("anyOf", "oneOf", "not") and isinstance(e.definition, dict) and "description" in e.definition:
+    # A failed anyOf / not says only "cannot be validated": the schema holding it says the rule in words.
+    if e.rule in ("anyOf", "not") and "description" in e.definition:
         return e.definition["description"]
     return where + e.message.removeprefix("data")
 
 
 def _from_text(text: str, schema: dict):
+    """A query value as the type its schema declares, read from the text OpenAPI's form style writes."""
     if schema.get("type") == "integer" and _INTEGER.fullmatch(text):
         return int(text)
     if schema.get("type") == "boolean" and text in ("true", "false"):
