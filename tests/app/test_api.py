@@ -9,7 +9,7 @@ import requests
 from chalice.test import Client
 
 from app import app
-from chalicelib import runtime
+from chalicelib import api, runtime
 from devtools.stack import DUMMY_SIGNING_KEY
 
 LUCKNOW_POLICE = ([162], ["police"])
@@ -374,7 +374,6 @@ def test_a_code_with_leading_zeros_is_refused_not_an_empty_list(desk, token, que
 def test_every_desk_error_is_answered_by_its_own_code_and_anything_else_is_a_logged_500(monkeypatch):
     from types import SimpleNamespace
 
-    from chalicelib import api
     from chalicelib.errors import VersionConflict
 
     logged = []
