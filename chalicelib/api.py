@@ -1,68 +1,40 @@
-"""The HTTP edge: request values parsed strictly into plain values, and the one place that maps
-errors to HTTP answers — always a JSON body {"error": code, "message": text}."""
+"""The HTTP edge: requests checked against the OpenAPI description (data/openapi.json, the one
+statement of the contract) and turned into plain values, and the one place that turns errors into
+HTTP answers — always a JSON body {"error": code, "message": text}."""
 
 from __future__ import annotations
 
 import functools
 import json
 import re
+from pathlib import Path
 
 from chalice import Response
 
-from .domain.departments import DEPARTMENTS
-from .domain.status import Status
-from .domain.districts import DISTRICTS
+from .errors import BadRequest, DeskError
 from .services.ports import ListQuery
 
-MAX_LIMIT = 100
-_DIGITS = re.compile(r"[0-9]{1,6}")  # not str.isdigit(): that accepts "²", which int() refuses
-ACTION_FIELDS = {"action": str, "note": str, "reason": str, "to_district": int, "to_department": str, "version": int}
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-def bad_request(message: str) -> ApiError:
-    return ApiError(400, "bad_request", message)
+OPENAPI = Path(__file__).resolve().parent / "data" / "openapi.json"
+# A query value's text as OpenAPI's form style writes an integer; [0-9], not \d or str.isdigit(),
+# which take "²". Any other text stays a string, for the schema to refuse ("0162", "1e2", "²").
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")
 
 
 def error_response(status: int, code: str, message: str) -> Response:
     return Response(body={"error": code, "message": message}, status_code=status)
 
 
-def _error_for(e: Exception) -> ApiError | None:
-    from .errors import Forbidden, IllegalTransition, InvalidAction, InvalidCursor, NotFound, VersionConflict
-
-    mapping = (
-        (ApiError, None),
-        (InvalidAction, (400, "invalid_action")),
-        (InvalidCursor, (400, "bad_request")),
-        (NotFound, (404, "not_found")),
-        (Forbidden, (403, "forbidden")),
-        (IllegalTransition, (409, "illegal_transition")),
-        (VersionConflict, (409, "version_conflict")),
-    )
-    for kind, answer in mapping:
-        if isinstance(e, kind):
-            return e if answer is None else ApiError(*answer, str(e))
-    return None
-
-
 def json_errors(view):
     """Wrap a route so every error becomes a JSON answer. (Chalice turns exceptions into bare
-    500s before middleware sees them, so the mapping sits on the views.)"""
+    500s before middleware sees them, so the rule sits on the views.)"""
 
     @functools.wraps(view)
     def wrapped(**kwargs):
         try:
             return view(**kwargs)
-        except Exception as e:
-            known = _error_for(e)
-            if known:
-                return error_response(known.status, known.code, known.message)
+        except DeskError as e:
+            return error_response(e.status, e.code, e.message)
+        except Exception:
             from . import runtime
 
             runtime.logger().exception("unhandled error", extra={"view": view.__name__})
@@ -73,7 +45,8 @@ def json_errors(view):
 
 def unauthorized() -> Exception:
     """What an authorizer raises for a missing or bad token: API Gateway answers 401 to a failure
-    named "Unauthorized"; chalice local (tests, `make serve`) needs its own exception for that."""
+    named "Unauthorized"; chalice local (tests, `make serve`) needs its own exception for that.
+    Either way the body is the gateway's {"message": "Unauthorized"}, as the OpenAPI document says."""
     try:
         from chalice.local import NotAuthorizedError
     except ImportError:  # on Lambda only chalice's runtime module is packaged
@@ -81,59 +54,90 @@ def unauthorized() -> Exception:
     return NotAuthorizedError({"x-amzn-ErrorType": "UnauthorizedException"}, b'{"message":"Unauthorized"}')
 
 
+@functools.cache
+def openapi_document() -> dict:
+    return json.loads(OPENAPI.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _validator(path: str, method: str):
+    """The compiled check of one operation's input as the document states it: its JSON body, or
+    its query parameters as one object (unknown ones refused). Compiled on first use, once per
+    container, so a cold start that needs no check neither imports fastjsonschema nor compiles."""
+    import fastjsonschema
+
+    document = openapi_document()
+    operation = document["paths"][path][method]
+    if "requestBody" in operation:
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    else:
+        query = [p for p in operation["parameters"] if p["in"] == "query"]
+        schema = {
+            "type": "object",
+            "properties": {p["name"]: p["schema"] for p in query},
+            "required": [p["name"] for p in query if p.get("required")],
+            "additionalProperties": False,
+        }
+    # The schemas' $refs ("#/components/...") resolve against this root.
+    return fastjsonschema.compile({**schema, "components": document["components"]})
+
+
+def _validate(path: str, method: str, where: str, value):
+    from fastjsonschema import JsonSchemaValueException
+
+    try:
+        return _validator(path, method)(value)
+    except JsonSchemaValueException as e:
+        raise BadRequest(_message(e, where)) from None
+
+
+def _message(e, where: str) -> str:
+    # A failed anyOf / not says only "cannot be validated": the schema holding it says the rule in words.
+    if e.rule in ("anyOf", "not") and "description" in e.definition:
+        return e.definition["description"]
+    return where + e.message.removeprefix("data")
+
+
+def _from_text(text: str, schema: dict):
+    """A query value as the type its schema declares, read from the text OpenAPI's form style writes."""
+    if schema.get("type") == "integer" and _INTEGER.fullmatch(text):
+        return int(text)
+    if schema.get("type") == "boolean" and text in ("true", "false"):
+        return text == "true"
+    return text
+
+
 def list_query(params: dict | None) -> ListQuery:
-    params = dict(params or {})
-    unknown = set(params) - {"district", "department", "status", "urgent", "limit", "cursor"}
-    if unknown:
-        raise bad_request(f"unknown query parameters: {', '.join(sorted(unknown))}")
-    district = params.get("district")
-    if district is not None and district != "unknown" and not (_DIGITS.fullmatch(district) and int(district) in DISTRICTS):
-        raise bad_request("district must be an LGD district code of Uttar Pradesh, or 'unknown'")
-    department = params.get("department")
-    if department is not None and department not in DEPARTMENTS:
-        raise bad_request(f"department must be one of {', '.join(DEPARTMENTS)}")
-    status = params.get("status")
-    if status is not None and status not in {s.value for s in Status}:
-        raise bad_request(f"status must be one of {', '.join(s.value for s in Status)}")
-    urgent = params.get("urgent")
-    if urgent is not None and urgent not in ("true", "false"):
-        raise bad_request("urgent must be true or false")
-    limit = params.get("limit", "25")
-    if not _DIGITS.fullmatch(limit) or not 1 <= int(limit) <= MAX_LIMIT:
-        raise bad_request(f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    return ListQuery(
-        district=int(district) if district not in (None, "unknown") else None,
-        unknown_district=district == "unknown",
-        department=department,
-        status=status,
-        urgent=None if urgent is None else urgent == "true",
-        limit=int(limit),
-        cursor=params.get("cursor"),
-    )
+    """GET /complaints' query, checked against its parameters in the document (defaults filled in)."""
+    schemas = {p["name"]: p["schema"] for p in openapi_document()["paths"]["/complaints"]["get"]["parameters"]}
+    values = {name: _from_text(text, schemas.get(name, {})) for name, text in (params or {}).items()}
+    query = _validate("/complaints", "get", "query", values)
+    # "unknown" names the state triage queue: complaints no district could be told for.
+    district = query.pop("district", None)
+    return ListQuery(**query, district=None if district in (None, "unknown") else int(district),
+                     unknown_district=district == "unknown")
 
 
 def action_body(raw: bytes | None) -> dict:
-    """The action request, every field checked; unknown fields and wrong types are refused."""
+    """The action request, checked against ActionRequest in the document."""
     try:
         body = json.loads(raw or b"")
     except (ValueError, UnicodeDecodeError):
-        raise bad_request("the body must be a JSON object") from None
-    if not isinstance(body, dict):
-        raise bad_request("the body must be a JSON object")
-    unknown = set(body) - set(ACTION_FIELDS)
-    if unknown:
-        raise bad_request(f"unknown fields: {', '.join(sorted(unknown))}")
-    if "action" not in body:
-        raise bad_request("the field 'action' is required")
+        raise BadRequest("the body must be a JSON object") from None
+    except RecursionError:  # json.loads recurses once per level: 10,000 nested arrays overflow it
+        raise BadRequest("the body nests too deeply to be an action request") from None
+    body = _validate("/complaints/{ref}/actions", "post", "body", body)
     for name, value in body.items():
-        kind = ACTION_FIELDS[name]
-        # JSON true/false are ints to Python; a district code or version is never a boolean.
-        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-            raise bad_request(f"'{name}' must be {'a string' if kind is str else 'a whole number'}")
-    return body
+        # JSON lets a string carry a lone surrogate ("\ud800"), which is not text: no store can encode it.
+        if isinstance(value, str) and not _is_unicode(value):
+            raise BadRequest(f"body.{name} is not Unicode text: it holds a lone surrogate")
+    # JSON Schema counts 1.0 as an integer, and every number in this body is one.
+    return {name: int(value) if isinstance(value, float) else value for name, value in body.items()}
 
 
-def openapi_document() -> dict:
-    from pathlib import Path
-
-    return json.loads((Path(__file__).resolve().parent / "data" / "openapi.json").read_text(encoding="utf-8"))
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

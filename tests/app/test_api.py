@@ -9,7 +9,7 @@ import requests
 from chalice.test import Client
 
 from app import app
-from chalicelib import runtime
+from chalicelib import api, runtime
 from devtools.stack import DUMMY_SIGNING_KEY
 
 LUCKNOW_POLICE = ([162], ["police"])
@@ -162,7 +162,9 @@ def test_filters_combine(desk, token):
         ("?urgent=yes", "urgent"),
         ("?limit=0", "limit"),
         ("?limit=101", "limit"),
-        ("?colour=red", "unknown query parameters"),
+        ("?colour=red", "colour"),
+        ("?district=", "district"),
+        ("?cursor=", "cursor"),
         ("?cursor=bm90LWEtY3Vyc29y", "cursor"),
         ("?limit=%C2%B2", "limit"),
         ("?district=%C2%B2", "district"),
@@ -217,12 +219,18 @@ def test_a_complaint_goes_through_its_whole_life(desk, token):
     "body, status, error",
     [
         ({"action": "close"}, 409, "illegal_transition"),
-        ({"action": "reject"}, 400, "invalid_action"),
-        ({"action": "reject", "reason": "lazy"}, 400, "invalid_action"),
-        ({"action": "transfer"}, 400, "invalid_action"),
-        ({"action": "transfer", "to_district": 9999}, 400, "invalid_action"),
-        ({"action": "fly"}, 400, "invalid_action"),
-        ({"action": "start", "note": "x" * 2001}, 400, "invalid_action"),
+        # Allowed by the document, refused by the complaint: it is already with Lucknow police.
+        ({"action": "transfer", "to_district": 162, "to_department": "police"}, 400, "invalid_action"),
+        ({"action": "reject"}, 400, "bad_request"),
+        ({"action": "reject", "reason": "lazy"}, 400, "bad_request"),
+        ({"action": "start", "reason": "duplicate"}, 400, "bad_request"),
+        ({"action": "transfer"}, 400, "bad_request"),
+        ({"action": "transfer", "to_district": 9999}, 400, "bad_request"),
+        ({"action": "start", "to_department": "water"}, 400, "bad_request"),
+        ({"action": "fly"}, 400, "bad_request"),
+        ({"action": "start", "note": "x" * 2001}, 400, "bad_request"),
+        ({"action": "start", "note": None}, 400, "bad_request"),
+        ({"action": "start", "version": 0}, 400, "bad_request"),
         ({"action": "start", "priority": "high"}, 400, "bad_request"),
         ({"action": "transfer", "to_district": "144"}, 400, "bad_request"),
         ({"action": "start", "version": True}, 400, "bad_request"),
@@ -236,6 +244,13 @@ def test_bad_actions_get_a_clear_4xx_never_a_5xx(desk, token, body, status, erro
     target = a_complaint(desk, 162)
     answer = call(desk, "post", f"/complaints/{target.ref}/actions", token("admin"), body)
     assert answer.status_code == status and answer.json_body["error"] == error and answer.json_body["message"]
+
+
+def test_a_body_that_is_not_json_by_its_content_type_gets_chalices_documented_415(desk, token):
+    target = a_complaint(desk, 162)
+    headers = {"Authorization": f"Bearer {token('admin')}", "Content-Type": "text/plain"}
+    answer = desk.http.post(f"/complaints/{target.ref}/actions", headers=headers, body='{"action": "start"}')
+    assert answer.status_code == 415 and set(answer.json_body) == {"Code", "Message"}
 
 
 def test_two_officers_acting_on_the_same_version_one_wins_the_other_is_told(desk, token):
@@ -321,3 +336,57 @@ def test_a_citizens_follow_up_tweet_joins_the_complaint(desk, stack, x_control):
     assert report["created"] == [] and report["skipped"].get("follow_up") == 1
     history = runtime.storage().complaints.get(target.ref).history
     assert history[-1].details["tweet_id"] == follow_up and history[-1].action == "citizen_follow_up"
+
+
+# --- input from outside the desk's own clients -------------------------------------------------
+
+DEEP = "[" * 10_000 + "]" * 10_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        DEEP,
+        '{"action": "start", "note": ' + DEEP + "}",
+        '{"action": "start", "note": "\\ud800"}',
+        '{"action": "start", "note": "a lone \\udfff in the middle"}',
+    ],
+    ids=["nested body", "nested note", "lone surrogate", "lone low surrogate"],
+)
+def test_a_body_no_json_parser_should_trust_is_a_400_with_the_usual_error_body(desk, token, body):
+    target = a_complaint(desk, 162)
+    answer = call(desk, "post", f"/complaints/{target.ref}/actions", token("admin"), body)
+    assert answer.status_code == 400 and answer.json_body["error"] == "bad_request" and answer.json_body["message"]
+    assert set(answer.json_body) == {"error", "message"}
+
+
+def test_an_emoji_sent_as_a_surrogate_pair_is_text_like_any_other(desk, token):
+    target = a_complaint(desk, 162)
+    answer = call(desk, "post", f"/complaints/{target.ref}/actions", token("admin"), '{"action": "start", "note": "done \\ud83d\\udc4d"}')
+    assert answer.status_code == 200 and answer.json_body["history"][-1]["note"] == "done \U0001F44D"
+
+
+@pytest.mark.parametrize("query", ["?district=0162", "?district=00162", "?district=+162", "?limit=025"])
+def test_a_code_with_leading_zeros_is_refused_not_an_empty_list(desk, token, query):
+    answer = call(desk, "get", f"/complaints{query}", token("admin"))
+    assert answer.status_code == 400 and answer.json_body["error"] == "bad_request"
+
+
+def test_every_desk_error_is_answered_by_its_own_code_and_anything_else_is_a_logged_500(monkeypatch):
+    from types import SimpleNamespace
+
+    from chalicelib.errors import VersionConflict
+
+    logged = []
+    monkeypatch.setattr(runtime, "logger", lambda: SimpleNamespace(exception=lambda message, extra: logged.append(extra)))
+
+    @api.json_errors
+    def view(error):
+        raise error
+
+    conflict = view(error=VersionConflict("UP-LKO-26-000001"))
+    assert (conflict.status_code, conflict.body["error"]) == (409, "version_conflict") and "UP-LKO-26-000001" in conflict.body["message"]
+    assert logged == []
+    crash = view(error=KeyError("district_key"))
+    assert crash.status_code == 500 and crash.body["error"] == "internal_error" and "district_key" not in crash.body["message"]
+    assert logged == [{"view": "view"}]
