@@ -14,7 +14,6 @@ from .config import Config
 from .domain.access import Principal
 from .domain.complaint import Policies
 from .domain.handles import Registry, load_registry
-from .domain.lifecycle import Action
 from .domain.messages import load_messages
 from .domain.sla import load_sla_policy
 from . import observability
@@ -156,14 +155,5 @@ def get_complaint(principal: Principal, ref: str) -> dict:
     return complaint_service.get_complaint(storage(), principal, ref)
 
 
-def act(principal: Principal, ref: str, body: dict) -> dict:
-    action = Action(
-        name=body["action"],
-        actor=principal.subject,
-        note=body.get("note") or "",
-        reason=body.get("reason"),
-        to_district=body.get("to_district"),
-        to_department=body.get("to_department"),
-    )
-    return complaint_service.act(storage(), alerts(), principal, ref, action, body.get("version"), utcnow,
-                                 policies())
+def act(principal: Principal, ref: str, request: dict) -> dict:
+    return complaint_service.act(storage(), alerts(), principal, ref, request, utcnow, policies())

@@ -73,9 +73,14 @@ def get_complaint(store: Storage, principal: Principal, ref: str) -> dict:
     return detail(_visible(store, principal, ref))
 
 
-def act(store: Storage, alerts: Alerts, principal: Principal, ref: str, action: Action,
-        expected_version: int | None, clock: Callable[[], datetime], policies: Policies) -> dict:
+def act(store: Storage, alerts: Alerts, principal: Principal, ref: str, request: dict,
+        clock: Callable[[], datetime], policies: Policies) -> dict:
+    """An officer's action request (the API's validated body), done as this principal."""
+    action = Action(request["action"], principal.subject, note=request.get("note") or "",
+                    reason=request.get("reason"), to_district=request.get("to_district"),
+                    to_department=request.get("to_department"))
     before = _visible(store, principal, ref)
+    expected_version = request.get("version")
     if expected_version is not None and expected_version != before.version:
         raise VersionConflict(ref)
     change = before.act(action, clock(), policies, claim=new_claim())

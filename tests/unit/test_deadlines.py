@@ -8,7 +8,6 @@ from dataclasses import replace
 from chalicelib.domain import sla
 from chalicelib.domain.complaint import Policies
 from chalicelib.domain.handles import load_registry
-from chalicelib.domain.lifecycle import Action
 from chalicelib.domain.messages import load_messages
 from chalicelib.domain.tally import Scope, iso_week
 from chalicelib.services import complaints as complaint_service
@@ -46,8 +45,8 @@ class Desk:
         return sweep(self.store, self.alerts, self.policies, self.clock)
 
     def act(self, ref, name, **kw):
-        return complaint_service.act(self.store, self.alerts, ADMIN, ref, Action(name, "officer", **kw), None,
-                                     self.clock, self.policies)
+        return complaint_service.act(self.store, self.alerts, ADMIN, ref, {"action": name, **kw}, self.clock,
+                                     self.policies)
 
     def complaint(self, ref):
         return self.store.complaints.complaints[ref]
