@@ -19,10 +19,6 @@ from .domain.sla import load_sla_policy
 from . import observability
 from .observability import logger
 from .services import complaints as complaint_service
-from .services import poll as poll_service
-from .services import reports as report_service
-from .services import status as status_service
-from .services import sweep as sweep_service
 from .services.ports import ListQuery
 
 
@@ -108,6 +104,8 @@ def publish_metrics(figures: dict) -> None:
 
 
 def run_poll() -> dict:
+    from .services import poll as poll_service  # triage comes with it: the API functions never load it
+
     logger()  # configure the services' loggers before they log
     report = traced("poll", lambda: poll_service.poll(registry(), source(), storage(), alerts(), replies(), utcnow,
                                                       policies()))
@@ -119,6 +117,8 @@ def run_poll() -> dict:
 
 
 def run_sweep(clock=utcnow) -> dict:
+    from .services import sweep as sweep_service
+
     logger()
     report = traced("sweep", lambda: sweep_service.sweep(storage(), alerts(), policies(), clock))
     publish_metrics(report.metrics())
@@ -127,16 +127,22 @@ def run_sweep(clock=utcnow) -> dict:
 
 
 def run_daily_digest() -> dict:
+    from .services import reports as report_service
+
     return report_service.daily_digest(storage(), alerts().digest, policies(), utcnow).as_dict()
 
 
 def run_weekly_summary() -> dict:
+    from .services import reports as report_service
+
     if not config().weekly_summary_enabled:
         return {"skipped": "WEEKLY_SUMMARY_ENABLED is off"}
     return report_service.weekly_summary(storage(), replies().post, policies(), utcnow).as_dict()
 
 
 def read_status(principal: Principal) -> dict:
+    from .services import status as status_service
+
     complaint_service.read_status_as(principal)
     return status_service.status(storage(), registry(), utcnow)
 

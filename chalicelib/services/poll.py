@@ -19,12 +19,11 @@ from ..domain.complaint import Complaint, Policies
 from ..domain.handles import Registry, WatchedHandle
 from ..domain.values import Mention
 from ..triage import Triage, triage
-from .ports import Alerts, HandleState, MentionSource, RateLimited, Replies, SourceUnavailable, Storage
+from .ports import TIMELINES, Alerts, HandleState, MentionSource, RateLimited, Replies, SourceUnavailable, Storage
 from .sending import Sent, new_claim, publish_alert, send_replies, send_waiting_alerts, send_waiting_replies
 
 Classifier = Callable[[str, Sequence[WatchedHandle]], Triage]
 log = logging.getLogger(__name__)
-PATH = "timelines"
 
 
 @dataclass
@@ -95,7 +94,7 @@ def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Aler
         _advance(f, store, clock)
         report.handles.append(f.outcome)
     if all(f.outcome.outcome == "ok" for f in fetched):
-        store.handles.path_succeeded(PATH, clock())
+        store.handles.path_succeeded(TIMELINES, clock())
     return report
 
 

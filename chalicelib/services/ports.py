@@ -11,7 +11,8 @@ from ..domain.complaint import Change, Complaint
 from ..domain.tally import Scope
 from ..domain.values import Mention
 
-ALL_DISTRICTS = "all"  # oldest_open(ALL_DISTRICTS): the oldest open complaint in the whole state
+ALL_DISTRICTS = "all"
+TIMELINES = "timelines"  # the ingestion path that reads each handle's mentions timeline  # oldest_open(ALL_DISTRICTS): the oldest open complaint in the whole state
 REPORT_CLAIM_EXPIRES = timedelta(minutes=15)  # a report's sender that held it this long has crashed
 
 

@@ -9,8 +9,7 @@ from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS, district_key
 from ..domain.handles import Registry
 from ..domain.tally import STATE, Scope
-from .poll import PATH
-from .ports import ALL_DISTRICTS, Storage
+from .ports import ALL_DISTRICTS, TIMELINES, Storage
 
 DISTRICT_SCOPES = [Scope.of_district(d) for d in [*DISTRICTS, None]]
 DEPARTMENT_SCOPES = [Scope.of_department(p) for p in DEPARTMENTS]
@@ -74,7 +73,7 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) ->
                 "handle": h.handle,
                 "outcome": states[h.key].outcome,
                 # An idle poll writes nothing per handle: a handle that is fine last succeeded with the path.
-                "last_success_at": paths.get(PATH) if states[h.key].outcome == "ok" else None,
+                "last_success_at": paths.get(TIMELINES) if states[h.key].outcome == "ok" else None,
                 "detail": states[h.key].detail,
                 "changed_at": states[h.key].changed_at,
                 "newest_mention_at": states[h.key].newest_mention_at,
