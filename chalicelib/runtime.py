@@ -103,12 +103,13 @@ def publish_metrics(figures: dict) -> None:
     observability.publish_metrics(figures, config().stage)
 
 
-def run_poll() -> dict:
+def run_poll(time_left=None) -> dict:
+    """`time_left`: seconds the invocation has left (None outside Lambda: no limit)."""
     from .services import poll as poll_service  # triage comes with it: the API functions never load it
 
     logger()  # configure the services' loggers before they log
     report = traced("poll", lambda: poll_service.poll(registry(), source(), storage(), alerts(), replies(), utcnow,
-                                                      policies()))
+                                                      policies(), time_left=time_left))
     publish_metrics(report.metrics())
     summary = report.as_dict()
     # Not "created": LogRecord reserves that name.

@@ -27,6 +27,7 @@ from chalicelib.services.ports import (
     RateLimited,
     ReplyFailed,
     SourceUnavailable,
+    StorageUnavailable,
 )
 
 POLICIES = Policies(load_sla_policy(), load_messages(), timedelta(days=7))
@@ -117,7 +118,16 @@ class FakeComplaints:
         self.sequences[key] += count
         return [reference(district, year, n) for n in range(first, first + count)]
 
+    def fail_on(self, *tweet_ids: str) -> None:
+        """Writes recording these tweets fail as DynamoDB does when it is throttled or unreachable."""
+        self.failing_tweets = set(tweet_ids)
+
+    def _fail(self, change: Change) -> None:
+        if {change.after.tweet_id, change.recorded_tweet} & getattr(self, "failing_tweets", set()):
+            raise StorageUnavailable("DynamoDB: ProvisionedThroughputExceededException")
+
     def create(self, change: Change) -> bool:
+        self._fail(change)
         with self.lock:
             return self._create(change)
 
@@ -132,6 +142,7 @@ class FakeComplaints:
         return True
 
     def save(self, change: Change) -> bool:
+        self._fail(change)
         with self.lock:
             return self._save(change)
 

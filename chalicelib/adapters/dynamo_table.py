@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import random
 import time
+from contextlib import contextmanager
 from functools import cache
 from typing import Callable, Iterator
+
+from ..services.ports import StorageUnavailable
 
 ATTEMPTS = 5
 BACKOFF_BASE = 0.05  # seconds; doubled each attempt, full jitter
@@ -51,6 +54,17 @@ def key(pk: str, sk: str) -> dict:
 
 def backoff(attempt: int) -> float:
     return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))
+
+
+@contextmanager
+def _unavailable():
+    """What DynamoDB could not do after botocore's and our retries reaches the services in their words."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except (BotoCoreError, ClientError) as e:
+        raise StorageUnavailable(f"DynamoDB: {e}") from e
 
 
 class Expression:
@@ -103,6 +117,10 @@ class Table:
     def write(self, actions: list[dict]) -> None:
         """Apply the actions ({"Put": ...} / {"Update": ...}) all or none: one action is one plain
         request (half the cost of a transaction), several are one transaction. Raises Refused."""
+        with _unavailable():
+            self._write(actions)
+
+    def _write(self, actions: list[dict]) -> None:
         if len(actions) == 1:
             [(kind, request)] = actions[0].items()
             call = {"Put": self.db.put_item, "Update": self.db.update_item}[kind]
@@ -111,9 +129,13 @@ class Table:
             except self.db.exceptions.ConditionalCheckFailedException as e:
                 raise Refused([e.response.get("Item")]) from None
             return
-        self.transact(actions)
+        self._transact(actions)
 
     def transact(self, actions: list[dict]) -> None:
+        with _unavailable():
+            self._transact(actions)
+
+    def _transact(self, actions: list[dict]) -> None:
         for attempt in range(ATTEMPTS):
             try:
                 self.db.transact_write_items(TransactItems=actions)
@@ -132,13 +154,15 @@ class Table:
 
     def update(self, **request) -> dict:
         """A plain UpdateItem; its answer (Attributes when ReturnValues asks). Raises Refused."""
-        try:
-            return self.db.update_item(TableName=self.name, **request)
-        except self.db.exceptions.ConditionalCheckFailedException as e:
-            raise Refused([e.response.get("Item")]) from None
+        with _unavailable():
+            try:
+                return self.db.update_item(TableName=self.name, **request)
+            except self.db.exceptions.ConditionalCheckFailedException as e:
+                raise Refused([e.response.get("Item")]) from None
 
     def get(self, item_key: dict) -> dict | None:
-        return self.db.get_item(TableName=self.name, Key=item_key, ConsistentRead=True).get("Item")
+        with _unavailable():
+            return self.db.get_item(TableName=self.name, Key=item_key, ConsistentRead=True).get("Item")
 
     def batch_get(self, keys: list[dict], consistent: bool = False) -> list[dict | None]:
         """The items of `keys`, in the same order (None where there is none)."""
@@ -147,7 +171,8 @@ class Table:
         for start in range(0, len(unique), BATCH_GET_MAX):
             request = {self.name: {"Keys": unique[start : start + BATCH_GET_MAX], "ConsistentRead": consistent}}
             for attempt in range(ATTEMPTS + 5):
-                answer = self.db.batch_get_item(RequestItems=request)
+                with _unavailable():
+                    answer = self.db.batch_get_item(RequestItems=request)
                 for item in answer["Responses"].get(self.name, []):
                     found[(item["pk"]["S"], item["sk"]["S"])] = item
                 request = answer.get("UnprocessedKeys")
@@ -155,13 +180,14 @@ class Table:
                     break
                 self._sleep(backoff(attempt))  # DynamoDB left some keys for later: capacity was short
             else:
-                raise RuntimeError("DynamoDB kept keys unprocessed; try again later")
+                raise StorageUnavailable("DynamoDB kept keys unprocessed; try again later")
         return [found.get((k["pk"]["S"], k["sk"]["S"])) for k in keys]
 
     def query(self, **request) -> Iterator[dict]:
         """Each page of a query's answer, following LastEvaluatedKey until the caller stops."""
         while True:
-            answer = self.db.query(TableName=self.name, **request)
+            with _unavailable():
+                answer = self.db.query(TableName=self.name, **request)
             yield answer
             if "LastEvaluatedKey" not in answer:
                 return

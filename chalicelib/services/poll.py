@@ -3,33 +3,35 @@
 Safety rules: a handle's cursor moves only after every mention up to it is recorded; a
 complaint is written once per tweet (the tweet guard is in the same write); alerts and replies
 live on the complaint until SNS and X accept them, so a crash or an outage anywhere is repaired
-by the next poll. Mentions from all handles are recorded oldest first, so a citizen's follow-up
-joins the complaint it follows and reference numbers follow the order citizens tweeted in.
+by the next poll. A failure is contained to the handle or the complaint it hit, and the poll
+stops taking new work while there is still time to finish before its timeout.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Callable, Sequence
+from typing import Callable
 
-from ..domain.complaint import Complaint, Policies
+from ..domain.complaint import Policies
 from ..domain.handles import Registry, WatchedHandle
 from ..domain.values import Mention
-from ..triage import Triage, triage
-from .ports import TIMELINES, Alerts, HandleState, MentionSource, RateLimited, Replies, SourceUnavailable, Storage
-from .sending import Sent, new_claim, publish_alert, send_replies, send_waiting_alerts, send_waiting_replies
+from ..triage import triage
+from .ports import (TIMELINES, Alerts, HandleState, MentionSource, RateLimited, Replies, SourceUnavailable, Storage,
+                    StorageUnavailable)
+from .recording import Classifier, Recorder
+from .sending import Sent, publish_alert, send_replies, send_waiting_alerts, send_waiting_replies
 
-Classifier = Callable[[str, Sequence[WatchedHandle]], Triage]
 log = logging.getLogger(__name__)
+RESERVE_SECONDS = 20.0  # stop taking new work with this much of the function's time left
 
 
 @dataclass
 class HandleOutcome:
     handle: str
-    outcome: str  # ok | rate_limited | error | unknown_handle
+    outcome: str  # ok | rate_limited | error | unknown_handle | deferred
     fetched: int = 0
     created: int = 0
     requests: int = 0  # calls made to X for this handle
@@ -78,24 +80,62 @@ class _Fetched:
 
 
 def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Alerts, replies: Replies,
-         clock: Callable[[], datetime], policies: Policies, classify: Classifier = triage) -> PollReport:
+         clock: Callable[[], datetime], policies: Policies, classify: Classifier = triage,
+         time_left: Callable[[], float] | None = None) -> PollReport:
+    """`time_left`: seconds the function has left (Lambda's clock); None: no limit."""
     report = PollReport()
+
+    def keep_going() -> bool:
+        return time_left is None or time_left() > RESERVE_SECONDS
+
     states = store.handles.states([h.key for h in registry])
-    fetched = [_fetch(h, states[h.key], source, report) for h in registry]
-    created = _Recorder(registry, store, clock, classify, policies, report).record(fetched)
+    fetched = [_fetch(h, states[h.key], source, report) if keep_going() else _deferred(h, states[h.key])
+               for h in registry]
+    by_tweet: dict[str, tuple[Mention, list[_Fetched]]] = {}
+    for f in fetched:
+        for m in f.mentions:
+            by_tweet.setdefault(m.tweet_id, (m, []))[1].append(f)
+    # A tweet tagging two watched handles arrives twice: it is one complaint, counted once.
+    if doubles := sum(len(fs) - 1 for _, fs in by_tweet.values()):
+        report.skipped["already_recorded"] += doubles
+    recorder = Recorder(registry, store, clock, classify, policies, report.skipped, keep_going)
+    created, left = recorder.record([m for m, _ in by_tweet.values()])
+    report.created = [c.ref for c in created]
+    for complaint in created:
+        for f in by_tweet[complaint.tweet_id][1]:
+            f.outcome.created += 1
+    for tweet_id in left:
+        for f in by_tweet[tweet_id][1]:
+            f.outcome.outcome, f.outcome.detail = "error", "not every mention could be recorded; fetched again next poll"
     # Alerts first: an officer is told before the citizen hears back.
     for complaint in created:
-        if complaint.alert.pending:
+        if complaint.alert.pending and keep_going():
             publish_alert(store, alerts, complaint, clock, report.sent)
-    send_waiting_alerts(store, alerts, clock, report.sent, skip=[c.ref for c in created])
-    send_replies(store, replies, created, clock, report.sent)
-    send_waiting_replies(store, replies, clock, report.sent, skip=[c.ref for c in created])
+    handled = [c.ref for c in created]
+    if keep_going():
+        send_waiting_alerts(store, alerts, clock, report.sent, skip=handled, keep_going=keep_going)
+    send_replies(store, replies, created, clock, report.sent, keep_going=keep_going)
+    if keep_going():
+        send_waiting_replies(store, replies, clock, report.sent, skip=handled, keep_going=keep_going)
     for f in fetched:
         _advance(f, store, clock)
         report.handles.append(f.outcome)
     if all(f.outcome.outcome == "ok" for f in fetched):
-        store.handles.path_succeeded(TIMELINES, clock())
+        _quietly(lambda: store.handles.path_succeeded(TIMELINES, clock()))
     return report
+
+
+def _quietly(write) -> None:
+    """A write of bookkeeping the next poll redoes anyway: a failure is logged, not fatal."""
+    try:
+        write()
+    except StorageUnavailable as e:
+        log.warning("poll bookkeeping not written", extra={"detail": str(e)})
+
+
+def _deferred(handle: WatchedHandle, state: HandleState) -> "_Fetched":
+    """Not polled this time: the function was running out of time."""
+    return _Fetched(handle, state, HandleOutcome(handle.handle, "deferred", detail="out of time; polled next run"))
 
 
 def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, report: PollReport) -> _Fetched:
@@ -142,79 +182,7 @@ def _advance(f: _Fetched, store: Storage, clock) -> None:
         detail=f.outcome.detail[:500] or None,
         newest_mention_at=newest_at.isoformat() if newest_at else f.state.newest_mention_at,
     )
+    if f.outcome.outcome == "deferred":
+        return
     if state != f.state or f.state.outcome is None:
-        store.handles.save(f.handle.key, replace(state, changed_at=now.isoformat()))
-
-
-class _Recorder:
-    """Turns mentions into complaints, follow-ups on earlier ones, or counted skips."""
-
-    def __init__(self, registry, store: Storage, clock, classify, policies: Policies, report: PollReport):
-        self.registry, self.store, self.clock, self.classify = registry, store, clock, classify
-        self.policies, self.report = policies, report
-
-    def record(self, fetched: list[_Fetched]) -> list[Complaint]:
-        by_tweet: dict[str, tuple[Mention, list[_Fetched]]] = {}
-        for f in fetched:
-            for m in f.mentions:
-                by_tweet.setdefault(m.tweet_id, (m, []))[1].append(f)
-        # A tweet tagging two watched handles arrives twice: it is one complaint, counted once.
-        if doubles := sum(len(fs) - 1 for _, fs in by_tweet.values()):
-            self.report.skipped["already_recorded"] += doubles
-        mentions = [m for m, _ in sorted(by_tweet.values(), key=lambda pair: int(pair[0].tweet_id))]
-        decisions = {}
-        for m in mentions:
-            if m.is_retweet:
-                self.report.skipped["retweet"] += 1
-            elif self.registry.get(m.author_username):
-                self.report.skipped["own_tweet"] += 1
-            else:
-                decisions[m.tweet_id] = self.classify(m.text, self.registry.watched(m.mentioned))
-        references = self._references([m for m in mentions if m.tweet_id in decisions], decisions)
-        created, claim, threads = [], new_claim(), {}
-        for m in mentions:
-            if m.tweet_id not in decisions:
-                continue
-            decision = decisions[m.tweet_id]
-            if m.is_in_thread and self._follow_up(m, decision, threads):
-                continue
-            handles = tuple(h.handle for h in self.registry.watched(m.mentioned))
-            change = Complaint.receive(m, decision, handles, references[m.tweet_id], self.clock(), self.policies, claim)
-            if not self.store.complaints.create(change):
-                # Seen before: a poll that crashed before its cursor moved.
-                self.report.skipped["already_recorded"] += 1
-                continue
-            complaint = change.after
-            if complaint.takes_follow_ups:
-                threads[(m.conversation_id, m.author_id)] = complaint
-            created.append(complaint)
-            self.report.created.append(complaint.ref)
-            for f in by_tweet[m.tweet_id][1]:
-                f.outcome.created += 1
-            log.info("complaint recorded", extra={
-                "complaint_ref": complaint.ref, "tweet_id": m.tweet_id, "handle": ",".join(complaint.handles),
-                "district": complaint.district, "department": complaint.department, "urgent": complaint.urgent})
-        return created
-
-    def _references(self, mentions: list[Mention], decisions) -> dict[str, str]:
-        """Reference numbers in blocks, one counter write per district and year in this poll.
-        A follow-up found later leaves its number unused: references may have gaps, never repeats."""
-        year = self.clock().astimezone(self.policies.sla.tz).year
-        groups: dict = defaultdict(list)
-        for m in mentions:
-            groups[decisions[m.tweet_id].district].append(m.tweet_id)
-        refs = {}
-        for district, tweet_ids in groups.items():
-            refs.update(zip(tweet_ids, self.store.complaints.next_references(district, year, len(tweet_ids))))
-        return refs
-
-    def _follow_up(self, m: Mention, decision, threads: dict) -> bool:
-        root = threads.get((m.conversation_id, m.author_id))
-        if root is None:
-            ref = self.store.complaints.thread_of(m.conversation_id, m.author_id)
-            root = self.store.complaints.get(ref) if ref else None
-        if root is None or not root.takes_follow_ups:
-            return False
-        saved = self.store.complaints.save(root.follow_up(m, decision.masked_text, self.clock()))
-        self.report.skipped["follow_up" if saved else "already_recorded"] += 1
-        return True
+        _quietly(lambda: store.handles.save(f.handle.key, replace(state, changed_at=now.isoformat())))

@@ -28,6 +28,10 @@ class SourceUnavailable(Exception):
     """X failed (5xx, timeout, malformed answer); the next poll tries again."""
 
 
+class StorageUnavailable(Exception):
+    """The store failed after its own retries (throttled, unreachable, 5xx): the work waits for a later run."""
+
+
 class AlertFailed(Exception):
     """The alert could not be published; the complaint keeps its alert pending."""
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Callable, Iterable
 
 from ..domain.complaint import Complaint
-from .ports import AlertFailed, Alerts, DuplicateReply, RateLimited, Replies, ReplyFailed, Storage
+from .ports import AlertFailed, Alerts, DuplicateReply, RateLimited, Replies, ReplyFailed, Storage, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -33,39 +33,64 @@ class Sent:
     replies_rate_limited: bool = False
 
 
+def _always() -> bool:
+    return True
+
+
 def publish_alert(store: Storage, alerts: Alerts, complaint: Complaint, clock: Callable[[], datetime],
                   sent: Sent) -> None:
-    """Publish an alert this sender holds, and record the outcome."""
+    """Publish an alert this sender holds, and record the outcome. If the record cannot be written,
+    the claim lapses and another run sends the alert again: delivery is at least once."""
     try:
         message_id = alerts.notify(complaint)
     except AlertFailed as e:
-        store.complaints.save(complaint.alert_failed(str(e), clock()))
         sent.alerts_failed += 1
+        _save(store, complaint.alert_failed(str(e), clock()))
         return
-    if store.complaints.save(complaint.alert_sent(message_id, clock())):
+    saved = _save(store, complaint.alert_sent(message_id, clock()))
+    if saved:
         sent.alerts_sent += 1
-    else:
+    elif saved is False:
         # Replaced meanwhile (a transfer or an escalation): the new alert waits for its own sender.
         log.info("alert replaced while it was sent", extra={"complaint_ref": complaint.ref})
 
 
+def _save(store: Storage, change) -> bool | None:
+    """Save one complaint's change; None when the store failed (logged: the work waits, the run goes on)."""
+    try:
+        return store.complaints.save(change)
+    except StorageUnavailable as e:
+        log.warning("complaint change not saved", extra={"complaint_ref": change.after.ref, "detail": str(e)})
+        return None
+
+
 def send_waiting_alerts(store: Storage, alerts: Alerts, clock: Callable[[], datetime], sent: Sent,
-                        skip: Iterable[str] = ()) -> None:
+                        skip: Iterable[str] = (), keep_going: Callable[[], bool] = _always) -> None:
     """Claim and publish every alert still waiting (left by a failure or a crashed sender)."""
     claim, skip = new_claim(), set(skip)
-    for complaint in store.outbox.pending_alerts():
+    for complaint in _waiting(store.outbox.pending_alerts):
+        if not keep_going():
+            return
         if complaint.ref in skip:
             continue
         change = complaint.claim_alert(claim, clock())
-        if change and store.complaints.save(change):
+        if change and _save(store, change):
             publish_alert(store, alerts, change.after, clock, sent)
 
 
+def _waiting(read) -> list[Complaint]:
+    try:
+        return read()
+    except StorageUnavailable as e:
+        log.warning("outbox not read", extra={"detail": str(e)})
+        return []
+
+
 def send_replies(store: Storage, replies: Replies, complaints: Iterable[Complaint], clock: Callable[[], datetime],
-                 sent: Sent) -> None:
+                 sent: Sent, keep_going: Callable[[], bool] = _always) -> None:
     for complaint in complaints:
         for kind, reply in complaint.pending_replies.items():
-            if sent.replies_rate_limited:
+            if sent.replies_rate_limited or not keep_going():
                 return
             try:
                 post_id = replies.post_reply(complaint.tweet_id, reply.text)
@@ -78,19 +103,20 @@ def send_replies(store: Storage, replies: Replies, complaints: Iterable[Complain
                 return
             except ReplyFailed as e:
                 change = complaint.reply_failed(kind, str(e), clock(), final=e.final)
-                store.complaints.save(change)
+                _save(store, change)
                 complaint = change.after
                 given_up = change.after.replies[kind].status == "given_up"
                 sent.replies_given_up += given_up
                 sent.replies_failed += not given_up
                 continue
             change = complaint.reply_sent(kind, post_id, clock())
-            if store.complaints.save(change):
+            if _save(store, change):
                 sent.replies_sent += 1
                 complaint = change.after
 
 
 def send_waiting_replies(store: Storage, replies: Replies, clock: Callable[[], datetime], sent: Sent,
-                         skip: Iterable[str] = ()) -> None:
+                         skip: Iterable[str] = (), keep_going: Callable[[], bool] = _always) -> None:
     skip = set(skip)
-    send_replies(store, replies, (c for c in store.outbox.pending_replies() if c.ref not in skip), clock, sent)
+    waiting = [c for c in _waiting(store.outbox.pending_replies) if c.ref not in skip]
+    send_replies(store, replies, waiting, clock, sent, keep_going)

@@ -10,13 +10,15 @@ from datetime import timedelta
 
 import boto3
 import pytest
-from botocore.stub import Stubber
+from botocore.config import Config
 
 from chalicelib.adapters import dynamo_complaints, dynamo_items, dynamo_table
 from chalicelib.adapters.dynamo import storage
 from chalicelib.adapters.dynamo_table import Refused, Table
-from chalicelib.services.ports import ListQuery
+from chalicelib.services.ports import ListQuery, StorageUnavailable
 from chalicelib.domain.districts import DISTRICTS
+from devtools import fault_proxy
+from devtools.fault_proxy import FaultProxy
 from devtools.stack import REGION, stage_environment
 from tests.builders import HINDI, NOW, act, received
 from tests.integration.dynamo_meter import Meter
@@ -95,69 +97,82 @@ def test_counter_items_stay_small_however_many_complaints_they_count(stack, mete
 TABLE = stage_environment()["TABLE_NAME"]
 
 
-def stubbed():
-    client = boto3.client("dynamodb", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
-    sleeps = []
-    return Table(TABLE, client, sleep=sleeps.append), Stubber(client), sleeps
-
-
-def cancelled(stubber, *codes):
-    stubber.add_client_error("transact_write_items", "TransactionCanceledException", "cancelled",
-                             modeled_fields={"CancellationReasons": [{"Code": c} for c in codes]})
+@pytest.fixture
+def faulty(stack):
+    """A table reached through the fault proxy in front of the moto server, with recorded pauses."""
+    with FaultProxy(stack.aws_url) as proxy:
+        client = boto3.session.Session().client(
+            "dynamodb", endpoint_url=proxy.url, region_name=REGION,
+            config=Config(retries={"mode": "standard", "total_max_attempts": 1}))  # only the adapter's own retries
+        sleeps = []
+        yield Table(TABLE, client, sleep=sleeps.append), proxy, sleeps
 
 
 ACTIONS = [{"Put": {"TableName": TABLE, "Item": {"pk": {"S": "a"}, "sk": {"S": "a"}}}},
            {"Put": {"TableName": TABLE, "Item": {"pk": {"S": "b"}, "sk": {"S": "b"}}}}]
+WRITE = "TransactWriteItems"
 
 
-def test_a_transaction_cancelled_by_a_conflict_or_throttling_is_tried_again_after_a_pause():
-    table, stubber, sleeps = stubbed()
-    cancelled(stubber, "None", "TransactionConflict")
-    cancelled(stubber, "ThrottlingError", "None")
-    stubber.add_response("transact_write_items", {})
-    with stubber:
-        table.write(ACTIONS)
+def written(table) -> list[dict | None]:
+    return table.batch_get([dynamo_table.key(p, p) for p in ("a", "b")], consistent=True)
+
+
+def test_a_transaction_cancelled_by_a_conflict_or_throttling_is_tried_again_after_a_pause(faulty):
+    table, proxy, sleeps = faulty
+    proxy.queue(fault_proxy.cancelled(WRITE, "None", "TransactionConflict"),
+                fault_proxy.cancelled(WRITE, "ThrottlingError", "None"))
+    table.write(ACTIONS)
     assert len(sleeps) == 2 and all(0 <= s <= dynamo_table.BACKOFF_CAP for s in sleeps)
-    stubber.assert_no_pending_responses()
+    assert all(written(table)) and proxy.seen.count(WRITE) == 3
 
 
-def test_a_failed_condition_is_refused_at_once_naming_the_item_that_failed():
-    table, stubber, sleeps = stubbed()
-    stubber.add_client_error("transact_write_items", "TransactionCanceledException", "cancelled", modeled_fields={
-        "CancellationReasons": [{"Code": "TransactionConflict"},
-                                {"Code": "ConditionalCheckFailed", "Item": {"pk": {"S": "b"}}}]})
-    with stubber, pytest.raises(Refused) as refused:
-        table.write(ACTIONS)
-    assert refused.value.current == [None, {"pk": {"S": "b"}}] and sleeps == []
+def test_a_failed_condition_is_refused_at_once_naming_the_item_that_failed(faulty):
+    table, proxy, sleeps = faulty
+    table.write(ACTIONS[1:])
+    guarded = [dict(a["Put"], ConditionExpression="attribute_not_exists(pk)",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD") for a in ACTIONS]
+    with pytest.raises(Refused) as refused:
+        table.write([{"Put": g} for g in guarded])
+    assert refused.value.current == [None, {"pk": {"S": "b"}, "sk": {"S": "b"}}] and sleeps == []
 
 
 @pytest.mark.parametrize("codes", [("ValidationError", "None"), ("None", "ItemCollectionSizeLimitExceeded"),
                                    ("TransactionConflict", "ValidationError")])
-def test_other_cancellations_are_raised(codes):
-    table, stubber, sleeps = stubbed()
-    cancelled(stubber, *codes)
-    with stubber, pytest.raises(table.db.exceptions.TransactionCanceledException):
+def test_other_cancellations_reach_the_services_as_storage_unavailable(faulty, codes):
+    table, proxy, sleeps = faulty
+    proxy.queue(fault_proxy.cancelled(WRITE, *codes))
+    with pytest.raises(StorageUnavailable):
         table.write(ACTIONS)
-    assert sleeps == []
+    assert sleeps == [] and written(table) == [None, None]
 
 
-def test_a_transaction_that_keeps_conflicting_is_given_up_after_the_last_attempt():
-    table, stubber, sleeps = stubbed()
-    for _ in range(dynamo_table.ATTEMPTS):
-        cancelled(stubber, "TransactionConflict", "None")
-    with stubber, pytest.raises(table.db.exceptions.TransactionCanceledException):
+def test_a_transaction_that_keeps_conflicting_is_given_up_after_the_last_attempt(faulty):
+    table, proxy, sleeps = faulty
+    proxy.queue(*[fault_proxy.cancelled(WRITE, "TransactionConflict", "None")] * dynamo_table.ATTEMPTS)
+    with pytest.raises(StorageUnavailable):
         table.write(ACTIONS)
     assert len(sleeps) == dynamo_table.ATTEMPTS - 1
 
 
-def test_keys_left_unprocessed_by_a_batch_read_are_read_again_in_order():
-    table, stubber, sleeps = stubbed()
+def test_throttling_and_500s_beyond_the_retries_reach_the_services_as_storage_unavailable(faulty):
+    table, proxy, sleeps = faulty
+    proxy.queue(fault_proxy.throttled("GetItem"), fault_proxy.server_error("UpdateItem"))
+    with pytest.raises(StorageUnavailable):
+        table.get(dynamo_table.key("a", "a"))
+    with pytest.raises(StorageUnavailable):
+        table.update(Key=dynamo_table.key("a", "a"), UpdateExpression="SET n = :n",
+                     ExpressionAttributeValues={":n": {"N": "1"}})
+
+
+def test_keys_left_unprocessed_by_a_batch_read_are_read_again_in_order(faulty):
+    table, proxy, sleeps = faulty
     keys = [dynamo_table.key(p, "S") for p in ("a", "b", "c")]
-    stubber.add_response("batch_get_item", {"Responses": {TABLE: [keys[2] | {"n": {"N": "3"}}]},
-                                            "UnprocessedKeys": {TABLE: {"Keys": keys[:2]}}})
-    stubber.add_response("batch_get_item", {"Responses": {TABLE: [keys[0] | {"n": {"N": "1"}}]}})
-    with stubber:
-        found = table.batch_get(keys)
+    table.write([{"Put": {"TableName": TABLE, "Item": k | {"n": {"N": str(i + 1)}}}} for i, k in enumerate(keys)
+                 if i != 1])
+    # DynamoDB answers with part of the keys when capacity is short, and names the rest.
+    proxy.queue(fault_proxy.Fault("BatchGetItem", 200, {"Responses": {TABLE: [keys[2] | {"n": {"N": "3"}}]},
+                                                        "UnprocessedKeys": {TABLE: {"Keys": keys[:2]}}}))
+    found = table.batch_get(keys)
     assert [f and f["n"]["N"] for f in found] == ["1", None, "3"] and len(sleeps) == 1
 
 

@@ -104,6 +104,56 @@ def test_a_rate_limited_handle_keeps_its_cursor_and_the_others_carry_on(desk):
     assert len(store.complaints.complaints) == 2
 
 
+def test_a_storage_failure_on_one_mention_holds_back_only_its_handle(desk):
+    source, store, alerts, run = desk
+    source.add("lucknowpolice", mention(311, "Aliganj me chori", "lucknowpolice"), mention(312, "Hazratganj me jam", "lucknowpolice"))
+    source.add("noidapolice", mention(313, "Sector 18 me chori", "noidapolice"))
+    store.complaints.fail_on("311")
+    first = run()
+    outcomes = {h.handle: h.outcome for h in first.handles}
+    assert (outcomes["lucknowpolice"], outcomes["noidapolice"]) == ("error", "ok")
+    assert sorted(c.tweet_id for c in store.complaints.complaints.values()) == ["312", "313"]
+    assert first.sent.alerts_sent == 2 and first.skipped["storage_error"] == 1
+    states = store.handles.states(["lucknowpolice", "noidapolice"])
+    assert states["lucknowpolice"].since_id is None and states["noidapolice"].since_id == "313"
+    store.complaints.fail_on()
+    second = run()
+    assert [store.complaints.complaints[r].tweet_id for r in second.created] == ["311"]
+    assert store.handles.states(["lucknowpolice"])["lucknowpolice"].since_id == "312"
+
+
+def test_an_alert_whose_record_fails_is_sent_and_the_run_goes_on(desk, replies):
+    source, store, alerts, run = desk
+    source.add("noidapolice", mention(321, "Sector 18 me chori", "noidapolice"), mention(322, "Sector 62 me chori", "noidapolice"))
+    run_before = len(alerts.sent)
+    original = store.complaints.save
+    from chalicelib.services.ports import StorageUnavailable
+
+    def failing_once(change):  # the first "alert sent" record fails, as a throttled DynamoDB would
+        if change.after.alert.state == "sent" and not getattr(failing_once, "failed", False):
+            failing_once.failed = True
+            raise StorageUnavailable("DynamoDB: ThrottlingException")
+        return original(change)
+
+    store.complaints.save = failing_once
+    report = run()
+    assert len(alerts.sent) - run_before == 2 and report.sent.alerts_sent == 1
+    assert report.sent.replies_sent == 2  # the citizens are answered all the same
+
+
+def test_the_poll_stops_taking_new_work_while_there_is_time_to_finish(desk):
+    source, store, alerts, run = desk
+    source.add("lucknowpolice", mention(331, "Aliganj me chori", "lucknowpolice"))
+    source.add("noidapolice", mention(332, "Sector 18 me chori", "noidapolice"))
+    clock = iter([120.0] * 3 + [10.0] * 10_000)  # seconds left: plenty for the first handles, then nearly out
+    report = poll(REGISTRY, source, store, alerts, FakeReplies(), FakeClock(), POLICIES, time_left=lambda: next(clock))
+    deferred = [h.handle for h in report.handles if h.outcome == "deferred"]
+    assert deferred and report.created == [] and store.complaints.complaints == {}
+    assert all(s.since_id is None for s in store.handles.states([h.lower() for h in deferred]).values())
+    again = run()
+    assert sorted(store.complaints.complaints[r].tweet_id for r in again.created) == ["331", "332"]
+
+
 def test_failed_alerts_stay_pending_and_the_next_poll_sends_them(desk):
     source, store, alerts, run = desk
     source.add("noidapolice", mention(401, "Sector 18 me chori", "noidapolice"))

@@ -1,0 +1,105 @@
+"""Recording mentions: each becomes a complaint, a follow-up on an earlier one, or a counted skip.
+
+Mentions of all handles are recorded together, oldest first, so a citizen's follow-up joins the
+complaint it follows and reference numbers follow the order citizens tweeted in. A mention that
+could not be recorded (storage failing, time running out) is reported back, so its handles'
+cursors stay where they were and the next poll fetches it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from typing import Callable, Sequence
+
+from ..domain.complaint import Complaint, Policies
+from ..domain.handles import Registry, WatchedHandle
+from ..domain.values import Mention
+from ..triage import Triage
+from .ports import StorageUnavailable, Storage
+from .sending import new_claim
+
+Classifier = Callable[[str, Sequence[WatchedHandle]], Triage]
+log = logging.getLogger(__name__)
+
+
+class Recorder:
+    def __init__(self, registry: Registry, store: Storage, clock, classify: Classifier, policies: Policies,
+                 skipped: Counter, keep_going: Callable[[], bool]):
+        self.registry, self.store, self.clock, self.classify = registry, store, clock, classify
+        self.policies, self.skipped, self.keep_going = policies, skipped, keep_going
+
+    def record(self, mentions: list[Mention]) -> tuple[list[Complaint], set[str]]:
+        """(the complaints created, the tweet ids left unrecorded). `mentions` holds each tweet once."""
+        mentions = sorted(mentions, key=lambda m: int(m.tweet_id))
+        decisions = {}
+        for m in mentions:
+            if m.is_retweet:
+                self.skipped["retweet"] += 1
+            elif self.registry.get(m.author_username):
+                self.skipped["own_tweet"] += 1
+            else:
+                decisions[m.tweet_id] = self.classify(m.text, self.registry.watched(m.mentioned))
+        created, claim, threads, left, out_of_time = [], new_claim(), {}, set(), False
+        try:
+            references = self._references([m for m in mentions if m.tweet_id in decisions], decisions)
+        except StorageUnavailable as e:
+            log.warning("no reference numbers: nothing recorded this poll", extra={"detail": str(e)})
+            return [], set(decisions)
+        for m in mentions:
+            if m.tweet_id not in decisions:
+                continue
+            out_of_time = out_of_time or not self.keep_going()
+            if out_of_time:
+                left.add(m.tweet_id)  # this and every later mention wait for the next poll, in order
+                continue
+            try:
+                complaint = self._record(m, decisions[m.tweet_id], references[m.tweet_id], claim, threads)
+            except StorageUnavailable as e:
+                log.warning("mention not recorded", extra={"tweet_id": m.tweet_id, "detail": str(e)})
+                self.skipped["storage_error"] += 1
+                left.add(m.tweet_id)
+                continue
+            if complaint:
+                created.append(complaint)
+        return created, left
+
+    def _record(self, m: Mention, decision, ref: str, claim: str, threads: dict) -> Complaint | None:
+        if m.is_in_thread and self._follow_up(m, decision, threads):
+            return None
+        handles = tuple(h.handle for h in self.registry.watched(m.mentioned))
+        change = Complaint.receive(m, decision, handles, ref, self.clock(), self.policies, claim)
+        if not self.store.complaints.create(change):
+            # Seen before: a poll that crashed before its cursor moved.
+            self.skipped["already_recorded"] += 1
+            return None
+        complaint = change.after
+        if complaint.takes_follow_ups:
+            threads[(m.conversation_id, m.author_id)] = complaint
+        log.info("complaint recorded", extra={
+            "complaint_ref": complaint.ref, "tweet_id": m.tweet_id, "handle": ",".join(complaint.handles),
+            "district": complaint.district, "department": complaint.department, "urgent": complaint.urgent})
+        return complaint
+
+    def _references(self, mentions: list[Mention], decisions) -> dict[str, str]:
+        """Reference numbers in blocks, one counter write per district and year in this poll.
+        A follow-up found later leaves its number unused: references may have gaps, never repeats."""
+        year = self.clock().astimezone(self.policies.sla.tz).year
+        groups: dict = defaultdict(list)
+        for m in mentions:
+            groups[decisions[m.tweet_id].district].append(m.tweet_id)
+        refs = {}
+        for district, tweet_ids in groups.items():
+            refs.update(zip(tweet_ids, self.store.complaints.next_references(district, year, len(tweet_ids))))
+        return refs
+
+    def _follow_up(self, m: Mention, decision, threads: dict) -> bool:
+        root = threads.get((m.conversation_id, m.author_id))
+        if root is None:
+            ref = self.store.complaints.thread_of(m.conversation_id, m.author_id)
+            root = self.store.complaints.get(ref) if ref else None
+        if root is None or not root.takes_follow_ups:
+            return False
+        saved = self.store.complaints.save(root.follow_up(m, decision.masked_text, self.clock()))
+        self.skipped["follow_up" if saved else "already_recorded"] += 1
+        return True
