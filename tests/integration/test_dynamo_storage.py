@@ -233,3 +233,36 @@ def test_a_reply_flag_left_without_a_waiting_reply_is_removed_when_found(stack):
                    ExpressionAttributeValues={":y": {"S": "Y"}})  # as a crash in an older version left it
     assert desk.outbox.pending_replies() == []
     assert "reply_pending" not in db.get_item(TableName=stack.env["TABLE_NAME"], Key=key)["Item"]
+
+
+# --- claims whose answer was lost -------------------------------------------------------------------
+
+@pytest.fixture
+def retrying(stack):
+    """The storage as the product builds it (botocore retries on), behind the fault proxy."""
+    with FaultProxy(stack.aws_url) as proxy:
+        client = boto3.session.Session().client(
+            "dynamodb", endpoint_url=proxy.url, region_name=REGION,
+            config=Config(retries={"mode": "standard", "total_max_attempts": 3}))
+        yield storage(TABLE, client), proxy
+
+
+def test_an_alert_claim_whose_answer_was_lost_is_still_the_senders_own(retrying):
+    desk, proxy = retrying
+    change = received(1, claim=None)  # an alert waiting, held by nobody (its sender crashed)
+    assert desk.complaints.create(change)
+    proxy.queue(fault_proxy.server_error("UpdateItem", after_forward=True))  # the claim commits, its answer is lost
+    claimed = change.after.claim_alert("sender-1", NOW)
+    assert desk.complaints.save(claimed) and proxy.seen.count("UpdateItem") == 2
+    assert desk.complaints.save(claimed.after.alert_sent("msg-1", NOW))
+    assert desk.complaints.get(change.after.ref).alert.state == "sent"
+
+
+def test_a_digest_claim_whose_answer_was_lost_is_still_the_senders_own(retrying):
+    from chalicelib.services.ports import Report
+
+    desk, proxy = retrying
+    digest = Report("digest", "2026-11-28", "144")
+    proxy.queue(fault_proxy.server_error("UpdateItem", after_forward=True))
+    assert desk.stats.claim_report(digest, "digest-run-1", NOW) and proxy.seen.count("UpdateItem") == 2
+    assert not desk.stats.claim_report(digest, "digest-run-2", NOW)  # and nobody else's
