@@ -28,6 +28,7 @@ from chalicelib.services.ports import (
     ReplyFailed,
     SourceUnavailable,
     StorageUnavailable,
+    ThreadTaken,
 )
 
 POLICIES = Policies(load_sla_policy(), load_messages(), timedelta(days=7))
@@ -126,15 +127,18 @@ class FakeComplaints:
         if {change.after.tweet_id, change.recorded_tweet} & getattr(self, "failing_tweets", set()):
             raise StorageUnavailable("DynamoDB: ProvisionedThroughputExceededException")
 
-    def create(self, change: Change) -> bool:
+    def create(self, change: Change, take_thread: bool = False) -> bool:
         self._fail(change)
         with self.lock:
-            return self._create(change)
+            return self._create(change, take_thread)
 
-    def _create(self, change: Change) -> bool:
+    def _create(self, change: Change, take_thread: bool) -> bool:
         c = change.after
         if c.tweet_id in self.by_tweet or c.ref in self.complaints:
             return False
+        holder = self.threads.get((c.conversation_id, c.author_id))
+        if holder and c.tweet_id == c.conversation_id and not take_thread:
+            raise ThreadTaken(holder)
         self.by_tweet[c.tweet_id] = c.ref
         self.threads[(c.conversation_id, c.author_id)] = c.ref
         self.complaints[c.ref] = c

@@ -18,7 +18,7 @@ from typing import Callable
 from ..domain.complaint import Change, Complaint
 from ..domain.values import reference
 from ..errors import InvalidCursor
-from ..services.ports import ListQuery
+from ..services.ports import ListQuery, ThreadTaken
 from . import dynamo_items as items
 from .dynamo_stats import counter_updates
 from .dynamo_table import Refused, Table
@@ -72,10 +72,14 @@ class DynamoComplaints:
         item = self.table.get(items.complaint_key(ref))
         return items.from_item(item) if item else None
 
-    def create(self, change: Change) -> bool:
+    def create(self, change: Change, take_thread: bool = False) -> bool:
+        actions = items.create(self.table.name, change, take_thread)
         try:
-            self.table.write([*items.create(self.table.name, change), *counter_updates(self.table.name, change.counts)])
-        except Refused:
+            self.table.write([*actions, *counter_updates(self.table.name, change.counts)])
+        except Refused as refused:
+            tweet_recorded, thread_held = refused.failed[0], refused.failed[1]
+            if thread_held and not tweet_recorded:
+                raise ThreadTaken(items.thread_ref(refused.current[1])) from None
             return False
         return True
 

@@ -171,12 +171,18 @@ def from_item(item: dict) -> Complaint:
 
 # --- writes ----------------------------------------------------------------------------------
 
-def create(table: str, change: Change) -> list[dict]:
-    """The tweet guard, the thread pointer (the citizen's follow-ups join this complaint) and the complaint."""
+def create(table: str, change: Change, take_thread: bool) -> list[dict]:
+    """The tweet guard, the thread pointer (the citizen's follow-ups join this complaint) and the complaint.
+
+    A thread's first post takes the pointer only if no complaint holds it yet (its follow-up arrived
+    first); `take_thread` replaces whatever holds it.
+    """
     c = change.after
-    thread = thread_key(c.conversation_id, c.author_id) | {"ref": {"S": c.ref}}
+    thread = {"TableName": table, "Item": thread_key(c.conversation_id, c.author_id) | {"ref": {"S": c.ref}}}
+    if c.tweet_id == c.conversation_id and not take_thread:
+        thread |= {"ConditionExpression": "attribute_not_exists(pk)", "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
     complaint = {"TableName": table, "Item": to_item(c), "ConditionExpression": "attribute_not_exists(pk)"}
-    return [guard(table, c.tweet_id, c.ref), {"Put": {"TableName": table, "Item": thread}}, {"Put": complaint}]
+    return [guard(table, c.tweet_id, c.ref), {"Put": thread}, {"Put": complaint}]
 
 
 def update(table: str, change: Change, keep_reply_flag: bool = False) -> dict:

@@ -28,9 +28,10 @@ class Refused(Exception):
     """A write's condition did not hold. `current`, per action: the item as it stood when its own
     condition failed (when the action asked for it with ReturnValuesOnConditionCheckFailure)."""
 
-    def __init__(self, current: list[dict | None]):
+    def __init__(self, current: list[dict | None], failed: list[bool] | None = None):
         super().__init__("condition not met")
         self.current = current
+        self.failed = failed or [True] * len(current)  # per action: did its own condition fail
 
 
 @cache
@@ -146,8 +147,8 @@ class Table:
                 reasons = e.response.get("CancellationReasons") or []
                 failed = {r.get("Code") for r in reasons} - {"None", None}
                 if "ConditionalCheckFailed" in failed:
-                    raise Refused([r.get("Item") if r.get("Code") == "ConditionalCheckFailed" else None
-                                   for r in reasons]) from None
+                    failures = [r.get("Code") == "ConditionalCheckFailed" for r in reasons]
+                    raise Refused([r.get("Item") if f else None for r, f in zip(reasons, failures)], failures) from None
                 if not failed or not failed <= RETRIED or attempt == ATTEMPTS - 1:
                     raise
             self._sleep(backoff(attempt))

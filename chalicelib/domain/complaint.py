@@ -111,8 +111,10 @@ class Complaint:
         return Change(None, complaint, tally(None, complaint, now, policies.sla.tz), "absent", mention.tweet_id)
 
     def follow_up(self, mention: Mention, masked_text: str, now: datetime) -> Change:
-        """The citizen wrote again in the thread: the tweet joins the complaint's history."""
-        entry = Entry(now, f"@{mention.author_username}", "citizen_follow_up",
+        """The citizen wrote again in the thread: the tweet joins the complaint's history. It may be
+        the thread's first post, fetched after the follow-up that became this complaint."""
+        action = "citizen_follow_up" if mention.is_in_thread else "citizen_thread_start"
+        entry = Entry(now, f"@{mention.author_username}", action,
                       {"tweet_id": mention.tweet_id, "tweet_url": mention.url, "note": masked_text})
         return Change(self, replace(self, history=self.history + (entry,)), {}, "open", mention.tweet_id)
 

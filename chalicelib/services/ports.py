@@ -32,6 +32,14 @@ class StorageUnavailable(Exception):
     """The store failed after its own retries (throttled, unreachable, 5xx): the work waits for a later run."""
 
 
+class ThreadTaken(Exception):
+    """A thread's first post arrived after the citizen's follow-up had become a complaint of its own."""
+
+    def __init__(self, ref: str):
+        super().__init__(f"complaint {ref} already holds this citizen's thread")
+        self.ref = ref
+
+
 class AlertFailed(Exception):
     """The alert could not be published; the complaint keeps its alert pending."""
 
@@ -121,8 +129,9 @@ class MentionSource(Protocol):
 class Complaints(Protocol):
     def get(self, ref: str) -> Complaint | None: ...
 
-    def create(self, change: Change) -> bool:
-        """False when the change's tweet is already recorded."""
+    def create(self, change: Change, take_thread: bool = False) -> bool:
+        """False when the change's tweet is already recorded. ThreadTaken when the change is a thread's
+        first post and the citizen's complaint in that thread exists already (unless `take_thread`)."""
 
     def save(self, change: Change) -> bool:
         """False when what the change expects no longer holds (someone changed it first)."""

@@ -16,7 +16,7 @@ from ..domain.complaint import Complaint, Policies
 from ..domain.handles import Registry, WatchedHandle
 from ..domain.values import Mention
 from ..triage import Triage
-from .ports import StorageUnavailable, Storage
+from .ports import Storage, StorageUnavailable, ThreadTaken
 from .sending import new_claim
 
 Classifier = Callable[[str, Sequence[WatchedHandle]], Triage]
@@ -69,7 +69,17 @@ class Recorder:
             return None
         handles = tuple(h.handle for h in self.registry.watched(m.mentioned))
         change = Complaint.receive(m, decision, handles, ref, self.clock(), self.policies, claim)
-        if not self.store.complaints.create(change):
+        try:
+            created = self.store.complaints.create(change)
+        except ThreadTaken as taken:
+            # The citizen's follow-up was fetched first and became the complaint: this post joins it.
+            holder = self.store.complaints.get(taken.ref)
+            if holder and holder.takes_follow_ups:
+                saved = self.store.complaints.save(holder.follow_up(m, decision.masked_text, self.clock()))
+                self.skipped["follow_up" if saved else "already_recorded"] += 1
+                return None
+            created = self.store.complaints.create(change, take_thread=True)
+        if not created:
             # Seen before: a poll that crashed before its cursor moved.
             self.skipped["already_recorded"] += 1
             return None

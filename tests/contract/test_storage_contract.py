@@ -13,7 +13,7 @@ from chalicelib.domain.status import Status
 from chalicelib.domain.tally import STATE, Scope, merge
 from chalicelib.domain.values import CLAIM_EXPIRES, Reply
 from chalicelib.errors import InvalidCursor
-from chalicelib.services.ports import ALL_DISTRICTS, REPORT_CLAIM_EXPIRES, HandleState, ListQuery, Report
+from chalicelib.services.ports import ALL_DISTRICTS, REPORT_CLAIM_EXPIRES, HandleState, ListQuery, Report, ThreadTaken
 from tests.builders import HINDI, NOW, POLICIES, act, received
 from tests.fakes import FakeDesk, mention
 
@@ -323,6 +323,17 @@ def test_a_citizens_thread_leads_to_their_complaint(desk):
     assert desk.complaints.thread_of("1", c.author_id) == c.ref
     assert desk.complaints.thread_of("1", "u-someone-else") is None
     assert desk.complaints.thread_of("2", c.author_id) is None
+
+
+def test_a_thread_start_recorded_after_its_follow_up_names_the_complaint_holding_the_thread(desk):
+    [follow_up] = created(desk, received(5, conversation=1))  # fetched first: it became the complaint
+    root = received(1, conversation=1)
+    with pytest.raises(ThreadTaken) as taken:
+        desk.complaints.create(root)
+    assert taken.value.ref == follow_up.ref and desk.complaints.get(root.after.ref) is None
+    assert desk.complaints.create(root, take_thread=True)  # the holder was closed: the post is its own complaint
+    assert desk.complaints.thread_of("1", root.after.author_id) == root.after.ref
+    assert not desk.complaints.create(root, take_thread=True)  # and still recorded once
 
 
 def test_the_oldest_open_complaint_per_district_queue_and_state(desk):

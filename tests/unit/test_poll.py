@@ -265,6 +265,33 @@ def test_a_citizens_follow_up_in_the_same_conversation_joins_the_complaint(desk)
     assert complaint.history[-1].action == "citizen_follow_up" and complaint.history[-1].details["tweet_id"] == "805"
 
 
+def test_a_thread_start_fetched_after_its_follow_up_joins_the_complaint_the_follow_up_became(desk):
+    source, store, alerts, run = desk
+    # The follow-up tagged @noidapolice and was fetched; the post it answers tagged only
+    # @lucknowpolice, whose timeline was rate limited that minute.
+    source.add("lucknowpolice", mention(841, "Aliganj me chori ho gayi", "lucknowpolice", author="asha"))
+    source.add("noidapolice", mention(845, "abhi tak koi nahi aaya, Sector 62", "noidapolice", author="asha", conversation=841))
+    source.fail("lucknowpolice", RateLimited(None))
+    assert len(run().created) == 1
+    late = run()
+    assert late.created == [] and late.skipped["follow_up"] == 1
+    [complaint] = store.complaints.complaints.values()
+    assert [e.action for e in complaint.history] == ["citizen_thread_start"]
+    assert complaint.history[0].details["tweet_id"] == "841" and len(alerts.sent) == 1
+
+
+def test_a_thread_start_fetched_after_its_follow_up_was_closed_is_a_complaint_of_its_own(desk):
+    from dataclasses import replace as change
+
+    source, store, alerts, run = desk
+    source.add("lucknowpolice", mention(851, "Aliganj me chori ho gayi", "lucknowpolice", author="asha"))
+    source.add("noidapolice", mention(855, "Sector 62 me bhi chori", "noidapolice", author="asha", conversation=851))
+    source.fail("lucknowpolice", RateLimited(None))
+    [first] = run().created
+    store.complaints.complaints[first] = change(store.complaints.complaints[first], status=Status.CLOSED)
+    assert len(run().created) == 1
+
+
 def test_someone_elses_tweet_in_the_conversation_is_a_complaint_of_its_own(desk):
     source, store, alerts, run = desk
     source.add("lucknowpolice", mention(811, "Aliganj me chori ho gayi", "lucknowpolice", author="asha"))
