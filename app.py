@@ -29,7 +29,7 @@ def principal():
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="poll")
 def poll(event):
-    return runtime.run_poll(time_left=lambda: event.context.get_remaining_time_in_millis() / 1000)
+    return runtime.run_poll(runtime.time_left(event.context))
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="sweep")

@@ -103,6 +103,14 @@ def publish_metrics(figures: dict) -> None:
     observability.publish_metrics(figures, config().stage)
 
 
+def time_left(context):
+    """Seconds the invocation has left, as Lambda's context tells; None (no limit) for chalice's local
+    stand-in, which reports a 3-second limit whatever the function's configured timeout."""
+    if context is None or type(context).__module__.startswith("chalice."):
+        return None
+    return lambda: context.get_remaining_time_in_millis() / 1000
+
+
 def run_poll(time_left=None) -> dict:
     """`time_left`: seconds the invocation has left (None outside Lambda: no limit)."""
     from .services import poll as poll_service  # triage comes with it: the API functions never load it

@@ -92,3 +92,14 @@ def test_status_reports_counts_alerts_and_every_handles_last_poll(client, stack,
 def test_status_before_any_poll_is_empty_not_an_error(client, token):
     body = client.http.get("/status", headers={"Authorization": f"Bearer {token('admin')}"}).json_body
     assert body["complaints"]["total"] == 0 and body["complaints"]["oldest_open_age_seconds"] is None
+
+
+def test_the_poll_keeps_to_lambdas_clock_but_not_to_chalices_local_stand_in():
+    from chalice.local import LambdaContext
+
+    class Context:  # what Lambda hands the function: the time it has left
+        def get_remaining_time_in_millis(self):
+            return 42_000
+
+    assert runtime.time_left(LambdaContext("poll", memory_size=128)) is None  # it claims 3 s whatever the timeout
+    assert runtime.time_left(Context())() == 42.0
