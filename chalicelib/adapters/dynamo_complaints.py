@@ -19,6 +19,7 @@ from ..domain.complaint import Change, Complaint
 from ..domain.values import reference
 from ..errors import InvalidCursor
 from ..services.ports import ListQuery, ThreadTaken
+from . import dynamo_indexes as indexes
 from . import dynamo_items as items
 from .dynamo_stats import counter_updates
 from .dynamo_table import Refused, Table
@@ -112,13 +113,13 @@ class DynamoComplaints:
         """Newest first, from the index of the most selective filter; the rest are filters."""
         listing = _listing_id(query)
         ref, created_at = self.cursors.read(query.cursor, listing) if query.cursor else (None, None)
-        found, more = self._read(items.listing(query, after=(ref, created_at) if ref else None,
+        found, more = self._read(indexes.listing(query, after=(ref, created_at) if ref else None,
                                                before=None if ref else created_at), query.limit, MAX_READS)
         if more and not found:
             # Nothing this listing may show in the pages read: read the rest of the moment reached,
             # then resume before it, so that the cursor names no complaint the listing did not show.
-            moment = items.position(more)
-            found, _ = self._read(items.listing(query, after=moment, at=moment[1]), query.limit, budget=None)
+            moment = indexes.position(more)
+            found, _ = self._read(indexes.listing(query, after=moment, at=moment[1]), query.limit, budget=None)
             if not found:
                 return [], self.cursors.issue(listing, None, moment[1])
         page = found[: query.limit]
@@ -129,7 +130,7 @@ class DynamoComplaints:
             return shown, None
         if shown:
             return shown, self.cursors.issue(listing, shown[-1].ref, str(items.seconds(shown[-1].created_at)))
-        return [], self.cursors.issue(listing, None, items.position(page[-1])[1])
+        return [], self.cursors.issue(listing, None, indexes.position(page[-1])[1])
 
     def _read(self, request: dict, limit: int, budget: int | None) -> tuple[list[dict], dict | None]:
         """Entries until one more than a page, the end, or `budget` reads; and the last entry read then."""
@@ -142,14 +143,14 @@ class DynamoComplaints:
         return found, last
 
     def due_for_check(self, now: datetime) -> list[Complaint]:
-        due = _waiting(self.table, items.DEADLINES, now)
+        due = _waiting(self.table, indexes.DEADLINES, now)
         return [c for c in due if c.clock.next_check_at and c.clock.next_check_at <= now]
 
     def oldest_open(self, district) -> datetime | None:
         firsts = []
-        for request in items.oldest_open(district):
+        for request in indexes.oldest_open(district):
             firsts += next(self.table.query(**request))["Items"][:1]
-        return min((items.created_at(entry) for entry in firsts), default=None)
+        return min((indexes.created_at(entry) for entry in firsts), default=None)
 
 
 def _another_reply_waits(change: Change, current: dict | None) -> bool:
@@ -163,7 +164,7 @@ def _another_reply_waits(change: Change, current: dict | None) -> bool:
 
 def _waiting(table: Table, index: str, until: datetime | None = None) -> list[Complaint]:
     """Every complaint on a work queue, oldest first."""
-    entries = [entry for answer in table.query(**items.waiting(index, until)) for entry in answer["Items"]]
+    entries = [entry for answer in table.query(**indexes.waiting(index, until)) for entry in answer["Items"]]
     return _load(table, entries, consistent=True)
 
 
@@ -179,10 +180,10 @@ class DynamoOutbox:
         self.table = table
 
     def pending_alerts(self) -> list[Complaint]:
-        return [c for c in _waiting(self.table, items.ALERTS_PENDING) if c.alert.pending]
+        return [c for c in _waiting(self.table, indexes.ALERTS_PENDING) if c.alert.pending]
 
     def pending_replies(self) -> list[Complaint]:
-        waiting = _waiting(self.table, items.REPLIES_PENDING)
+        waiting = _waiting(self.table, indexes.REPLIES_PENDING)
         for c in waiting:
             if not c.pending_replies:
                 self._clear_flag(c.ref)

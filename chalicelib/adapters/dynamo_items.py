@@ -1,5 +1,5 @@
 """A complaint as a DynamoDB item, and the writes that create and change it: the only place that
-knows the complaint's attribute names, its keys and the indexes that find it.
+knows the complaint's attribute names and keys (dynamo_indexes.py: the indexes that find it).
 
 Items (pk, sk):
   C#<ref>, C                   the complaint (layout in `to_item`)
@@ -22,7 +22,6 @@ from ..domain.complaint import Change, Complaint
 from ..domain.messages import KINDS
 from ..domain.status import OPEN, Status
 from ..domain.values import CLAIM_EXPIRES, Alert, Entry, Reply, reference_code
-from ..services.ports import ALL_DISTRICTS, ListQuery
 from .dynamo_table import Expression, deserialize, key, serialize
 
 COMPLAINT = "C"  # the sort key of every complaint: also the partition of the feed and deadline indexes
@@ -30,15 +29,6 @@ PENDING = "Y"
 UNKNOWN_DISTRICT = "unknown"  # the state triage queue
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 TIMES = {"claimed_at", "sent_at", "at", "started_at", "due_at", "resolve_due_at", "remind_at", "next_check_at"}
-FILTERED_READ = 200  # index entries a filtered listing reads at a time (a few KB: keys and filter attributes)
-# Indexes: name -> partition key attribute. Listing indexes carry district, department, status and
-# urgent for filters; work queues carry keys only. Every one is sorted by created_at, except deadlines.
-FEED, BY_DISTRICT, BY_DEPARTMENT, BY_STATUS = "feed", "by_district", "by_department", "by_status"
-ALERTS_PENDING, REPLIES_PENDING, DEADLINES, OPEN_BY_DISTRICT = (
-    "alerts_pending", "replies_pending", "deadlines", "open_by_district")
-PARTITION = {FEED: "sk", BY_DISTRICT: "district", BY_DEPARTMENT: "department", BY_STATUS: "status",
-             ALERTS_PENDING: "alert_pending", REPLIES_PENDING: "reply_pending", DEADLINES: "sk",
-             OPEN_BY_DISTRICT: "open_district"}  # fmt: skip
 
 
 def seconds(at: datetime) -> Decimal:
@@ -49,7 +39,7 @@ def seconds(at: datetime) -> Decimal:
     return Decimal(f"{whole}.{delta.microseconds:06d}" if delta.microseconds else whole)
 
 
-def _time(n: Decimal | None) -> datetime | None:
+def from_seconds(n: Decimal | None) -> datetime | None:
     if n is None:
         return None
     whole = int(n)
@@ -114,7 +104,7 @@ def _clock(c: sla.Clock) -> dict:
 
 def _value(kind, raw: dict):
     """An Alert, Reply or Clock from its map: times back from seconds, counts as int."""
-    return kind(**{k: _time(v) if k in TIMES else int(v) if isinstance(v, Decimal) else v for k, v in raw.items()})
+    return kind(**{k: from_seconds(v) if k in TIMES else int(v) if isinstance(v, Decimal) else v for k, v in raw.items()})
 
 
 def _flags(c: Complaint) -> dict:
@@ -158,14 +148,14 @@ def from_item(item: dict) -> Complaint:
     return Complaint(
         ref=ref_of(item), tweet_id=raw["tweet_id"], text=raw["text"], masked_text=raw.get("masked_text", raw["text"]),
         author_id=raw["author_id"], author_username=raw["author_username"], tweet_url=raw["tweet_url"],
-        conversation_id=raw["conversation_id"], tweeted_at=_time(raw["tweeted_at"]),
-        created_at=_time(raw["created_at"]), district=None if raw["district"] == UNKNOWN_DISTRICT else int(raw["district"]),
+        conversation_id=raw["conversation_id"], tweeted_at=from_seconds(raw["tweeted_at"]),
+        created_at=from_seconds(raw["created_at"]), district=None if raw["district"] == UNKNOWN_DISTRICT else int(raw["district"]),
         department=raw["department"], urgent=raw["urgent"], confidence=float(raw["confidence"]),
         handles=tuple(raw["handles"]), status=Status(raw["status"]), version=int(raw["version"]),
         alert=_value(Alert, raw["alert"]),
         clock=_value(sla.Clock, raw["clock"] | _present(next_check_at=raw.get("next_check_at"))),
         replies={k: _value(Reply, r) for k, r in raw["replies"].items()},
-        history=tuple(Entry.from_dict(_plain(e)) for e in raw["history"]), resolved_at=_time(raw.get("resolved_at")),
+        history=tuple(Entry.from_dict(_plain(e)) for e in raw["history"]), resolved_at=from_seconds(raw.get("resolved_at")),
     )
 
 
@@ -280,66 +270,3 @@ def clear_reply_flag(ref: str) -> dict:
     waiting = [f"{e.name(f'replies.{k}.status')} = {e.value('pending')}" for k in KINDS]
     return {"Key": complaint_key(ref), "UpdateExpression": f"REMOVE {e.name('reply_pending')}",
             "ConditionExpression": f"NOT ({' OR '.join(waiting)})", **e.params()}
-
-
-# --- reads -----------------------------------------------------------------------------------
-
-def listing(query: ListQuery, after: tuple[str, str] | None = None, before: str | None = None,
-            at: str | None = None) -> dict:
-    """The Query of a listing: the index of the most selective filter, filters for the rest, newest
-    first; resuming after a complaint (ref, created_at), before a time, or within one moment."""
-    e = Expression()
-    wanted = [(name, values) for name, values in (
-        ("district", [UNKNOWN_DISTRICT] if query.unknown_district else None),
-        ("district", [str(query.district)] if query.district is not None else None),
-        ("department", [query.department] if query.department else None),
-        ("status", [query.status] if query.status else None),
-        ("urgent", [query.urgent] if query.urgent is not None else None),
-        ("district", sorted(str(d) for d in query.scope_districts)),
-        ("department", sorted(query.scope_departments)),
-    ) if values]
-    index_of = {"district": BY_DISTRICT, "department": BY_DEPARTMENT, "status": BY_STATUS}
-    chosen = next((w for w in wanted if w[0] in index_of and len(w[1]) == 1), None)
-    index, partition = (index_of[chosen[0]], chosen[1][0]) if chosen else (FEED, COMPLAINT)
-    filters = [f"{e.name(name)} IN ({', '.join(e.value(v) for v in values)})" if len(values) > 1
-               else f"{e.name(name)} = {e.value(values[0])}" for name, values in wanted if (name, values) != chosen]
-    condition = f"{e.name(PARTITION[index])} = {e.value(partition)}"
-    if before or at:
-        condition += f" AND {e.name('created_at')} {'<' if before else '='} {e.value(Decimal(before or at))}"
-    # A filter drops entries after Limit counted them: read more than a page when filtering.
-    request = {"IndexName": index, "KeyConditionExpression": condition, "ScanIndexForward": False,
-               "Limit": query.limit + 1 if not filters else max(query.limit + 1, FILTERED_READ)}
-    if filters:
-        request["FilterExpression"] = " AND ".join(filters)
-    if after:
-        ref, created = after
-        request["ExclusiveStartKey"] = complaint_key(ref) | {"created_at": {"N": created}, PARTITION[index]: {"S": partition}}
-    return request | e.params()
-
-
-def created_at(entry: dict) -> datetime:
-    return _time(Decimal(entry["created_at"]["N"]))
-
-
-def position(entry: dict) -> tuple[str, str]:
-    """An index entry's (ref, created_at in seconds)."""
-    return ref_of(entry), entry["created_at"]["N"]
-
-
-def waiting(index: str, until: datetime | None = None) -> dict:
-    """The query of a work queue (ALERTS_PENDING, REPLIES_PENDING, DEADLINES due by `until`)."""
-    e = Expression()
-    condition = f"{e.name(PARTITION[index])} = {e.value(COMPLAINT if index == DEADLINES else PENDING)}"
-    if until is not None:
-        condition += f" AND {e.name('next_check_at')} <= {e.value(seconds(until))}"
-    return {"IndexName": index, "KeyConditionExpression": condition, **e.params()}
-
-
-def oldest_open(district) -> list[dict]:
-    """Queries whose first entries hold the oldest open complaint of a district, the state queue
-    (None) or the whole state (ALL_DISTRICTS: the oldest of each open status)."""
-    partitions = ([(BY_STATUS, s.value) for s in sorted(OPEN)] if district == ALL_DISTRICTS
-                  else [(OPEN_BY_DISTRICT, district_key(district))])
-    return [{"IndexName": index, "ScanIndexForward": True, "Limit": 1,
-             "KeyConditionExpression": "#p = :p", "ExpressionAttributeNames": {"#p": PARTITION[index]},
-             "ExpressionAttributeValues": {":p": {"S": partition}}} for index, partition in partitions]

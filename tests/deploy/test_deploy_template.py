@@ -41,10 +41,10 @@ def test_the_table_shape_comes_from_complaints_table_json_and_the_table_is_prote
 
 
 def test_the_table_has_exactly_the_indexes_the_code_queries_keyed_as_the_code_writes_them():
-    from chalicelib.adapters.dynamo_items import PARTITION
+    from chalicelib.adapters.dynamo_indexes import PARTITION
 
     indexes = {g["IndexName"]: g for g in TABLE_SHAPE.get("GlobalSecondaryIndexes", [])}
-    assert set(indexes) == set(PARTITION), "infra/complaints_table.json and dynamo_items.PARTITION differ"
+    assert set(indexes) == set(PARTITION), "infra/complaints_table.json and dynamo_indexes.PARTITION differ"
     for name, index in indexes.items():
         [partition] = [k["AttributeName"] for k in index["KeySchema"] if k["KeyType"] == "HASH"]
         assert partition == PARTITION[name], name

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from chalicelib.adapters import dynamo_complaints, dynamo_items, dynamo_table
+from chalicelib.adapters import dynamo_complaints, dynamo_indexes, dynamo_items, dynamo_table
 from chalicelib.adapters.dynamo import storage
 from chalicelib.adapters.dynamo_table import Refused, Table
 from chalicelib.services.ports import ListQuery, StorageUnavailable
@@ -198,7 +198,7 @@ def payloads(cursor):
 def test_a_listing_that_finds_nothing_in_its_budget_resumes_without_naming_what_it_skipped(
         stack, monkeypatch, same_moment):
     monkeypatch.setattr(dynamo_complaints, "MAX_READS", 1)
-    monkeypatch.setattr(dynamo_items, "FILTERED_READ", 2)
+    monkeypatch.setattr(dynamo_indexes, "FILTERED_READ", 2)
     desk = storage(stack.env["TABLE_NAME"], stack.client("dynamodb"))
     at = (lambda n: NOW) if same_moment else (lambda n: NOW + timedelta(minutes=n))
     # Complaints of one moment are read in reference order, newest first: Varanasi's (UP-VNS-...) before these.
