@@ -2,10 +2,14 @@
 bidirectional controls that could make a shown or posted text read other than it is."""
 
 import time
+from dataclasses import replace
 
 import pytest
 
 from chalicelib.domain.pii import clean, mask
+from chalicelib.services import complaints
+from tests.builders import NOW, received
+from tests.fakes import mention
 
 BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
         "\u200e", "\u200f", "\u061c"]
@@ -132,3 +136,22 @@ def test_masking_a_long_hostile_text_stays_fast(text):
     mask(text)
     assert time.perf_counter() - start < 0.5
 
+
+# --- what officers see through the API --------------------------------------------------
+
+def test_officers_see_the_masked_text_cleaned_and_masked_again_for_records_masked_by_older_rules():
+    stored = received(1, text="Mob\u202e 98 76 54 32 10").after  # masked_text as the text: masked by older rules
+    assert complaints.summary(stored)["text"] == "Mob [phone]"
+    assert complaints.detail(stored)["text"] == "Mob [phone]"
+
+
+def test_officers_see_the_raw_text_unmasked_but_without_bidirectional_controls():
+    stored = replace(received(1, text="\u2067Mob 98 76 54 32 10\u2069 \u200fAliganj").after,
+                     masked_text="Mob [phone] Aliganj")
+    assert complaints.detail(stored)["raw_text"] == "Mob 98 76 54 32 10 Aliganj"
+
+
+def test_a_citizens_follow_up_in_the_history_is_shown_cleaned_and_masked():
+    stored = received(1).after
+    followed = stored.follow_up(mention(2, "x", "lucknowpolice"), "abhi tak\u202e nahi aaye, 98765.43210", NOW).after
+    assert complaints.detail(followed)["history"][-1]["note"] == "abhi tak nahi aaye, [phone]"
