@@ -2,7 +2,8 @@
 rendered from the templates in chalicelib/data/messages.json, in Hindi and English.
 
 Times are shown in the SLA policy's time zone, passed in. Public texts are masked for personal
-data and checked, when the templates load, to fit X's 280 weighted characters.
+data and checked, when the templates load, to fit X's 280 weighted characters. No text, officers'
+or public, carries a bidirectional control that could make it read other than it is.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from string import Formatter
 from typing import TYPE_CHECKING
 
 from ..x_text import MAX_WEIGHT, weighted_length
-from .pii import mask
+from .pii import clean, mask
 from .departments import DEPARTMENTS, NAMES_HI
 from .districts import DISTRICTS
 from .tally import HOUR_BUCKETS
@@ -43,7 +44,8 @@ def _lines(template: list[str], **values) -> list[str]:
 
 
 def _public(text: str) -> str:
-    # A guard: no template or name carries personal data today, and none may tomorrow.
+    # A guard: no template or name carries personal data or a bidirectional control today, and none
+    # may tomorrow; mask strips the controls too.
     return mask(text)
 
 
@@ -77,7 +79,8 @@ class Messages:
         )
         subject = t["subject"].format(**values, urgent=t["urgent"]["subject"] if c.urgent else "")
         body = _lines(t["body"], **values, urgent=t["urgent"]["body"] if c.urgent else "")
-        return subject, "\n".join([*body, *self._deadline(c, tz), "", c.masked_text])
+        # The tweet masked again: a reminder may be for a record masked by older, weaker rules.
+        return clean(subject), clean("\n".join([*body, *self._deadline(c, tz), "", mask(c.masked_text)]))
 
     def _deadline(self, c: Complaint, tz: timezone) -> list[str]:
         clock = c.clock
@@ -100,7 +103,7 @@ class Messages:
             age = t["age"].format(days=int(seconds // 86400), hours=int(seconds % 86400 // 3600))
         values = dict(district_hi=name["hi"], district_en=name["en"], day=day, open=open_, breached=breached,
                       resolved=resolved, oldest=age)
-        return t["subject"].format(**values), "\n".join(_lines(t["body"], **values))
+        return clean(t["subject"].format(**values)), clean("\n".join(_lines(t["body"], **values)))
 
     # --- the public -----------------------------------------------------------------------
 
@@ -163,6 +166,8 @@ class Messages:
 
 def _unfit(what: str, template: str, longest: str) -> list[str]:
     """What keeps a public template, and its longest rendering, from going out on X as written."""
+    if clean(template) != template:
+        return [f"{what}: a bidirectional control character"]
     if mask(template) != template:  # it would go out masked: say so now, not on X
         return [f"{what}: a number or address that reads as personal data"]
     if "http" in template or "www." in template:

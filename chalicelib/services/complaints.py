@@ -11,12 +11,14 @@ from typing import Callable
 from ..domain.access import Principal
 from ..domain.complaint import Complaint, Policies
 from ..domain.lifecycle import Action
+from ..domain.pii import clean, mask
 from ..errors import Forbidden, NotFound, VersionConflict
 from .ports import Alerts, ListQuery, Storage
 from .sending import Sent, new_claim, publish_alert
 
 
 def summary(c: Complaint) -> dict:
+    # Masked again on the way out: a record masked by older, weaker rules is shown as today's would mask it.
     return {
         "ref": c.ref,
         "status": c.status.value,
@@ -25,7 +27,7 @@ def summary(c: Complaint) -> dict:
         "department": c.department,
         "urgent": c.urgent,
         "confidence": c.confidence,
-        "text": c.masked_text,
+        "text": mask(c.masked_text),
         "tweet_url": c.tweet_url,
         "author": c.author_username,
         "tweeted_at": c.tweeted_at.isoformat(),
@@ -39,7 +41,7 @@ def detail(c: Complaint) -> dict:
     deadline = None if clock.stage is None else {
         "stage": clock.stage, "due_at": clock.due_at.isoformat(), "level": clock.level, "breached": clock.breached}
     return summary(c) | {
-        "raw_text": c.text,
+        "raw_text": clean(c.text),  # the citizen's words for officers: unmasked, but none shown reversed
         "handles": list(c.handles),
         "alert": c.alert.state,
         "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
@@ -47,8 +49,15 @@ def detail(c: Complaint) -> dict:
         "replies": {kind: {"status": r.status, "text": r.text}
                     | ({"post_id": r.post_id} if r.post_id else {}) | ({"at": r.at.isoformat()} if r.at else {})
                     for kind, r in c.replies.items()},
-        "history": [e.as_dict() for e in c.history],
+        "history": [_shown(e.as_dict()) for e in c.history],
     }
+
+
+def _shown(entry: dict) -> dict:
+    """A history line as officers see it: a citizen's follow-up masked like the complaint, any note cleaned."""
+    if "note" in entry:
+        entry["note"] = (mask if entry["action"] == "citizen_follow_up" else clean)(entry["note"])
+    return entry
 
 
 def list_complaints(store: Storage, principal: Principal, query: ListQuery) -> dict:

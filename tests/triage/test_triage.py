@@ -293,6 +293,12 @@ def test_devanagari_digits_phone_is_masked():
     assert "[phone]" in run("मेरा नंबर ९८७६५४३२१० है").masked_text
 
 
+def test_masked_text_catches_every_form_and_drops_bidirectional_controls():
+    link = "https://x.com/u/status/1234567890123456789"
+    t = run(f"Aliganj\u202e me chori, mob_98 76 54 32 10, aadhaar २३४५.६७८९.०१२३, \u2066{link}")
+    assert t.masked_text == f"Aliganj me chori, mob_[phone], aadhaar [aadhaar], {link}"
+
+
 def test_output_fields_and_ranges():
     t = run("Gomti Nagar me bijli nahi", "UPPCLLKO")
     assert t.district == 162 and t.district_name == DISTRICTS[162].name_en

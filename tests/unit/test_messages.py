@@ -2,6 +2,7 @@
 
 import copy
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -129,6 +130,16 @@ def test_every_public_text_is_masked_as_a_last_guard():
     assert "[email]" in messages.reply("acknowledged", complaint("chori", None, "water"))
 
 
+def test_a_public_text_goes_out_without_bidirectional_controls():
+    messages = messages_with(lambda raw: raw["replies"]["state"].update(en="Uttar\u202e Pradesh"))
+    assert messages.reply("acknowledged", complaint("chori", None, "water")).count("Uttar Pradesh") == 1
+
+
+def test_a_template_carrying_a_bidirectional_control_is_refused():
+    with pytest.raises(MessagesError, match="bidirectional"):
+        messages_with(lambda raw: raw["replies"]["default"]["resolved"].update(en="Complaint {ref}\u202e resolved."))
+
+
 @pytest.mark.parametrize("template, problem", [
     ("Complaint {ref} resolved, see https://jansunwai.up.nic.in", "no links"),
     ("Complaint {ref} resolved. " + "Thank you. " * 30, "of 280"),
@@ -168,6 +179,20 @@ def test_a_new_complaint_alert_is_bilingual_and_ends_with_the_masked_tweet():
                     "ट्वीट / Tweet: https://x.com/asha/status/1\n"
                     "\n"
                     "हज़रतगंज में झगड़ा")
+
+
+def test_an_alert_shows_the_tweet_masked_by_todays_rules_and_nothing_reversed():
+    stored = alerted(masked_text="हज़रतगंज\u202e में झगड़ा, नं. ९८ ७६ ५४ ३२ १०")  # masked by older rules
+    messages = messages_with(lambda raw: raw["alert"]["unknown_district"].update(en="unknown\u2066 (state)"))
+    subject, body = messages.alert(replace(stored, district=None), SLA.tz)
+    assert body.endswith("\n\nहज़रतगंज में झगड़ा, नं. [phone]") and "https://x.com/asha/status/1" in body
+    assert not any(c in subject + body for c in "\u202e\u2066")
+
+
+def test_a_digest_shows_nothing_reversed():
+    messages = messages_with(lambda raw: raw["digest"]["state_queue"].update(en="State\u202e queue"))
+    subject, body = messages.digest(None, 0, 0, 4, None, NOW, "2026-11-29")
+    assert "State queue" in subject and "State queue" in body
 
 
 def test_an_escalation_names_its_level_and_the_deadline_in_the_policys_time_zone():
