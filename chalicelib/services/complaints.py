@@ -54,9 +54,9 @@ def detail(c: Complaint) -> dict:
 
 
 def _shown(entry: dict) -> dict:
-    """A history line as officers see it: a citizen's follow-up masked like the complaint, any note cleaned."""
+    """A history line as officers see it: a citizen's words masked like the complaint, any note cleaned."""
     if "note" in entry:
-        entry["note"] = (mask if entry["action"] == "citizen_follow_up" else clean)(entry["note"])
+        entry["note"] = (mask if entry["action"].startswith("citizen_") else clean)(entry["note"])
     return entry
 
 
