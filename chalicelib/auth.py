@@ -11,6 +11,11 @@ from .domain.districts import DISTRICTS
 ISSUER = "up-complaint-desk"
 ALGORITHM = "HS256"
 CLAIMS = frozenset({"iss", "sub", "role", "districts", "departments", "iat", "exp"})
+MAX_HOURS = 24  # the longest a token may live: a leaked one is worthless by the next day
+# Tokens are issued on an admin's machine (chalicelib.admin) and checked on Lambda's NTP-synced
+# clock. Five minutes is the customary bound on skew (Kerberos's default); a token is then usable
+# for at most MAX_HOURS and five minutes from the verifier's now.
+CLOCK_SKEW_SECONDS = 300
 SUBJECT_MAX_LENGTH = 128
 
 
@@ -22,6 +27,9 @@ def issue(key: str, subject: str, role: str, districts=(), departments=(), *, no
     """Sign a token; InvalidToken (a ValueError) for claims that verify() would refuse."""
     import jwt
 
+    # Checked here too, before timedelta, which overflows on an infinite --hours.
+    if not 0 < hours <= MAX_HOURS:
+        raise InvalidToken(f"a token lives more than 0 and at most {MAX_HOURS} hours")
     claims = {
         "iss": ISSUER,
         "sub": subject,
@@ -50,6 +58,8 @@ def verify(key: str, token: str, now: datetime) -> Principal:
     check_claims(claims)
     if claims["exp"] <= now.timestamp():
         raise InvalidToken("token expired")
+    if claims["iat"] > now.timestamp() + CLOCK_SKEW_SECONDS:
+        raise InvalidToken("token issued in the future")
     return Principal(
         subject=claims["sub"],
         role=claims["role"],
@@ -75,9 +85,12 @@ def check_claims(claims: dict) -> None:
     if claims["role"] == "officer" and not (claims["districts"] or claims["departments"]):
         # An empty scope would mean "everything".
         raise InvalidToken("an officer token needs a scope: at least one district or department")
+    iat, exp = claims["iat"], claims["exp"]
     # type() and not isinstance(): True is an int, and a float is not what issue() writes.
-    if type(claims["iat"]) is not int or type(claims["exp"]) is not int:
+    if type(iat) is not int or type(exp) is not int:
         raise InvalidToken("iat and exp must be integers (seconds since the epoch)")
+    if not 0 < exp - iat <= MAX_HOURS * 3600:
+        raise InvalidToken(f"a token lives more than 0 and at most {MAX_HOURS} hours")
 
 
 def _check_codes(name: str, codes, known, kind: type) -> None:

@@ -2,6 +2,7 @@
 
 import base64
 import json
+from datetime import timedelta
 
 import jwt
 import pytest
@@ -69,17 +70,21 @@ def tokens(token):
     claims = jwt.decode(admin, DUMMY_SIGNING_KEY, algorithms=["HS256"])
     forged = base64.urlsafe_b64encode(json.dumps(claims | {"sub": "mallory"}).encode()).decode().rstrip("=")
     tampered = ".".join([header, forged, signature])
+    now = int(runtime.utcnow().timestamp())
     return {
         "admin": admin,
         "officer in scope": token("officer", *LUCKNOW_POLICE),
         "officer out of scope": token("officer", *NOIDA),
         "no token": None,
-        "expired": token("admin", hours=-1),
+        "expired": token("admin", now=runtime.utcnow() - timedelta(hours=13)),
         "tampered": tampered,
         "alg=none": jwt.encode(claims, None, algorithm="none"),
         "wrong key": token("admin", key="some-other-key-that-is-long-enough-0123456789"),
         # Signed with the right key, but not what the desk issues.
         "malformed claims": jwt.encode(claims | {"districts": ["abc"], "exp": str(claims["exp"])}, DUMMY_SIGNING_KEY),
+        "issued a year ahead": jwt.encode(claims | {"iat": now + 365 * 86400, "exp": now + 365 * 86400 + 3600},
+                                          DUMMY_SIGNING_KEY),
+        "living a year": jwt.encode(claims | {"iat": now - 60, "exp": now + 365 * 86400}, DUMMY_SIGNING_KEY),
     }
 
 
@@ -93,6 +98,8 @@ EXPECTED = {
     "alg=none": (401, 401, 401),
     "wrong key": (401, 401, 401),
     "malformed claims": (401, 401, 401),
+    "issued a year ahead": (401, 401, 401),
+    "living a year": (401, 401, 401),
 }
 
 

@@ -179,3 +179,37 @@ def test_garbage_is_refused(token):
 def test_issue_refuses_a_subject_verify_would_refuse(subject):
     with pytest.raises(ValueError, match="subject"):
         auth.issue(KEY, subject, "admin", now=NOW)
+
+
+# --- a token's life is bounded: no more than MAX_HOURS, not issued in the future ---------------
+
+def test_a_token_issued_a_year_ahead_is_refused():
+    year = 365 * 24 * HOUR
+    with pytest.raises(auth.InvalidToken, match="future"):
+        auth.verify(KEY, signed(iat=T + year, exp=T + year + HOUR), NOW)
+    with pytest.raises(auth.InvalidToken, match="future"):
+        auth.verify(KEY, auth.issue(KEY, "x", "admin", now=NOW + timedelta(days=365)), NOW)
+
+
+def test_an_issuing_clock_a_little_ahead_is_tolerated_but_no_more():
+    skew = auth.CLOCK_SKEW_SECONDS
+    assert auth.verify(KEY, signed(iat=T + skew, exp=T + skew + HOUR), NOW).subject == "sho-aliganj"
+    with pytest.raises(auth.InvalidToken, match="future"):
+        auth.verify(KEY, signed(iat=T + skew + 1, exp=T + skew + 1 + HOUR), NOW)
+
+
+def test_a_token_lives_at_most_max_hours():
+    longest = auth.MAX_HOURS * HOUR
+    assert auth.verify(KEY, signed(iat=T - HOUR, exp=T - HOUR + longest), NOW).role == "officer"
+    for lifetime in (longest + 1, 365 * 24 * HOUR, 10**30):
+        with pytest.raises(auth.InvalidToken, match="hours"):
+            auth.verify(KEY, signed(iat=T - HOUR, exp=T - HOUR + lifetime), NOW)
+    with pytest.raises(auth.InvalidToken):
+        auth.verify(KEY, signed(iat=T + 60, exp=T + 30), NOW)  # ends before it begins
+
+
+@pytest.mark.parametrize("hours", [24.01, 48, 24 * 365, 0, -1, float("inf"), float("nan")])
+def test_issue_refuses_a_lifetime_verify_would_refuse(hours):
+    with pytest.raises(ValueError, match="hours"):
+        auth.issue(KEY, "x", "admin", now=NOW, hours=hours)
+    assert auth.verify(KEY, auth.issue(KEY, "x", "admin", now=NOW, hours=auth.MAX_HOURS), NOW).is_admin
