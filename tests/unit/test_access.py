@@ -6,6 +6,8 @@ import pytest
 
 from chalicelib import auth
 from chalicelib.domain.access import Principal
+from chalicelib.domain.departments import DEPARTMENTS
+from chalicelib.domain.districts import DISTRICTS
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
 KEY = "a-test-signing-key-of-reasonable-length-0123456789"
@@ -213,3 +215,23 @@ def test_issue_refuses_a_lifetime_verify_would_refuse(hours):
     with pytest.raises(ValueError, match="hours"):
         auth.issue(KEY, "x", "admin", now=NOW, hours=hours)
     assert auth.verify(KEY, auth.issue(KEY, "x", "admin", now=NOW, hours=auth.MAX_HOURS), NOW).is_admin
+
+
+# --- the route side reads back exactly what the authorizer wrote --------------------------------
+
+@pytest.mark.parametrize(
+    "principal",
+    [
+        Principal("admin", "admin"),
+        Principal("sho-aliganj", "officer", frozenset({162}), frozenset({"police"})),
+        Principal("एसएचओ अलीगंज, लखनऊ (रात)", "officer", frozenset({162, 144}), frozenset()),
+        Principal("d" * 128, "officer", frozenset(), frozenset({"water", "roads"})),
+        Principal("state-desk", "officer", frozenset(DISTRICTS), frozenset(DEPARTMENTS)),
+    ],
+)
+def test_the_authorizer_context_reads_back_as_the_principal_it_was_written_from(principal):
+    p = principal
+    verified = auth.verify(KEY, auth.issue(KEY, p.subject, p.role, p.districts, p.departments, now=NOW), NOW)
+    context = auth.to_context(verified)
+    assert all(isinstance(v, str) for v in context.values())  # API Gateway passes only strings
+    assert auth.from_context(context) == verified == principal
