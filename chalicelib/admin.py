@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from .auth import MAX_HOURS
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL_STACK_ENV = ROOT / ".local" / "stack.env"
 
@@ -34,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--role", choices=("admin", "officer"), required=True)
     token.add_argument("--district", type=int, action="append", default=[], help="LGD code; repeat for several")
     token.add_argument("--department", action="append", default=[], help="department code; repeat for several")
-    token.add_argument("--hours", type=float, default=12.0)
+    token.add_argument("--hours", type=float, default=12.0, help=f"how long the token lives, in hours: at most {MAX_HOURS}")
     token.add_argument("--subject", default=None, help="who the token is for (shown in complaint history)")
     token.add_argument("--stage", default=os.environ.get("STAGE", "local"))
     args = parser.parse_args(argv)

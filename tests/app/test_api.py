@@ -2,6 +2,7 @@
 
 import base64
 import json
+from datetime import timedelta
 
 import jwt
 import pytest
@@ -69,15 +70,21 @@ def tokens(token):
     claims = jwt.decode(admin, DUMMY_SIGNING_KEY, algorithms=["HS256"])
     forged = base64.urlsafe_b64encode(json.dumps(claims | {"sub": "mallory"}).encode()).decode().rstrip("=")
     tampered = ".".join([header, forged, signature])
+    now = int(runtime.utcnow().timestamp())
     return {
         "admin": admin,
         "officer in scope": token("officer", *LUCKNOW_POLICE),
         "officer out of scope": token("officer", *NOIDA),
         "no token": None,
-        "expired": token("admin", hours=-1),
+        "expired": token("admin", now=runtime.utcnow() - timedelta(hours=13)),
         "tampered": tampered,
         "alg=none": jwt.encode(claims, None, algorithm="none"),
         "wrong key": token("admin", key="some-other-key-that-is-long-enough-0123456789"),
+        # Signed with the right key, but not what the desk issues.
+        "malformed claims": jwt.encode(claims | {"districts": ["abc"], "exp": str(claims["exp"])}, DUMMY_SIGNING_KEY),
+        "issued a year ahead": jwt.encode(claims | {"iat": now + 365 * 86400, "exp": now + 365 * 86400 + 3600},
+                                          DUMMY_SIGNING_KEY),
+        "living a year": jwt.encode(claims | {"iat": now - 60, "exp": now + 365 * 86400}, DUMMY_SIGNING_KEY),
     }
 
 
@@ -90,6 +97,9 @@ EXPECTED = {
     "tampered": (401, 401, 401),
     "alg=none": (401, 401, 401),
     "wrong key": (401, 401, 401),
+    "malformed claims": (401, 401, 401),
+    "issued a year ahead": (401, 401, 401),
+    "living a year": (401, 401, 401),
 }
 
 
@@ -124,6 +134,24 @@ def test_status_is_for_admins_only(desk, token):
     assert call(desk, "get", "/status", token("admin")).status_code == 200
     answer = call(desk, "get", "/status", token("officer", *LUCKNOW_POLICE))
     assert answer.status_code == 403 and answer.json_body["error"] == "forbidden"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"exp": "2000000000"}, {"iat": 1.5}, {"iat": True}, {"districts": ["abc"]}, {"districts": "162"},
+     {"districts": [99999]}, {"districts": [True]}, {"departments": ["x"]}, {"departments": [1]},
+     {"sub": {"name": "x"}}, {"sub": ""}, {"role": ["admin"]}, {"districts": [162] * 10_000}],
+    ids=repr,
+)
+def test_a_signed_token_with_malformed_claims_gets_the_gateways_401_not_a_crash(client, changes):
+    now = int(runtime.utcnow().timestamp())
+    claims = {"iss": "up-complaint-desk", "sub": "sho", "role": "officer", "districts": [162], "departments": ["police"],
+              "iat": now, "exp": now + 3600}
+    answer = call(client, "get", "/complaints?limit=1", jwt.encode(claims | changes, DUMMY_SIGNING_KEY))
+    if not changes:  # the same claims unchanged are a good token
+        assert answer.status_code == 200
+    else:
+        assert (answer.status_code, answer.json_body) == (401, {"message": "Unauthorized"})
 
 
 # --- listing ----------------------------------------------------------------------------------

@@ -75,3 +75,5 @@ def test_the_admin_command_refuses_a_bad_request_with_a_message(stack):
     answer = admin_command("token", "--role", "officer")
     assert answer.returncode == 2 and "district or department" in answer.stderr
     assert admin_command("token", "--role", "officer", "--district", "9999").returncode == 2
+    too_long = admin_command("token", "--role", "admin", "--hours", "48")
+    assert too_long.returncode == 2 and "at most 24 hours" in too_long.stderr and not too_long.stdout
