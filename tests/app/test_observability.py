@@ -28,7 +28,7 @@ def test_the_poll_logs_each_complaint_with_its_reference_tweet_and_handle(stack)
             records.append(record)
 
     runtime.logger()  # configures the chalicelib loggers; the local stage logs at WARNING
-    poll_log = logging.getLogger("chalicelib.services.poll")
+    poll_log = logging.getLogger("chalicelib.services.recording")
     handler, level = Collect(), poll_log.level
     poll_log.addHandler(handler)
     poll_log.setLevel(logging.INFO)
