@@ -240,6 +240,12 @@ class FakeOutbox:
         return sorted((c for c in self.store.complaints.values() if c.pending_replies),
                       key=lambda c: (c.created_at, c.ref))
 
+    def replies_held_until(self):
+        return getattr(self, "held_until", None)
+
+    def hold_replies(self, until):
+        self.held_until = until
+
 
 class FakeWatchedHandles:
     def __init__(self):

@@ -189,6 +189,12 @@ class DynamoOutbox:
                 self._clear_flag(c.ref)
         return [c for c in waiting if c.pending_replies]
 
+    def replies_held_until(self) -> datetime | None:
+        return items.held_until(self.table.get(items.REPLIES_HOLD))
+
+    def hold_replies(self, until: datetime) -> None:
+        self.table.write([{"Put": {"TableName": self.table.name, "Item": items.replies_hold(until)}}])
+
     def _clear_flag(self, ref: str) -> None:
         """A repair: the flag outlived its replies (left by a crash, or by code before this version)."""
         try:

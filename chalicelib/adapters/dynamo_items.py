@@ -6,6 +6,7 @@ Items (pk, sk):
   T#<tweet id>, T              the tweet guard: a tweet is recorded once, in the write that records it
   V#<conversation>#<author>, V  the citizen's complaint in a conversation, for their follow-ups
   SEQ#<code>-<year>, SEQ       the reference number counter of a district and year
+  HOLD#REPLIES, HOLD           until when X's posting limit holds replies back
 
 A complaint carries its index keys only while it is on the index: alert_pending and reply_pending
 ("Y") while something waits to be sent, next_check_at while its deadline clock runs, open_district
@@ -78,6 +79,17 @@ def allocated(answer: dict) -> int:
 
 def thread_ref(item: dict | None) -> str | None:
     return item["ref"]["S"] if item else None
+
+
+REPLIES_HOLD = key("HOLD#REPLIES", "HOLD")  # replies wait until X's posting window resets
+
+
+def replies_hold(until: datetime) -> dict:
+    return REPLIES_HOLD | {"until": {"N": str(seconds(until))}}
+
+
+def held_until(item: dict | None) -> datetime | None:
+    return from_seconds(Decimal(item["until"]["N"])) if item else None
 
 
 def guard(table: str, tweet_id: str, ref: str) -> dict:

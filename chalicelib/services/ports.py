@@ -150,11 +150,16 @@ class Complaints(Protocol):
 
 
 class Outbox(Protocol):
-    """Complaints with work still to send, oldest first."""
+    """Complaints with work still to send, oldest first, and when X lets replies go out again."""
 
     def pending_alerts(self) -> list[Complaint]: ...
 
     def pending_replies(self) -> list[Complaint]: ...
+
+    def replies_held_until(self) -> datetime | None:
+        """When X's posting window resets, after it refused a reply for its limit (None: not held)."""
+
+    def hold_replies(self, until: datetime) -> None: ...
 
 
 class WatchedHandles(Protocol):

@@ -10,13 +10,16 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
 from ..domain.complaint import Complaint
 from .ports import AlertFailed, Alerts, DuplicateReply, RateLimited, Replies, ReplyFailed, Storage, StorageUnavailable
 
 log = logging.getLogger(__name__)
+
+
+UNKNOWN_RESET = timedelta(minutes=15)  # X's windows are 15 minutes: when it names no reset, wait one
 
 
 def new_claim() -> str:
@@ -55,6 +58,22 @@ def publish_alert(store: Storage, alerts: Alerts, complaint: Complaint, clock: C
         log.info("alert replaced while it was sent", extra={"complaint_ref": complaint.ref})
 
 
+def _held(store: Storage, clock: Callable[[], datetime], sent: Sent) -> bool:
+    """Whether replies wait for X's posting window (read only when there is a reply to send)."""
+    if not sent.replies_rate_limited:
+        until = _quietly(store.outbox.replies_held_until)
+        sent.replies_rate_limited = bool(until and clock() < until)
+    return sent.replies_rate_limited
+
+
+def _quietly(work):
+    try:
+        return work()
+    except StorageUnavailable as e:
+        log.warning("outbox bookkeeping not done", extra={"detail": str(e)})
+        return None
+
+
 def _save(store: Storage, change) -> bool | None:
     """Save one complaint's change; None when the store failed (logged: the work waits, the run goes on)."""
     try:
@@ -79,15 +98,14 @@ def send_waiting_alerts(store: Storage, alerts: Alerts, clock: Callable[[], date
 
 
 def _waiting(read) -> list[Complaint]:
-    try:
-        return read()
-    except StorageUnavailable as e:
-        log.warning("outbox not read", extra={"detail": str(e)})
-        return []
+    return _quietly(read) or []
 
 
 def send_replies(store: Storage, replies: Replies, complaints: Iterable[Complaint], clock: Callable[[], datetime],
                  sent: Sent, keep_going: Callable[[], bool] = _always) -> None:
+    complaints = [c for c in complaints if c.pending_replies]
+    if not complaints or _held(store, clock, sent):
+        return
     for complaint in complaints:
         for kind, reply in complaint.pending_replies.items():
             if sent.replies_rate_limited or not keep_going():
@@ -97,9 +115,10 @@ def send_replies(store: Storage, replies: Replies, complaints: Iterable[Complain
             except DuplicateReply:
                 post_id = None  # X refuses the same text twice: an earlier attempt got through unrecorded
             except RateLimited as e:
-                # Every further reply would be refused too: stop until X's window resets.
+                # Every further reply would be refused too: none is posted until X's window resets.
                 log.warning("X's posting limit reached", extra={"reset_at": str(e.reset_at)})
                 sent.replies_rate_limited = True
+                _quietly(lambda: store.outbox.hold_replies(e.reset_at or clock() + UNKNOWN_RESET))
                 return
             except ReplyFailed as e:
                 change = complaint.reply_failed(kind, str(e), clock(), final=e.final)

@@ -336,6 +336,12 @@ def test_a_thread_start_recorded_after_its_follow_up_names_the_complaint_holding
     assert not desk.complaints.create(root, take_thread=True)  # and still recorded once
 
 
+def test_replies_held_for_xs_posting_window_read_back_until_when(desk):
+    assert desk.outbox.replies_held_until() is None
+    desk.outbox.hold_replies(NOW + timedelta(minutes=15))
+    assert desk.outbox.replies_held_until() == NOW + timedelta(minutes=15)
+
+
 def test_the_oldest_open_complaint_per_district_queue_and_state(desk):
     a, b, q, n = created(desk, received(1, at=NOW), received(2, at=NOW + timedelta(hours=1)),
                          received(3, district=None, at=NOW + timedelta(hours=2)),

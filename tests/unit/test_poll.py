@@ -212,14 +212,20 @@ def test_a_failed_reply_is_retried_by_the_next_poll(desk, replies):
     assert run().sent.replies_sent == 1 and len(replies.posted) == 1
 
 
-def test_xs_posting_limit_stops_the_runs_replies_without_counting_failures(desk, replies):
-    source, store, alerts, run = desk
+def test_xs_posting_limit_holds_replies_until_its_window_resets_without_counting_failures(replies):
+    from datetime import timedelta
+
+    source, store, alerts, clock = FakeSource(), FakeDesk(), FakeAlerts(), FakeClock()
     source.add("noidapolice", *[mention(710 + i, f"Sector {i} Noida me chori", "noidapolice") for i in range(3)])
-    replies.failing = RateLimited(None)
-    first = run()
+    replies.failing = RateLimited(clock.now + timedelta(minutes=10))  # x-rate-limit-reset: 10 minutes on
+    first = poll(REGISTRY, source, store, alerts, replies, clock, POLICIES)
     assert first.sent.replies_rate_limited and first.sent.replies_failed == 0 and replies.posted == []
     replies.failing = False
-    assert run().sent.replies_sent == 3
+    clock.advance(minutes=1)
+    held = poll(REGISTRY, source, store, alerts, replies, clock, POLICIES)
+    assert held.sent.replies_rate_limited and replies.posted == []  # X was not asked again
+    clock.advance(minutes=10)
+    assert poll(REGISTRY, source, store, alerts, replies, clock, POLICIES).sent.replies_sent == 3
 
 
 def test_a_reply_x_refuses_for_good_is_given_up_and_never_posted_again(desk, replies):
