@@ -117,12 +117,3 @@ def _measure(before, after, now: datetime, tz: timezone, deltas: Counts) -> None
         week = deltas[Scope.of_week(iso_week(now, tz), before.department)]
         week["resolved"] += 1
         week[f"hours:{bucket((now - before.created_at).total_seconds() / 3600)}"] += 1
-
-
-def merge(*parts: Counts) -> Counts:
-    total: Counts = defaultdict(lambda: defaultdict(int))
-    for part in parts:
-        for scope, counts in part.items():
-            for name, n in counts.items():
-                total[scope][name] += n
-    return {scope: {k: v for k, v in c.items() if v} for scope, c in total.items() if any(c.values())}

@@ -118,7 +118,8 @@ def send_replies(store: Storage, replies: Replies, complaints: Iterable[Complain
                 # Every further reply would be refused too: none is posted until X's window resets.
                 log.warning("X's posting limit reached", extra={"reset_at": str(e.reset_at)})
                 sent.replies_rate_limited = True
-                _quietly(lambda: store.outbox.hold_replies(e.reset_at or clock() + UNKNOWN_RESET))
+                until = e.reset_at or clock() + UNKNOWN_RESET
+                _quietly(lambda: store.outbox.hold_replies(until))
                 return
             except ReplyFailed as e:
                 change = complaint.reply_failed(kind, str(e), clock(), final=e.final)

@@ -3,6 +3,7 @@ stack alike: whatever a service can observe through a port must be the same on b
 
 from __future__ import annotations
 
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
@@ -10,12 +11,22 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.status import Status
-from chalicelib.domain.tally import STATE, Scope, merge
+from chalicelib.domain.tally import STATE, Counts, Scope
 from chalicelib.domain.values import CLAIM_EXPIRES, Reply
 from chalicelib.errors import InvalidCursor
 from chalicelib.services.ports import ALL_DISTRICTS, REPORT_CLAIM_EXPIRES, HandleState, ListQuery, Report, ThreadTaken
 from tests.builders import HINDI, NOW, POLICIES, act, received
 from tests.fakes import FakeDesk, mention
+
+
+def merge(*parts: Counts) -> Counts:
+    """The counters several changes move together."""
+    total: Counts = defaultdict(lambda: defaultdict(int))
+    for part in parts:
+        for scope, counts in part.items():
+            for name, n in counts.items():
+                total[scope][name] += n
+    return {scope: {k: v for k, v in c.items() if v} for scope, c in total.items() if any(c.values())}
 
 
 @pytest.fixture(params=["fake", "dynamodb"])
