@@ -16,9 +16,9 @@ from string import Formatter
 from typing import TYPE_CHECKING
 
 from ..x_text import MAX_WEIGHT, weighted_length
-from .pii import clean, mask
 from .departments import DEPARTMENTS, NAMES_HI
 from .districts import DISTRICTS
+from .pii import clean, mask
 from .tally import HOUR_BUCKETS
 
 if TYPE_CHECKING:  # the complaint holds its policies, these messages among them
@@ -30,6 +30,7 @@ _SWITCHES = {"acknowledged": "acknowledge", "resolved": "resolve"}  # the settin
 REPLY_FIELDS = frozenset({"ref", "district", "department"})  # never a note: officers' notes are internal
 LANGUAGES = ("hi", "en")
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+
 
 def language(text: str) -> str:
     return "hi" if _DEVANAGARI.search(text) else "en"
