@@ -53,7 +53,7 @@ def verify(key: str, token: str, now: datetime) -> Principal:
         # Times are checked below against the injected clock, not the machine's.
         claims = jwt.decode(token, key, algorithms=[ALGORITHM], issuer=ISSUER,
                             options={"verify_exp": False, "verify_iat": False})
-    except jwt.PyJWTError as e:
+    except (jwt.PyJWTError, ValueError) as e:  # ValueError: text no token can be (a lone surrogate)
         raise InvalidToken(str(e)) from e
     check_claims(claims)
     if claims["exp"] <= now.timestamp():

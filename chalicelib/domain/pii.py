@@ -19,6 +19,16 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _HIDDEN = "\u200b"  # every invisible format character, zero-width ones included, reads as this in the view
 
 
+# Invisible characters of other categories (Unicode's Default_Ignorable_Code_Point beyond Cf):
+# the combining grapheme joiner, Hangul fillers, Khmer and Mongolian marks, variation selectors.
+_IGNORABLE = ((0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
+              (0xFFA0, 0xFFA0), (0xE0000, 0xE0FFF))
+
+
+def _ignorable(cp: int) -> bool:
+    return any(lo <= cp <= hi for lo, hi in _IGNORABLE)
+
+
 class _Fold(dict):
     """str.translate table for the view, one character for one so positions line up; filled as
     characters are met, so it holds only those the desk has seen."""
@@ -29,7 +39,7 @@ class _Fold(dict):
         category = unicodedata.category(ch)
         if digit is not None:
             out = str(digit)
-        elif category in ("Cf", "Me") or 0xFE00 <= cp <= 0xFE0F:  # and a keycap's marks: 9️⃣ is 9
+        elif category in ("Cf", "Me") or 0xFE00 <= cp <= 0xFE0F or _ignorable(cp):  # a keycap's marks: 9️⃣ is 9
             out = _HIDDEN
         elif category == "Zs":
             out = " "
@@ -76,13 +86,13 @@ def mask(text: str) -> str:
     """The text cleaned, with each personal number or address replaced by [phone], [aadhaar], [card] or [email]."""
     text = clean(text)
     view = text.translate(_FOLD)
-    addresses = _DOMAIN.search(view) is not None
-    if not addresses and sum(map(view.count, "0123456789")) < _FEWEST_DIGITS:
-        return text
     where = None
     if _HIDDEN in view:  # rare: drop the invisible characters, remembering where each kept one was
         where = [i for i, ch in enumerate(view) if ch != _HIDDEN]
         view = "".join(view[i] for i in where)
+    addresses = _DOMAIN.search(view) is not None
+    if not addresses and sum(map(view.count, "0123456789")) < _FEWEST_DIGITS:
+        return text
     pattern = re.compile(_WITH_EMAIL) if addresses else _NUMBER
     out, done = [], 0
     for m in pattern.finditer(view):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -36,6 +37,9 @@ class Mention:
 
 def reference_code(district: int | None) -> str:
     return DISTRICTS[district].code if district is not None else STATE_QUEUE_CODE
+
+
+REFERENCE = re.compile(r"UP-[A-Z]{2,3}-[0-9]{2}-[0-9]{6,9}")
 
 
 def reference(district: int | None, year: int, sequence: int) -> str:

@@ -11,6 +11,7 @@ from typing import Callable
 from ..domain.access import Principal
 from ..domain.complaint import Complaint, Policies
 from ..domain.lifecycle import Action
+from ..domain.values import REFERENCE
 from ..domain.pii import clean, mask
 from ..errors import Forbidden, NotFound, VersionConflict
 from .ports import Alerts, ListQuery, Storage
@@ -70,7 +71,8 @@ def list_complaints(store: Storage, principal: Principal, query: ListQuery) -> d
 
 
 def _visible(store: Storage, principal: Principal, ref: str) -> Complaint:
-    complaint = store.complaints.get(ref)
+    # Not shaped like a reference: no complaint has it (and DynamoDB refuses keys over 2 KB).
+    complaint = store.complaints.get(ref) if REFERENCE.fullmatch(ref) else None
     if complaint is None:
         raise NotFound(f"no complaint with reference {ref}")
     if not principal.can_see(complaint.district, complaint.department):

@@ -171,7 +171,7 @@ def test_a_signed_token_with_malformed_claims_is_refused(changes):
         auth.verify(KEY, token, NOW)
 
 
-@pytest.mark.parametrize("token", ["", ".", "a.b", "a.b.c.d", "ü.ü.ü", "\x00", "Bearer x.y.z", "e" * 100_000])
+@pytest.mark.parametrize("token", ["", ".", "a.b", "a.b.c.d", "ü.ü.ü", "\x00", "Bearer x.y.z", "e" * 100_000, "\udc80.a.b"])
 def test_garbage_is_refused(token):
     with pytest.raises(auth.InvalidToken):
         auth.verify(KEY, token, NOW)
@@ -235,3 +235,16 @@ def test_the_authorizer_context_reads_back_as_the_principal_it_was_written_from(
     context = auth.to_context(verified)
     assert all(isinstance(v, str) for v in context.values())  # API Gateway passes only strings
     assert auth.from_context(context) == verified == principal
+
+
+@pytest.mark.parametrize("ref", ["A" * 2100, "UP-LKO-26-1", "../etc", "up-lko-26-000001"])
+def test_a_path_not_shaped_like_a_reference_is_not_found_without_asking_the_store(ref):
+    """DynamoDB refuses keys over 2 KB with a ValidationException: that must be a 404, not a 500."""
+    from chalicelib.errors import NotFound
+    from chalicelib.services import complaints
+    from tests.fakes import FakeDesk
+
+    desk = FakeDesk()
+    desk.complaints.get = lambda ref: pytest.fail("the store was asked")
+    with pytest.raises(NotFound):
+        complaints.get_complaint(desk, Principal("admin", "admin"), ref)

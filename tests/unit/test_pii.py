@@ -155,3 +155,17 @@ def test_a_citizens_follow_up_in_the_history_is_shown_cleaned_and_masked():
     stored = received(1).after
     followed = stored.follow_up(mention(2, "x", "lucknowpolice"), "abhi tak\u202e nahi aaye, 98765.43210", NOW).after
     assert complaints.detail(followed)["history"][-1]["note"] == "abhi tak nahi aaye, [phone]"
+
+
+@pytest.mark.parametrize("text", ["ram@gmail\u200b.com", "ram@\u200bgmail.com", "ram@gmail.\u200bcom", "ram@gmail\u00ad.com",
+                                  "ram@gmail\u2060.com"])
+def test_an_address_with_an_invisible_character_after_its_at_sign_is_masked(text):
+    assert mask(f"mail me at {text} please") == "mail me at [email] please"
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("98765\u034f43210", "[phone]"), ("2345 6789\u034f 0123", "[aadhaar]"), ("98765\u180b43210", "[phone]"),
+    ("98765\u316443210", "[phone]"), ("98765\U000e010043210", "[phone]"),
+])
+def test_invisible_characters_of_every_category_between_digits_do_not_hide_a_number(text, masked):
+    assert mask(text) == masked
