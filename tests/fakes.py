@@ -170,7 +170,7 @@ class FakeComplaints:
         if change.expect == "alert_claim":
             after = change.after.alert
             if after.claim is not None and after.claim != before.alert.claim:  # claiming
-                return current.alert.claimable_by(after.claim, after.claimed_at)
+                return current.version == before.version and current.alert.claimable_by(after.claim, after.claimed_at)
             return current.alert.pending and current.alert.claim == before.alert.claim
         if change.expect.startswith("reply:"):
             kind = change.expect.split(":", 1)[1]

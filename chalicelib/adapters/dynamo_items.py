@@ -259,9 +259,11 @@ def _expected(change: Change, e: Expression) -> str:
         claim, pending = e.name("alert.claim"), f"{e.name('alert.state')} = {e.value('pending')}"
         mine = after.alert.claim
         if mine is not None and mine != before.alert.claim:
-            # Free, already ours (an answer lost and retried), or held by a sender that crashed.
+            # Free, already ours (an answer lost and retried), or held by a sender that crashed; and
+            # still the alert that was read: a newer one (a transfer, an escalation) raised the version.
             claimed_at, stale = e.name("alert.claimed_at"), seconds(after.alert.claimed_at - CLAIM_EXPIRES)
-            return (f"{pending} AND (attribute_not_exists({claim}) OR {claim} = {e.value(mine)} OR "
+            return (f"{pending} AND {e.name('version')} = {e.value(before.version)} AND "
+                    f"(attribute_not_exists({claim}) OR {claim} = {e.value(mine)} OR "
                     f"attribute_not_exists({claimed_at}) OR {claimed_at} <= {e.value(stale)})")
         if before.alert.claim is None:
             return f"{pending} AND attribute_not_exists({claim})"

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Callable, Iterator
 
-from ..services.ports import StorageUnavailable
+from ..services.ports import StorageRejected, StorageUnavailable
 
 ATTEMPTS = 5
 BACKOFF_BASE = 0.05  # seconds; doubled each attempt, full jitter
@@ -22,6 +22,9 @@ BACKOFF_CAP = 2.0
 # Cancellation reason codes of a transaction worth trying again: nothing was written.
 RETRIED = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
 BATCH_GET_MAX = 100
+# Errors no retry can mend: an item over 400 KB, a key too long, a request DynamoDB finds malformed.
+REFUSED_FOR_GOOD = frozenset({"ValidationException", "ValidationError", "ItemCollectionSizeLimitExceededException",
+                              "ItemCollectionSizeLimitExceeded"})
 
 
 class Refused(Exception):
@@ -64,7 +67,12 @@ def _unavailable():
 
     try:
         yield
-    except (BotoCoreError, ClientError) as e:
+    except ClientError as e:
+        reasons = {r.get("Code") for r in e.response.get("CancellationReasons") or []}
+        if e.response.get("Error", {}).get("Code") in REFUSED_FOR_GOOD or reasons & REFUSED_FOR_GOOD:
+            raise StorageRejected(f"DynamoDB: {e}") from e
+        raise StorageUnavailable(f"DynamoDB: {e}") from e
+    except BotoCoreError as e:
         raise StorageUnavailable(f"DynamoDB: {e}") from e
 
 

@@ -19,6 +19,10 @@ from .tally import Counts, one, tally
 from .values import NO_ALERT, Alert, Entry, Mention, Reply
 
 
+MAX_FOLLOW_UPS = 50  # a citizen's posts kept in a complaint's history; later ones are recorded, not kept
+MAX_FOLLOW_UP_TEXT = 1000  # characters of a follow-up kept (a long post may have 25,000)
+
+
 @dataclass(frozen=True)
 class Policies:
     """The rules a complaint is changed under: deadlines, reply texts, and how long a resolution can be disputed."""
@@ -114,8 +118,11 @@ class Complaint:
         """The citizen wrote again in the thread: the tweet joins the complaint's history. It may be
         the thread's first post, fetched after the follow-up that became this complaint."""
         action = "citizen_follow_up" if mention.is_in_thread else "citizen_thread_start"
+        if sum(e.action.startswith("citizen_") for e in self.history) >= MAX_FOLLOW_UPS:
+            # Recorded (the tweet is guarded) but not kept: a complaint's item must stay under 400 KB.
+            return Change(self, self, {}, "open", mention.tweet_id)
         entry = Entry(now, f"@{mention.author_username}", action,
-                      {"tweet_id": mention.tweet_id, "tweet_url": mention.url, "note": masked_text})
+                      {"tweet_id": mention.tweet_id, "tweet_url": mention.url, "note": masked_text[:MAX_FOLLOW_UP_TEXT]})
         return Change(self, replace(self, history=self.history + (entry,)), {}, "open", mention.tweet_id)
 
     # --- officers -------------------------------------------------------------------------
@@ -180,7 +187,8 @@ class Complaint:
     # --- the alert ------------------------------------------------------------------------
 
     def claim_alert(self, claim: str, now: datetime) -> Change | None:
-        """Hold the waiting alert for publishing; None when there is none or another live sender holds it."""
+        """Hold the waiting alert for publishing; None when there is none or another live sender holds it.
+        Saved only if the complaint is still this version: a newer alert replaced the one read."""
         if not self.alert.claimable_by(claim, now):
             return None
         return Change(self, replace(self, alert=replace(self.alert, claim=claim, claimed_at=now)), {}, "alert_claim")

@@ -32,6 +32,11 @@ class StorageUnavailable(Exception):
     """The store failed after its own retries (throttled, unreachable, 5xx): the work waits for a later run."""
 
 
+class StorageRejected(StorageUnavailable):
+    """The store refused the write for good (an item over DynamoDB's size limit, a malformed key):
+    trying again changes nothing."""
+
+
 class ThreadTaken(Exception):
     """A thread's first post arrived after the citizen's follow-up had become a complaint of its own."""
 

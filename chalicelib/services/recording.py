@@ -10,16 +10,30 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..domain.complaint import Complaint, Policies
+from ..domain.pii import mask
 from ..domain.handles import Registry, WatchedHandle
 from ..domain.values import Mention
 from ..triage import Triage
-from .ports import Storage, StorageUnavailable, ThreadTaken
+from .ports import Storage, StorageRejected, StorageUnavailable, ThreadTaken
 from .sending import new_claim
 
 Classifier = Callable[[str, Sequence[WatchedHandle]], Triage]
+
+
+@dataclass(frozen=True)
+class Unsorted:
+    """A complaint triage could not decide on: for the state triage queue, to be read by a person."""
+
+    masked_text: str
+    is_complaint: bool = True
+    district: int | None = None
+    department: str | None = None
+    urgent: bool = False
+    confidence: float = 0.0
 log = logging.getLogger(__name__)
 
 
@@ -39,7 +53,7 @@ class Recorder:
             elif self.registry.get(m.author_username):
                 self.skipped["own_tweet"] += 1
             else:
-                decisions[m.tweet_id] = self.classify(m.text, self.registry.watched(m.mentioned))
+                decisions[m.tweet_id] = self._classify(m)
         created, claim, threads, left, out_of_time = [], new_claim(), {}, set(), False
         try:
             references = self._references([m for m in mentions if m.tweet_id in decisions], decisions)
@@ -55,6 +69,11 @@ class Recorder:
                 continue
             try:
                 complaint = self._record(m, decisions[m.tweet_id], references[m.tweet_id], claim, threads)
+            except StorageRejected as e:
+                # It will never be stored: holding the cursor for it would stop the handle for good.
+                log.error("mention refused by the store, not recorded", extra={"tweet_id": m.tweet_id, "detail": str(e)})
+                self.skipped["storage_rejected"] += 1
+                continue
             except StorageUnavailable as e:
                 log.warning("mention not recorded", extra={"tweet_id": m.tweet_id, "detail": str(e)})
                 self.skipped["storage_error"] += 1
@@ -73,10 +92,7 @@ class Recorder:
             created = self.store.complaints.create(change)
         except ThreadTaken as taken:
             # The citizen's follow-up was fetched first and became the complaint: this post joins it.
-            holder = self.store.complaints.get(taken.ref)
-            if holder and holder.takes_follow_ups:
-                saved = self.store.complaints.save(holder.follow_up(m, decision.masked_text, self.clock()))
-                self.skipped["follow_up" if saved else "already_recorded"] += 1
+            if self._join(self.store.complaints.get(taken.ref), m, decision):
                 return None
             created = self.store.complaints.create(change, take_thread=True)
         if not created:
@@ -104,12 +120,31 @@ class Recorder:
         return refs
 
     def _follow_up(self, m: Mention, decision, threads: dict) -> bool:
-        root = threads.get((m.conversation_id, m.author_id))
-        if root is None:
-            ref = self.store.complaints.thread_of(m.conversation_id, m.author_id)
-            root = self.store.complaints.get(ref) if ref else None
+        ref = self.store.complaints.thread_of(m.conversation_id, m.author_id) if (
+            m.conversation_id, m.author_id) not in threads else threads[(m.conversation_id, m.author_id)].ref
+        return self._join(self.store.complaints.get(ref) if ref else None, m, decision)
+
+    def _join(self, root: Complaint | None, m: Mention, decision) -> bool:
+        """The mention joins the citizen's open complaint; False when there is none (any more)."""
         if root is None or not root.takes_follow_ups:
             return False
-        saved = self.store.complaints.save(root.follow_up(m, decision.masked_text, self.clock()))
-        self.skipped["follow_up" if saved else "already_recorded"] += 1
-        return True
+        if self.store.complaints.save(root.follow_up(m, decision.masked_text, self.clock())):
+            self.skipped["follow_up"] += 1
+            return True
+        # Refused: the tweet is recorded already, or the complaint was closed meanwhile (then the
+        # mention is a complaint of its own, and the tweet guard still keeps it to one).
+        now = self.store.complaints.get(root.ref)
+        if now is not None and now.takes_follow_ups:
+            self.skipped["already_recorded"] += 1
+            return True
+        return False
+
+    def _classify(self, m: Mention):
+        """Triage's decision; if triage fails on a text, the state triage queue gets it to read."""
+        watched = self.registry.watched(m.mentioned)
+        try:
+            return self.classify(m.text, watched)
+        except Exception:  # a bug in triage must not stop every poll at this tweet
+            log.exception("triage failed; sent to the state triage queue", extra={"tweet_id": m.tweet_id})
+            self.skipped["triage_failed"] += 1
+            return Unsorted(mask(m.text))

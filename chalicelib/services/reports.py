@@ -7,6 +7,8 @@ before it goes out, so a retried or doubled schedule sends it once.
 
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
@@ -15,8 +17,10 @@ from ..domain.complaint import Policies
 from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS, district_key
 from ..domain.tally import Scope, iso_week
-from .ports import AlertFailed, RateLimited, ReplyFailed, Report, Storage
+from .ports import AlertFailed, RateLimited, ReplyFailed, Report, Storage, StorageUnavailable
 from .sending import new_claim
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -43,21 +47,40 @@ def daily_digest(store: Storage, publish: Callable[[int | None, str, str], str],
         if not (open_ or done):
             continue
         report = Report("digest", yesterday.isoformat(), district_key(district))
-        if not store.stats.claim_report(report, claim, now):
-            run.already_sent += 1
+        try:
+            if not store.stats.claim_report(report, claim, now):
+                run.already_sent += 1
+                continue
+            oldest = store.complaints.oldest_open(district)
+        except StorageUnavailable:
+            _release(store, report, claim, run)  # a retried run (Lambda retries failed ones) takes it
             continue
-        oldest = store.complaints.oldest_open(district)
         subject, body = policies.messages.digest(district, open_, breached, done, oldest, now,
                                                  (yesterday + timedelta(days=1)).isoformat())
-        try:
-            publish(district, subject, body)
-        except AlertFailed:
-            store.stats.release_report(report, claim)
-            run.failed.append(report.target)
-            continue
-        store.stats.report_sent(report, claim, clock())
-        run.sent.append(report.target)
+        _send(store, report, claim, run, lambda: publish(district, subject, body), clock)
     return run
+
+
+def _send(store: Storage, report: Report, claim: str, run: ReportRun, send, clock) -> None:
+    """Send a claimed report; on failure give the claim back, so that a retried run sends it."""
+    try:
+        send()
+    except (AlertFailed, ReplyFailed, RateLimited):
+        _release(store, report, claim, run)
+        return
+    run.sent.append(report.target)
+    try:
+        store.stats.report_sent(report, claim, clock())
+    except StorageUnavailable:  # sent, but not marked: the claim keeps others off it until it goes stale
+        log.warning("report sent but not marked sent", extra={"report": report.target})
+
+
+def _release(store: Storage, report: Report, claim: str, run: ReportRun) -> None:
+    run.failed.append(report.target)
+    try:
+        store.stats.release_report(report, claim)
+    except StorageUnavailable:
+        log.warning("report claim not released; it goes stale in 15 minutes", extra={"report": report.target})
 
 
 def median_bucket(histogram: dict[int, int]) -> int | None:
@@ -84,18 +107,15 @@ def weekly_summary(store: Storage, post: Callable[[str], str], policies: Policie
         if not received:
             continue
         report = Report("summary", name, department)
-        if not store.stats.claim_report(report, claim, now):
-            run.already_sent += 1
+        try:
+            if not store.stats.claim_report(report, claim, now):
+                run.already_sent += 1
+                continue
+        except StorageUnavailable:
+            run.failed.append(department)
             continue
         histogram = {int(k.split(":", 1)[1]): v for k, v in week_counts.items() if k.startswith("hours:")}
         text = policies.messages.weekly_summary(department, name, received, week_counts.get("resolved", 0),
                                                 median_bucket(histogram))
-        try:
-            post(text)
-        except (ReplyFailed, RateLimited):
-            store.stats.release_report(report, claim)
-            run.failed.append(department)
-            continue
-        store.stats.report_sent(report, claim, clock())
-        run.sent.append(department)
+        _send(store, report, claim, run, lambda: post(text), clock)
     return run

@@ -6,13 +6,17 @@ the version the sweep read, and the alert it leaves is held by this sweep until 
 
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
 from ..domain.complaint import Policies
-from .ports import Alerts, Storage
+from .ports import Alerts, Storage, StorageUnavailable
 from .sending import Sent, new_claim, publish_alert, send_waiting_alerts
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -21,11 +25,12 @@ class SweepReport:
     reminders: int = 0
     escalations: int = 0
     lost_races: int = 0  # another sweep or an officer changed the complaint first
+    failed: int = 0  # storage failures: those complaints wait for the next sweep
     sent: Sent = field(default_factory=Sent)
 
     def as_dict(self) -> dict:
         return {"checked": self.checked, "reminders": self.reminders, "escalations": self.escalations,
-                "lost_races": self.lost_races, "alerts_sent": self.sent.alerts_sent,
+                "lost_races": self.lost_races, "failed": self.failed, "alerts_sent": self.sent.alerts_sent,
                 "alerts_failed": self.sent.alerts_failed}
 
     def metrics(self) -> dict[str, tuple[str, float]]:
@@ -37,20 +42,31 @@ def sweep(store: Storage, alerts: Alerts, policies: Policies, clock: Callable[[]
     report = SweepReport()
     now, claim = clock(), new_claim()
     raised = []
-    for complaint in store.complaints.due_for_check(now):
+    try:
+        due = store.complaints.due_for_check(now)
+    except StorageUnavailable as e:
+        log.warning("deadlines not read; the next sweep checks them", extra={"detail": str(e)})
+        report.failed, due = report.failed + 1, []
+    for complaint in due:
         report.checked += 1
         change = complaint.check_deadline(now, policies, claim)
         if change is None:
             continue
-        if not store.complaints.save(change):
+        try:
+            saved = store.complaints.save(change)
+        except StorageUnavailable as e:  # this complaint waits for the next sweep; the others go on
+            log.warning("deadline change not saved", extra={"complaint_ref": complaint.ref, "detail": str(e)})
+            report.failed += 1
+            continue
+        if not saved:
             report.lost_races += 1
             continue
         event = change.after.alert.event if change.after.alert != change.before.alert else None
         report.reminders += event == "reminder"
         report.escalations += event == "escalation"
         if event:
-            raised.append(change.after)
-    for complaint in raised:
-        publish_alert(store, alerts, complaint, clock, report.sent)
-    send_waiting_alerts(store, alerts, clock, report.sent, skip=[c.ref for c in raised])
+            # Published at once: an alert this sweep holds must not wait behind a later failure.
+            raised.append(complaint.ref)
+            publish_alert(store, alerts, change.after, clock, report.sent)
+    send_waiting_alerts(store, alerts, clock, report.sent, skip=raised)
     return report

@@ -336,6 +336,25 @@ def test_a_citizens_thread_leads_to_their_complaint(desk):
     assert desk.complaints.thread_of("2", c.author_id) is None
 
 
+def test_an_alert_read_before_a_transfer_cannot_be_claimed_over_the_new_one(desk):
+    [c] = created(desk, received(1, claim=None))  # waiting, nobody holds it
+    stale = desk.complaints.get(c.ref)  # a sender reads the outbox ...
+    moved = act(c, "transfer", to_district=144, claim="api-1")  # ... an officer transfers; the API's send fails
+    assert desk.complaints.save(moved)
+    assert desk.complaints.save(moved.after.alert_failed("SNS is down", NOW))
+    assert not desk.complaints.save(stale.claim_alert("sender-1", NOW))
+    waiting = desk.complaints.get(c.ref)
+    assert (waiting.alert.event, waiting.district, waiting.alert.claim) == ("transferred", 144, None)
+
+
+def test_a_follow_up_not_kept_in_a_full_history_is_still_recorded_once(desk):
+    [c] = created(desk, received(1))
+    unchanged = replace(c.follow_up(mention(2, "x", "lucknowpolice", conversation=1), "again", NOW),
+                        after=c)  # what follow_up gives once the history is full: the tweet, no entry
+    assert desk.complaints.save(unchanged) and not desk.complaints.save(unchanged)
+    assert desk.complaints.get(c.ref).history == ()
+
+
 def test_a_thread_start_recorded_after_its_follow_up_names_the_complaint_holding_the_thread(desk):
     [follow_up] = created(desk, received(5, conversation=1))  # fetched first: it became the complaint
     root = received(1, conversation=1)

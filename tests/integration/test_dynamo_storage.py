@@ -164,6 +164,21 @@ def test_throttling_and_500s_beyond_the_retries_reach_the_services_as_storage_un
                      ExpressionAttributeValues={":n": {"N": "1"}})
 
 
+def test_a_write_dynamodb_refuses_for_good_reaches_the_services_as_storage_rejected(faulty):
+    from chalicelib.services.ports import StorageRejected
+
+    table, proxy, sleeps = faulty
+    too_big = {"__type": fault_proxy.DYNAMODB_ERROR + "ValidationException",
+               "message": "Item size to update has exceeded the maximum allowed size"}
+    proxy.queue(fault_proxy.Fault("UpdateItem", 400, too_big), fault_proxy.cancelled(WRITE, "ValidationError", "None"))
+    with pytest.raises(StorageRejected):
+        table.update(Key=dynamo_table.key("a", "a"), UpdateExpression="SET n = :n",
+                     ExpressionAttributeValues={":n": {"N": "1"}})
+    with pytest.raises(StorageRejected):
+        table.write(ACTIONS)
+    assert sleeps == []
+
+
 def test_keys_left_unprocessed_by_a_batch_read_are_read_again_in_order(faulty):
     table, proxy, sleeps = faulty
     keys = [dynamo_table.key(p, "S") for p in ("a", "b", "c")]

@@ -221,3 +221,36 @@ def test_a_mention_rescued_from_the_triage_queue_counts_as_received_that_week():
     assert desk.store.stats.read([week]) == {week: {}}
     desk.act(ref, "transfer", to_district=162, to_department="police")
     assert desk.store.stats.read([week]) == {week: {"received": 1}}
+
+
+def test_a_storage_failure_on_one_complaint_leaves_the_rest_of_the_sweep_to_go_on():
+    from chalicelib.services.ports import StorageUnavailable
+
+    desk = Desk()
+    refs = [desk.complaint_from("lucknowpolice", URGENT_LUCKNOW, tweet_id=i) for i in (1, 2, 3)]
+    original = desk.store.complaints.save
+
+    def throttled_on_the_second(change):
+        if change.after.ref == refs[1] and change.expect == "version":
+            raise StorageUnavailable("DynamoDB: ThrottlingException")
+        return original(change)
+
+    desk.store.complaints.save = throttled_on_the_second
+    report = desk.sweep(minutes=16)
+    assert (report.escalations, report.failed) == (2, 1)
+    assert sorted(c.ref for c in desk.alerts.sent) == sorted([refs[0], refs[2]])  # published, not left held
+
+
+def test_a_digest_whose_claim_fails_is_given_back_and_the_other_districts_go_out():
+    from chalicelib.services.ports import StorageUnavailable
+
+    desk = Desk()
+    desk.complaint_from("lucknowpolice", "Aliganj Lucknow me chori hui kal raat", tweet_id=1)
+    desk.complaint_from("noidapolice", "Sector 62 Noida me car chori ho gayi", tweet_id=2)
+    original = desk.store.complaints.oldest_open
+    desk.store.complaints.oldest_open = lambda d: (_ for _ in ()).throw(StorageUnavailable("x")) if d == 162 else original(d)
+    desk.clock.now = datetime(2026, 12, 2, 9, 0, tzinfo=IST).astimezone(timezone.utc)
+    run = daily_digest(desk.store, desk.alerts.digest, POLICIES, desk.clock)
+    assert run.sent == ["144"] and run.failed == ["162"]
+    desk.store.complaints.oldest_open = original
+    assert daily_digest(desk.store, desk.alerts.digest, POLICIES, desk.clock).sent == ["162"]  # a retry sends it

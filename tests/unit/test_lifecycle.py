@@ -110,3 +110,15 @@ def test_notes_over_2000_characters_and_stray_fields_are_refused():
         Action("acknowledge", "o", reason="duplicate")
     with pytest.raises(InvalidAction, match="unknown action"):
         Action("escalate", "o")
+
+
+def test_a_citizen_keeps_at_most_fifty_posts_in_a_complaints_history_and_every_later_one_is_still_recorded():
+    from chalicelib.domain.complaint import MAX_FOLLOW_UP_TEXT, MAX_FOLLOW_UPS
+    from tests.fakes import mention
+
+    c = complaint()
+    for n in range(MAX_FOLLOW_UPS):
+        c = c.follow_up(mention(100 + n, "x", "lucknowpolice", conversation=1), "abhi tak koi nahi" * 200, NOW).after
+    assert len(c.history) == MAX_FOLLOW_UPS and all(len(e.details["note"]) == MAX_FOLLOW_UP_TEXT for e in c.history)
+    beyond = c.follow_up(mention(999, "x", "lucknowpolice", conversation=1), "phir se", NOW)
+    assert beyond.after.history == c.history and beyond.recorded_tweet == "999"

@@ -324,3 +324,59 @@ def test_unusable_tweets_are_counted_and_the_rest_of_the_page_recorded():
             "includes": {"users": [{"id": "9", "username": "asha"}]}}
     mentions, rejected = mentions_from(body)
     assert [m.tweet_id for m in mentions] == ["1"] and rejected == 2
+
+
+def test_a_follow_up_whose_complaint_closes_while_it_is_saved_becomes_a_complaint_of_its_own(desk):
+    from dataclasses import replace as change
+
+    source, store, alerts, run = desk
+    source.add("lucknowpolice", mention(861, "Aliganj me chori ho gayi", "lucknowpolice", author="asha"))
+    [first] = run().created
+    original = store.complaints.save
+
+    def closing_first(c):  # an officer closes the complaint between the poll's read and its write
+        current = store.complaints.complaints[first]
+        store.complaints.complaints[first] = change(current, status=Status.REJECTED, version=current.version + 1)
+        store.complaints.save = original
+        return original(c)
+
+    store.complaints.save = closing_first
+    source.add("lucknowpolice", mention(865, "ab to ghar me ghus aaye", "lucknowpolice", author="asha", conversation=861))
+    report = run()
+    assert len(report.created) == 1 and store.complaints.by_tweet["865"] == report.created[0]
+
+
+def test_a_text_triage_fails_on_goes_to_the_state_queue_and_the_poll_goes_on(desk):
+    source, store, alerts, run = desk
+    source.add("lucknowpolice", mention(871, "Aliganj me chori, call 9876543210", "lucknowpolice"),
+               mention(872, "Hazratganj me jam", "lucknowpolice"))
+
+    def classify(text, tagged):
+        if "chori" in text:
+            raise RecursionError("a bug in triage")
+        from chalicelib.triage import triage
+        return triage(text, tagged)
+
+    report = poll(REGISTRY, source, store, alerts, FakeReplies(), FakeClock(), POLICIES, classify=classify)
+    assert len(report.created) == 2 and report.skipped["triage_failed"] == 1
+    unsorted = store.complaints.complaints[store.complaints.by_tweet["871"]]
+    assert unsorted.district is None and unsorted.ref.startswith("UP-HQ-") and "[phone]" in unsorted.masked_text
+    assert store.handles.states(["lucknowpolice"])["lucknowpolice"].since_id == "872"
+
+
+def test_a_mention_the_store_refuses_for_good_is_counted_and_does_not_stop_its_handle(desk):
+    from chalicelib.services.ports import StorageRejected
+
+    source, store, alerts, run = desk
+    source.add("noidapolice", mention(881, "Sector 18 me chori", "noidapolice"), mention(882, "Sector 62 me jam", "noidapolice"))
+    original = store.complaints.create
+
+    def refusing(change, take_thread=False):
+        if change.after.tweet_id == "881":
+            raise StorageRejected("DynamoDB: ValidationException: Item size has exceeded the maximum allowed size")
+        return original(change, take_thread)
+
+    store.complaints.create = refusing
+    report = run()
+    assert report.skipped["storage_rejected"] == 1 and len(report.created) == 1
+    assert store.handles.states(["noidapolice"])["noidapolice"].since_id == "882"
