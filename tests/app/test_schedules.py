@@ -22,7 +22,7 @@ def client(stack):
 def test_the_sweep_function_runs_on_its_schedule_and_finds_nothing_due_yet(client):
     client.run("poll")
     assert client.run("sweep") | {} == {"checked": 0, "reminders": 0, "escalations": 0, "lost_races": 0,
-                                        "alerts_sent": 0, "alerts_failed": 0}
+                                        "failed": 0, "alerts_sent": 0, "alerts_failed": 0}
 
 
 def test_the_daily_digest_reaches_the_district_heads_once(client, stack, token):

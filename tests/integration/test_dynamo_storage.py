@@ -73,10 +73,11 @@ def test_an_officers_action_and_the_sweep_write_once_each(metered):
     change = received(1)
     desk.complaints.create(change)
     meter.reset()
-    assert desk.complaints.save(act(change.after, "acknowledge", NOW + timedelta(minutes=10)))
+    acknowledged = act(change.after, "acknowledge", NOW + timedelta(minutes=10))
+    assert desk.complaints.save(acknowledged)
     assert meter.calls == ["TransactWriteItems"]
     meter.reset()
-    assert desk.complaints.save(change.after.claim_alert("sweep-1", NOW + timedelta(minutes=10)))
+    assert desk.complaints.save(acknowledged.after.claim_alert("sweep-1", NOW + timedelta(minutes=10)))
     assert meter.calls == ["UpdateItem"]  # no counters: no transaction
 
 
