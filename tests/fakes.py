@@ -105,6 +105,7 @@ class FakeComplaints:
         self.by_tweet: dict[str, str] = {}
         self.threads: dict[tuple[str, str], str] = {}
         self.sequences: Counter = Counter()
+        self.failing_tweets: set[str] = set()
 
     def get(self, ref):
         return self.complaints.get(ref)
@@ -124,7 +125,7 @@ class FakeComplaints:
         self.failing_tweets = set(tweet_ids)
 
     def _fail(self, change: Change) -> None:
-        if {change.after.tweet_id, change.recorded_tweet} & getattr(self, "failing_tweets", set()):
+        if {change.after.tweet_id, change.recorded_tweet} & self.failing_tweets:
             raise StorageUnavailable("DynamoDB: ProvisionedThroughputExceededException")
 
     def create(self, change: Change, take_thread: bool = False) -> bool:
@@ -232,6 +233,7 @@ def _position(query: ListQuery) -> tuple[datetime, str]:
 class FakeOutbox:
     def __init__(self, complaints: FakeComplaints):
         self.store = complaints
+        self.held_until = None
 
     def pending_alerts(self):
         return sorted((c for c in self.store.complaints.values() if c.alert.pending), key=lambda c: (c.created_at, c.ref))
@@ -241,7 +243,7 @@ class FakeOutbox:
                       key=lambda c: (c.created_at, c.ref))
 
     def replies_held_until(self):
-        return getattr(self, "held_until", None)
+        return self.held_until
 
     def hold_replies(self, until):
         self.held_until = until

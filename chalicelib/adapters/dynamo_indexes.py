@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from ..domain.status import OPEN
 from ..services.ports import ALL_DISTRICTS, ListQuery
-from .dynamo_items import COMPLAINT, PENDING, UNKNOWN_DISTRICT, complaint_key, district_key, from_seconds, ref_of, seconds
+from ..domain.districts import district_key
+from .dynamo_items import COMPLAINT, PENDING, UNKNOWN_DISTRICT, complaint_key, from_seconds, ref_of, seconds
 from .dynamo_table import Expression
 
 FILTERED_READ = 200  # index entries a filtered listing reads at a time (a few KB: keys and filter attributes)

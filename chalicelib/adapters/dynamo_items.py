@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from ..domain import sla
 from ..domain.complaint import Change, Complaint
+from ..domain.districts import district_key
 from ..domain.messages import KINDS
 from ..domain.status import OPEN, Status
 from ..domain.values import CLAIM_EXPIRES, Alert, Entry, Reply, reference_code
@@ -27,7 +28,7 @@ from .dynamo_table import Expression, deserialize, key, serialize
 
 COMPLAINT = "C"  # the sort key of every complaint: also the partition of the feed and deadline indexes
 PENDING = "Y"
-UNKNOWN_DISTRICT = "unknown"  # the state triage queue
+UNKNOWN_DISTRICT = district_key(None)  # the state triage queue, as alert filters spell it
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 TIMES = {"claimed_at", "sent_at", "at", "started_at", "due_at", "resolve_due_at", "remind_at", "next_check_at"}
 
@@ -45,10 +46,6 @@ def from_seconds(n: Decimal | None) -> datetime | None:
         return None
     whole = int(n)
     return EPOCH + timedelta(seconds=whole, microseconds=int((n - whole) * 1_000_000))
-
-
-def district_key(district: int | None) -> str:
-    return str(district) if district is not None else UNKNOWN_DISTRICT
 
 
 def complaint_key(ref: str) -> dict:

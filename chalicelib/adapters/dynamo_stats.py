@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from ..domain.districts import district_key
 from ..domain.tally import Counts, Scope
 from ..services.ports import REPORT_CLAIM_EXPIRES, Report
-from .dynamo_items import district_key
 from .dynamo_table import Expression, Refused, Table, deserialize, key
 
 COUNTERS = "STAT"

@@ -19,10 +19,9 @@ from ..domain.complaint import Policies
 from ..domain.handles import Registry, WatchedHandle
 from ..domain.values import Mention
 from ..triage import triage
-from .ports import (TIMELINES, Alerts, HandleState, MentionSource, RateLimited, Replies, SourceUnavailable, Storage,
-                    StorageUnavailable)
+from .ports import TIMELINES, Alerts, HandleState, MentionSource, RateLimited, Replies, SourceUnavailable, Storage
 from .recording import Classifier, Recorder
-from .sending import Sent, publish_alert, send_replies, send_waiting_alerts, send_waiting_replies
+from .sending import Sent, publish_alert, quietly, send_replies, send_waiting_alerts, send_waiting_replies
 
 log = logging.getLogger(__name__)
 RESERVE_SECONDS = 20.0  # stop taking new work with this much of the function's time left
@@ -121,16 +120,8 @@ def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Aler
         _advance(f, store, clock)
         report.handles.append(f.outcome)
     if all(f.outcome.outcome == "ok" for f in fetched):
-        _quietly(lambda: store.handles.path_succeeded(TIMELINES, clock()))
+        quietly(lambda: store.handles.path_succeeded(TIMELINES, clock()))
     return report
-
-
-def _quietly(write) -> None:
-    """A write of bookkeeping the next poll redoes anyway: a failure is logged, not fatal."""
-    try:
-        write()
-    except StorageUnavailable as e:
-        log.warning("poll bookkeeping not written", extra={"detail": str(e)})
 
 
 def _deferred(handle: WatchedHandle, state: HandleState) -> "_Fetched":
@@ -185,4 +176,4 @@ def _advance(f: _Fetched, store: Storage, clock) -> None:
     if f.outcome.outcome == "deferred":
         return
     if state != f.state or f.state.outcome is None:
-        _quietly(lambda: store.handles.save(f.handle.key, replace(state, changed_at=now.isoformat())))
+        quietly(lambda: store.handles.save(f.handle.key, replace(state, changed_at=now.isoformat())))

@@ -101,7 +101,7 @@ class Recorder:
             return None
         complaint = change.after
         if complaint.takes_follow_ups:
-            threads[(m.conversation_id, m.author_id)] = complaint
+            threads[(m.conversation_id, m.author_id)] = complaint.ref
         log.info("complaint recorded", extra={
             "complaint_ref": complaint.ref, "tweet_id": m.tweet_id, "handle": ",".join(complaint.handles),
             "district": complaint.district, "department": complaint.department, "urgent": complaint.urgent})
@@ -120,8 +120,8 @@ class Recorder:
         return refs
 
     def _follow_up(self, m: Mention, decision, threads: dict) -> bool:
-        ref = self.store.complaints.thread_of(m.conversation_id, m.author_id) if (
-            m.conversation_id, m.author_id) not in threads else threads[(m.conversation_id, m.author_id)].ref
+        thread = (m.conversation_id, m.author_id)
+        ref = threads.get(thread) or self.store.complaints.thread_of(*thread)
         return self._join(self.store.complaints.get(ref) if ref else None, m, decision)
 
     def _join(self, root: Complaint | None, m: Mention, decision) -> bool:

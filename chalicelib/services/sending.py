@@ -61,16 +61,17 @@ def publish_alert(store: Storage, alerts: Alerts, complaint: Complaint, clock: C
 def _held(store: Storage, clock: Callable[[], datetime], sent: Sent) -> bool:
     """Whether replies wait for X's posting window (read only when there is a reply to send)."""
     if not sent.replies_rate_limited:
-        until = _quietly(store.outbox.replies_held_until)
+        until = quietly(store.outbox.replies_held_until)
         sent.replies_rate_limited = bool(until and clock() < until)
     return sent.replies_rate_limited
 
 
-def _quietly(work):
+def quietly(work):
+    """Bookkeeping a later run redoes anyway: a storage failure is logged, not fatal (None then)."""
     try:
         return work()
     except StorageUnavailable as e:
-        log.warning("outbox bookkeeping not done", extra={"detail": str(e)})
+        log.warning("bookkeeping not done; a later run redoes it", extra={"detail": str(e)})
         return None
 
 
@@ -98,7 +99,7 @@ def send_waiting_alerts(store: Storage, alerts: Alerts, clock: Callable[[], date
 
 
 def _waiting(read) -> list[Complaint]:
-    return _quietly(read) or []
+    return quietly(read) or []
 
 
 def send_replies(store: Storage, replies: Replies, complaints: Iterable[Complaint], clock: Callable[[], datetime],
@@ -119,7 +120,7 @@ def send_replies(store: Storage, replies: Replies, complaints: Iterable[Complain
                 log.warning("X's posting limit reached", extra={"reset_at": str(e.reset_at)})
                 sent.replies_rate_limited = True
                 until = e.reset_at or clock() + UNKNOWN_RESET
-                _quietly(lambda: store.outbox.hold_replies(until))
+                quietly(lambda: store.outbox.hold_replies(until))
                 return
             except ReplyFailed as e:
                 change = complaint.reply_failed(kind, str(e), clock(), final=e.final)
