@@ -22,6 +22,7 @@ from chalicelib.services.ports import (
     AlertFailed,
     DuplicateReply,
     HandleState,
+    HandleUnavailable,
     ListQuery,
     Page,
     RateLimited,
@@ -45,16 +46,23 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
-def mention(tweet_id: int, text: str, *tagged: str, author="citizen1", retweet=False, at=None, conversation=None) -> Mention:
+def mention(tweet_id: int, text: str, *tagged: str, author="citizen1", retweet=False, at=None, conversation=None,
+            edit_of: int | None = None, named: bool = True) -> Mention:
+    """Ids as FakeSource gives them ("id-<handle>"). `edit_of`: this is an edit of that post (a chain of
+    two); `named=False`: X did not include the author."""
+    chain = (str(edit_of), str(tweet_id)) if edit_of else (str(tweet_id),)
     return Mention(
         tweet_id=str(tweet_id),
         text=text,
-        author_id=f"u-{author}",
-        author_username=author,
+        author_id=f"id-{author.lower()}",
+        author_username=author if named else "",
         created_at=at or datetime(2026, 11, 29, 5, 0, tzinfo=timezone.utc) + timedelta(seconds=tweet_id % 1000),
-        conversation_id=str(conversation or tweet_id),
+        conversation_id=str(conversation or edit_of or tweet_id),
         mentioned=tagged,
         is_retweet=retweet,
+        mentioned_ids=tuple(f"id-{h.lower()}" for h in tagged),
+        edit_of=str(edit_of) if edit_of else None,
+        edit_history=chain,
     )
 
 
@@ -67,6 +75,8 @@ class FakeSource:
         self.timelines: dict[str, list[Mention]] = {}
         self.faults: dict[str, list[Exception | None]] = {}  # per user id, consumed one per page
         self.calls: list[tuple[str, str | None]] = []
+        self.gone: dict[str, str] = {}  # user id -> X's reason: the account is suspended or deleted
+        self.checks: list[str] = []  # user ids looked up to see whether they are back
 
     def add(self, handle: str, *mentions: Mention) -> None:
         user_id = self.users.setdefault(handle.lower(), f"id-{handle.lower()}")
@@ -76,11 +86,27 @@ class FakeSource:
         """The next page requests for this handle: None serves the page, an exception is raised."""
         self.faults[self.resolve_user_id(handle)] = list(faults)
 
+    def suspend(self, handle: str, reason: str = "Forbidden: User has been suspended") -> None:
+        self.gone[self.users.setdefault(handle.lower(), f"id-{handle.lower()}")] = reason
+
+    def restore(self, handle: str) -> None:
+        self.gone.pop(self.users.get(handle.lower()), None)
+
     def resolve_user_id(self, handle: str) -> str | None:
-        return self.users.setdefault(handle.lower(), f"id-{handle.lower()}")
+        user_id = self.users.setdefault(handle.lower(), f"id-{handle.lower()}")
+        if user_id in self.gone:
+            raise HandleUnavailable(self.gone[user_id])
+        return user_id
+
+    def check_user(self, user_id: str) -> None:
+        self.checks.append(user_id)
+        if user_id in self.gone:
+            raise HandleUnavailable(self.gone[user_id])
 
     def pages(self, user_id, since_id):
         self.calls.append((user_id, since_id))
+        if user_id in self.gone:
+            raise HandleUnavailable(self.gone[user_id])
         found = sorted(
             (m for m in self.timelines.get(user_id, []) if since_id is None or int(m.tweet_id) > int(since_id)),
             key=lambda m: int(m.tweet_id),
@@ -135,12 +161,13 @@ class FakeComplaints:
 
     def _create(self, change: Change, take_thread: bool) -> bool:
         c = change.after
-        if c.tweet_id in self.by_tweet or c.ref in self.complaints:
+        guarded = {c.tweet_id, change.first_version} - {None}
+        if guarded & set(self.by_tweet) or c.ref in self.complaints:
             return False
         holder = self.threads.get((c.conversation_id, c.author_id))
         if holder and c.tweet_id == c.conversation_id and not take_thread:
             raise ThreadTaken(holder)
-        self.by_tweet[c.tweet_id] = c.ref
+        self.by_tweet.update(dict.fromkeys(guarded, c.ref))
         self.threads[(c.conversation_id, c.author_id)] = c.ref
         self.complaints[c.ref] = c
         self.stats.apply(change.counts)
@@ -179,10 +206,15 @@ class FakeComplaints:
             return bool(now and now.pending and now.text == before.replies[kind].text)
         if change.expect == "open":
             return current.status.is_open
+        if change.expect == "exists":
+            return True
         raise ValueError(f"unknown expectation {change.expect!r}")
 
     def thread_of(self, conversation_id, author_id):
         return self.threads.get((conversation_id, author_id))
+
+    def recorded(self, tweet_id):
+        return self.by_tweet.get(tweet_id)
 
     def list(self, query: ListQuery):
         found = sorted(self.complaints.values(), key=lambda c: (c.created_at, c.ref), reverse=True)
@@ -207,7 +239,7 @@ class FakeComplaints:
 def _apply(current: Complaint, before: Complaint, after: Complaint) -> Complaint:
     """What a save writes: the fields the change changed, its replies, its new history entries."""
     changes = {name: getattr(after, name) for name in ("status", "version", "district", "department", "alert",
-                                                       "clock", "resolved_at")
+                                                       "clock", "resolved_at", "text", "masked_text")
                if getattr(after, name) != getattr(before, name)}
     changes["replies"] = current.replies | {k: r for k, r in after.replies.items() if r != before.replies.get(k)}
     changes["history"] = current.history + after.history[len(before.history):]

@@ -78,7 +78,8 @@ class DynamoComplaints:
         try:
             self.table.write([*actions, *counter_updates(self.table.name, change.counts)])
         except Refused as refused:
-            tweet_recorded, thread_held = refused.failed[0], refused.failed[1]
+            # The guards: the tweet's, and (for an edited post) its first version's.
+            tweet_recorded, thread_held = refused.failed[0] or any(refused.failed[3:]), refused.failed[1]
             if thread_held and not tweet_recorded:
                 raise ThreadTaken(items.thread_ref(refused.current[1])) from None
             return False
@@ -105,6 +106,9 @@ class DynamoComplaints:
             return []
         last = items.allocated(self.table.update(**items.allocate(district, year, count)))
         return [reference(district, year, n) for n in range(last - count + 1, last + 1)]
+
+    def recorded(self, tweet_id: str) -> str | None:
+        return items.guarded_ref(self.table.get(items.guard_key(tweet_id)))
 
     def thread_of(self, conversation_id: str, author_id: str) -> str | None:
         return items.thread_ref(self.table.get(items.thread_key(conversation_id, author_id)))

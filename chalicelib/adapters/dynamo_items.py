@@ -3,7 +3,8 @@ knows the complaint's attribute names and keys (dynamo_indexes.py: the indexes t
 
 Items (pk, sk):
   C#<ref>, C                   the complaint (layout in `to_item`)
-  T#<tweet id>, T              the tweet guard: a tweet is recorded once, in the write that records it
+  T#<tweet id>, T              the tweet guard: a tweet is recorded once, in the write that records it;
+                               an edited post's first id is guarded too (ref: where it is recorded)
   V#<conversation>#<author>, V  the citizen's complaint in a conversation, for their follow-ups
   SEQ#<code>-<year>, SEQ       the reference number counter of a district and year
   HOLD#REPLIES, HOLD           until when X's posting limit holds replies back
@@ -78,6 +79,9 @@ def thread_ref(item: dict | None) -> str | None:
     return item["ref"]["S"] if item else None
 
 
+guarded_ref = thread_ref  # a tweet guard names its complaint the same way
+
+
 REPLIES_HOLD = key("HOLD#REPLIES", "HOLD")  # replies wait until X's posting window resets
 
 
@@ -89,8 +93,12 @@ def held_until(item: dict | None) -> datetime | None:
     return from_seconds(Decimal(item["until"]["N"])) if item else None
 
 
+def guard_key(tweet_id: str) -> dict:
+    return key(f"T#{tweet_id}", "T")
+
+
 def guard(table: str, tweet_id: str, ref: str) -> dict:
-    item = key(f"T#{tweet_id}", "T") | {"ref": {"S": ref}}
+    item = guard_key(tweet_id) | {"ref": {"S": ref}}
     return {"Put": {"TableName": table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
 
 
@@ -181,7 +189,8 @@ def create(table: str, change: Change, take_thread: bool) -> list[dict]:
     if c.tweet_id == c.conversation_id and not take_thread:
         thread |= {"ConditionExpression": "attribute_not_exists(pk)", "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
     complaint = {"TableName": table, "Item": to_item(c), "ConditionExpression": "attribute_not_exists(pk)"}
-    return [guard(table, c.tweet_id, c.ref), {"Put": thread}, {"Put": complaint}]
+    first = [guard(table, change.first_version, c.ref)] if change.first_version not in (None, c.tweet_id) else []
+    return [guard(table, c.tweet_id, c.ref), {"Put": thread}, {"Put": complaint}, *first]
 
 
 def update(table: str, change: Change, keep_reply_flag: bool = False) -> dict:
@@ -208,6 +217,12 @@ def update(table: str, change: Change, keep_reply_flag: bool = False) -> dict:
             put(name, getattr(after, name).value if name == "status" else getattr(after, name))
     if after.district != before.district:
         put("district", district_key(after.district))
+    if (after.text, after.masked_text) != (before.text, before.masked_text):  # an edit of the post
+        put("text", after.text)
+        if after.masked_text != after.text:
+            put("masked_text", after.masked_text)
+        else:
+            removes.append(e.name("masked_text"))
     if (after.status, after.district) != (before.status, before.district):
         follow("open_district")
     if after.alert != before.alert:
@@ -269,6 +284,8 @@ def _expected(change: Change, e: Expression) -> str:
         kind = change.expect.split(":", 1)[1]
         return (f"{e.name(f'replies.{kind}.status')} = {e.value('pending')} AND "
                 f"{e.name(f'replies.{kind}.text')} = {e.value(before.replies[kind].text)}")
+    if change.expect == "exists":
+        return "attribute_exists(pk)"
     if change.expect == "open":
         statuses = ", ".join(e.value(s.value) for s in sorted(OPEN))
         return f"{e.name('status')} IN ({statuses})"

@@ -1,45 +1,99 @@
-"""Mentions from the X API v2 through tweepy, one handle's timeline at a time."""
+"""Mentions from the X API v2 through tweepy, one handle's timeline at a time.
+
+What X sends is read here, once, into domain words: a long post's whole text (note_tweet; `text`
+holds only its first ~280 characters), text without X's HTML escaping, tagged accounts by id and
+name, the author's verified_type, an edited post's chain of ids, and X's `errors` arrays (a watched
+account that is suspended or deleted answers 200 with only errors).
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from ..domain.complaint import Mention
-from ..services.ports import Page, RateLimited, SourceUnavailable
+from ..services.ports import HandleUnavailable, Page, RateLimited, SourceUnavailable
 from . import x_http
 
 log = logging.getLogger(__name__)
 
-TWEET_FIELDS = ["author_id", "created_at", "conversation_id", "referenced_tweets", "entities", "lang"]
+TWEET_FIELDS = ["author_id", "created_at", "conversation_id", "referenced_tweets", "entities", "lang", "note_tweet",
+                "edit_history_tweet_ids"]
+USER_FIELDS = ["username", "verified_type"]  # with the author_id expansion: no request of its own
+# X escapes exactly these three in a post's text. One pass over just them: a citizen who typed
+# "&amp;" (sent as "&amp;amp;") keeps it, and nothing X left alone is touched.
+ESCAPED = re.compile(r"&(amp|lt|gt);")
+CHARACTERS = {"amp": "&", "lt": "<", "gt": ">"}
+
+
+def unescape(text: str) -> str:
+    return ESCAPED.sub(lambda m: CHARACTERS[m.group(1)], text)
+
+
+def _edit_chain(t: dict) -> tuple[str, ...]:
+    return tuple(str(i) for i in t.get("edit_history_tweet_ids") or ())
+
+
+def _mention(t: dict, users: dict[str, dict]) -> Mention:
+    note = t.get("note_tweet") or {}
+    text = note.get("text") or t["text"]  # a long post: the whole of it
+    entities = (note.get("entities") if note.get("text") else None) or t.get("entities") or {}
+    tagged = [m for m in entities.get("mentions") or [] if isinstance(m, dict) and m.get("username")]
+    author = users.get(t["author_id"], {})
+    chain = _edit_chain(t)
+    return Mention(
+        tweet_id=t["id"],
+        text=unescape(text),
+        author_id=t["author_id"],
+        author_username=author.get("username") or "",
+        created_at=datetime.fromisoformat(t["created_at"].replace("Z", "+00:00")),
+        conversation_id=t.get("conversation_id", t["id"]),
+        mentioned=tuple(m["username"] for m in tagged),
+        is_retweet=any(r.get("type") == "retweeted" for r in t.get("referenced_tweets") or []),
+        mentioned_ids=tuple(str(m.get("id") or "") for m in tagged),
+        author_verified_type=author.get("verified_type"),
+        edit_of=chain[0] if chain and chain[0] != t["id"] else None,
+        edit_history=chain,
+    )
 
 
 def mentions_from(body: dict) -> tuple[list[Mention], int]:
     """Domain mentions from one X API v2 response body (data + includes.users), and how many
-    tweets were unusable (a missing id, text, author or time): those are logged and counted."""
-    users = {u["id"]: u["username"] for u in body.get("includes", {}).get("users", [])}
+    tweets were unusable (a missing id, text, author or time): those are logged and counted.
+    An author X did not include (an account it could not show) is still recorded, without a name."""
+    users = {u["id"]: u for u in body.get("includes", {}).get("users", []) if isinstance(u, dict) and "id" in u}
     mentions, rejected = [], 0
     for t in body.get("data", []):
         try:
-            refs = t.get("referenced_tweets") or []
-            mentions.append(
-                Mention(
-                    tweet_id=t["id"],
-                    text=t["text"],
-                    author_id=t["author_id"],
-                    author_username=users.get(t["author_id"], t["author_id"]),
-                    created_at=datetime.fromisoformat(t["created_at"].replace("Z", "+00:00")),
-                    conversation_id=t.get("conversation_id", t["id"]),
-                    mentioned=tuple(m["username"] for m in t.get("entities", {}).get("mentions", [])),
-                    is_retweet=any(r.get("type") == "retweeted" for r in refs),
-                )
-            )
+            mentions.append(_mention(t, users))
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             rejected += 1
             log.warning("unusable tweet skipped", extra={"tweet_id": t.get("id") if isinstance(t, dict) else None,
                                                          "problem": f"{type(e).__name__}: {e}"})
     return mentions, rejected
+
+
+def errors_of(body: dict) -> list[dict]:
+    errors = body.get("errors")
+    return [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
+
+
+def account_error(body: dict, account: str) -> dict | None:
+    """X's error when the answer is only errors about this account (its id or username): it is
+    suspended (title "Forbidden") or deleted (title "Not Found Error"). None when X answered about it."""
+    if body.get("data"):
+        return None
+    for e in errors_of(body):
+        named = {str(e.get("resource_id", "")).lower(), str(e.get("value", "")).lower()}
+        if e.get("resource_type") == "user" and account.lower() in named:
+            return e
+    return None
+
+
+def _reason(e: dict) -> str:
+    return f"{e.get('title') or 'X error'}: {e.get('detail') or 'the account cannot be read'}"
 
 
 class TweepyMentionSource:
@@ -61,7 +115,7 @@ class TweepyMentionSource:
             remaining = response.headers.get("x-rate-limit-remaining")
             if remaining is not None:
                 self.rate_limit_remaining[endpoint] = int(remaining)
-            return response.json()
+            body = response.json()
         except tweepy.TooManyRequests as e:
             self.rate_limited += 1
             reset = e.response.headers.get("x-rate-limit-reset")
@@ -71,10 +125,23 @@ class TweepyMentionSource:
             raise SourceUnavailable(f"{type(e).__name__}: {e}") from e
         except tweepy.HTTPException as e:
             raise SourceUnavailable(f"X answered {e.response.status_code}: {e}") from e
+        if not isinstance(body, dict):
+            raise SourceUnavailable(f"X answered {type(body).__name__}, not an object")
+        return body
 
     def resolve_user_id(self, handle: str) -> str | None:
         body = self._call("users", "get_user", username=handle)
-        return body.get("data", {}).get("id")
+        error = account_error(body, handle)
+        if error and error.get("title") != "Not Found Error":
+            raise HandleUnavailable(_reason(error))
+        return None if error else body.get("data", {}).get("id")  # not found: no such handle
+
+    def check_user(self, user_id: str) -> None:
+        body = self._call("users", "get_user", id=user_id)
+        if error := account_error(body, user_id):
+            raise HandleUnavailable(_reason(error))
+        if not body.get("data"):
+            raise SourceUnavailable("X answered the user lookup with neither the user nor an error")
 
     def pages(self, user_id: str, since_id: str | None) -> Iterator[Page]:
         token = None
@@ -88,11 +155,17 @@ class TweepyMentionSource:
                 pagination_token=token,
                 tweet_fields=TWEET_FIELDS,
                 expansions=["author_id"],
-                user_fields=["username"],
+                user_fields=USER_FIELDS,
             )
+            if error := account_error(body, user_id):
+                raise HandleUnavailable(_reason(error))
             meta = body.get("meta", {})
             mentions, rejected = mentions_from(body)
-            yield Page(mentions, meta.get("newest_id"), rejected)
+            if partial := errors_of(body):
+                # An author or a tagged account X could not show: the posts are recorded all the same.
+                log.warning("X left part of a page out", extra={"user_id": user_id, "errors": [
+                    {k: e.get(k) for k in ("title", "resource_type", "parameter", "resource_id")} for e in partial]})
+            yield Page(mentions, meta.get("newest_id"), rejected, len(partial))
             token = meta.get("next_token")
             if not token:
                 return

@@ -38,7 +38,8 @@ class Change:
 
     expect: what must still hold in storage for the write to apply: "absent" (a new complaint),
     "version" (nobody changed it since it was read), "alert_claim" (this sender still holds the
-    alert), "reply:<kind>" (that reply still waits with the same text), "open" (a follow-up joins).
+    alert), "reply:<kind>" (that reply still waits with the same text), "open" (a follow-up joins),
+    "exists" (an edit joins, whatever the complaint's status).
     """
 
     before: "Complaint | None"
@@ -46,6 +47,7 @@ class Change:
     counts: Counts
     expect: str
     recorded_tweet: str | None = None  # a tweet this change records: it must not be recorded twice
+    first_version: str | None = None  # an edited post's first id, guarded too: every version is one post
 
 
 @dataclass(frozen=True)
@@ -112,18 +114,37 @@ class Complaint:
             )
             if text := policies.messages.reply("acknowledged", complaint):
                 complaint = replace(complaint, replies={"acknowledged": Reply(text)})
-        return Change(None, complaint, tally(None, complaint, now, policies.sla.tz), "absent", mention.tweet_id)
+        return Change(None, complaint, tally(None, complaint, now, policies.sla.tz), "absent", mention.tweet_id,
+                      mention.edit_of)
 
     def follow_up(self, mention: Mention, masked_text: str, now: datetime) -> Change:
         """The citizen wrote again in the thread: the tweet joins the complaint's history. It may be
         the thread's first post, fetched after the follow-up that became this complaint."""
         action = "citizen_follow_up" if mention.is_in_thread else "citizen_thread_start"
-        if sum(e.action.startswith("citizen_") for e in self.history) >= MAX_FOLLOW_UPS:
+        if self._posts_kept() >= MAX_FOLLOW_UPS:
             # Recorded (the tweet is guarded) but not kept: a complaint's item must stay under 400 KB.
             return Change(self, self, {}, "open", mention.tweet_id)
-        entry = Entry(now, f"@{mention.author_username}", action,
+        entry = Entry(now, mention.author, action,
                       {"tweet_id": mention.tweet_id, "tweet_url": mention.url, "note": masked_text[:MAX_FOLLOW_UP_TEXT]})
         return Change(self, replace(self, history=self.history + (entry,)), {}, "open", mention.tweet_id)
+
+    def edited(self, mention: Mention, masked_text: str, now: datetime) -> Change:
+        """The citizen edited a post this complaint recorded (X gives each version a new id): the version
+        joins the history, and when it is the complaint's own post, the complaint's text becomes it.
+        Whatever the status: an edit is never a complaint, an alert or a reply of its own."""
+        changes: dict = {}
+        if self.tweet_id in mention.edit_history:
+            changes.update(text=mention.text, masked_text=masked_text)
+        if self._posts_kept() < MAX_FOLLOW_UPS:
+            entry = Entry(now, mention.author, "edited",
+                          {"tweet_id": mention.tweet_id, "tweet_url": mention.url, "edit_of": mention.edit_of,
+                           "note": masked_text[:MAX_FOLLOW_UP_TEXT]})
+            changes["history"] = self.history + (entry,)
+        return Change(self, replace(self, **changes), {}, "exists", mention.tweet_id)
+
+    def _posts_kept(self) -> int:
+        """The citizen's posts and edits kept in the history."""
+        return sum(e.action.startswith("citizen_") or e.action == "edited" for e in self.history)
 
     # --- officers -------------------------------------------------------------------------
 

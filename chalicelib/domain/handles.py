@@ -23,6 +23,7 @@ class WatchedHandle:
     kind: str
     department: str
     district: int | None
+    user_id: str | None = None  # X's id of the account: it stays when the account is renamed
 
     @property
     def key(self) -> str:
@@ -33,6 +34,7 @@ class WatchedHandle:
 class Registry:
     def __init__(self, handles: list[WatchedHandle]):
         self._by_key = {h.key: h for h in handles}
+        self._by_user_id = {h.user_id: h for h in handles if h.user_id}
         if len(self._by_key) != len(handles):
             raise RegistryError("a handle is listed twice")
 
@@ -44,6 +46,9 @@ class Registry:
 
     def get(self, handle: str) -> WatchedHandle | None:
         return self._by_key.get(handle.lstrip("@").lower())
+
+    def by_user_id(self, user_id: str) -> WatchedHandle | None:
+        return self._by_user_id.get(user_id)
 
     def watched(self, handles) -> list[WatchedHandle]:
         """The watched handles among `handles`, in the order given, without repeats."""

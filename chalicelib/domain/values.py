@@ -18,17 +18,33 @@ class Mention:
     """A tweet that tags at least one watched handle, as the X API returned it."""
 
     tweet_id: str
-    text: str
+    text: str  # the whole post, unescaped
     author_id: str
-    author_username: str
+    author_username: str  # "" when X did not say who the author is (an account X could not show)
     created_at: datetime
     conversation_id: str
     mentioned: tuple[str, ...]  # usernames tagged in the tweet
     is_retweet: bool = False
+    mentioned_ids: tuple[str, ...] = ()  # their user ids, in the same order ("" where X gave none)
+    author_verified_type: str | None = None  # X's verified_type of the author: blue, business, government, none
+    edit_of: str | None = None  # an edited version: the first id of its edit chain
+    edit_history: tuple[str, ...] = ()  # every id of the edit chain, oldest first, this one last
 
     @property
     def url(self) -> str:
-        return f"https://x.com/{self.author_username}/status/{self.tweet_id}"
+        # X shows a post by id alone when the author's name is not known.
+        return f"https://x.com/{self.author_username or 'i/web'}/status/{self.tweet_id}"
+
+    @property
+    def author(self) -> str:
+        """Who wrote it, as a history entry names them."""
+        return f"@{self.author_username}" if self.author_username else f"X user {self.author_id}"
+
+    @property
+    def tagged(self) -> list[tuple[str | None, str]]:
+        """(user id or None, username) of each tagged account."""
+        return [(self.mentioned_ids[i] if i < len(self.mentioned_ids) and self.mentioned_ids[i] else None, name)
+                for i, name in enumerate(self.mentioned)]
 
     @property
     def is_in_thread(self) -> bool:

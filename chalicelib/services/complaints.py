@@ -57,7 +57,8 @@ def detail(c: Complaint) -> dict:
 def _shown(entry: dict) -> dict:
     """A history line as officers see it: a citizen's words masked like the complaint, any note cleaned."""
     if "note" in entry:
-        entry["note"] = (mask if entry["action"].startswith("citizen_") else clean)(entry["note"])
+        citizens = entry["action"].startswith("citizen_") or entry["action"] == "edited"
+        entry["note"] = (mask if citizens else clean)(entry["note"])
     return entry
 
 

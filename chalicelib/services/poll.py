@@ -12,25 +12,27 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 
 from ..domain.complaint import Policies
 from ..domain.handles import Registry, WatchedHandle
 from ..domain.values import Mention
 from ..triage import triage
-from .ports import TIMELINES, Alerts, HandleState, MentionSource, RateLimited, Replies, SourceUnavailable, Storage
+from .ports import (TIMELINES, Alerts, HandleState, HandleUnavailable, MentionSource, RateLimited, Replies,
+                    SourceUnavailable, Storage)
 from .recording import Classifier, Recorder
 from .sending import Sent, publish_alert, quietly, send_replies, send_waiting_alerts, send_waiting_replies
 
 log = logging.getLogger(__name__)
 RESERVE_SECONDS = 20.0  # stop taking new work with this much of the function's time left
+RECHECK_UNAVAILABLE = timedelta(days=1)  # a suspended or deleted watched account is looked up again after this
 
 
 @dataclass
 class HandleOutcome:
     handle: str
-    outcome: str  # ok | rate_limited | error | unknown_handle | deferred
+    outcome: str  # ok | rate_limited | error | unknown_handle | unavailable (suspended, deleted) | deferred
     fetched: int = 0
     created: int = 0
     requests: int = 0  # calls made to X for this handle
@@ -44,10 +46,11 @@ class PollReport:
     created: list[str] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
     sent: Sent = field(default_factory=Sent)
+    x_partial_errors: int = 0  # X's errors about accounts other than the watched ones (an unshown author)
 
     def as_dict(self) -> dict:
         return {"created": self.created, "skipped": dict(self.skipped), **vars(self.sent),
-                "handles": [vars(h) for h in self.handles]}
+                "x_partial_errors": self.x_partial_errors, "handles": [vars(h) for h in self.handles]}
 
     def metrics(self) -> dict[str, tuple[str, float]]:
         """What the poll did, as CloudWatch metrics: name -> (unit, value)."""
@@ -63,6 +66,8 @@ class PollReport:
             "RepliesFailed": ("Count", self.sent.replies_failed + self.sent.replies_given_up),
             "HandlesRateLimited": ("Count", sum(h.outcome == "rate_limited" for h in self.handles)),
             "HandlesFailed": ("Count", sum(h.outcome in ("error", "unknown_handle") for h in self.handles)),
+            "HandlesUnavailable": ("Count", sum(h.outcome == "unavailable" for h in self.handles)),
+            "XApiPartialErrors": ("Count", self.x_partial_errors),
         }
         if lags:
             figures["PollLagSeconds"] = ("Seconds", max(lags))
@@ -76,6 +81,7 @@ class _Fetched:
     outcome: HandleOutcome
     mentions: list[Mention] = field(default_factory=list)
     newest_id: str | None = None
+    checked: bool = False  # X was asked whether an unavailable account is back (or first said it is gone)
 
 
 def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Alerts, replies: Replies,
@@ -88,8 +94,10 @@ def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Aler
         return time_left is None or time_left() > RESERVE_SECONDS
 
     states = store.handles.states([h.key for h in registry])
-    fetched = [_fetch(h, states[h.key], source, report) if keep_going() else _deferred(h, states[h.key])
+    fetched = [_fetch(h, states[h.key], source, report, clock()) if keep_going() else _deferred(h, states[h.key])
                for h in registry]
+    # The desk's own posts are told by the account's id, which stays when a handle is renamed.
+    registry = Registry([replace(f.handle, user_id=f.handle.user_id or f.state.user_id) for f in fetched])
     by_tweet: dict[str, tuple[Mention, list[_Fetched]]] = {}
     for f in fetched:
         for m in f.mentions:
@@ -119,7 +127,8 @@ def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Aler
     for f in fetched:
         _advance(f, store, clock)
         report.handles.append(f.outcome)
-    if all(f.outcome.outcome == "ok" for f in fetched):
+    # A suspended or deleted account is the handle's trouble, not the ingestion path's.
+    if all(f.outcome.outcome in ("ok", "unavailable") for f in fetched):
         quietly(lambda: store.handles.path_succeeded(TIMELINES, clock()))
     return report
 
@@ -129,10 +138,19 @@ def _deferred(handle: WatchedHandle, state: HandleState) -> "_Fetched":
     return _Fetched(handle, state, HandleOutcome(handle.handle, "deferred", detail="out of time; polled next run"))
 
 
-def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, report: PollReport) -> _Fetched:
+def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, report: PollReport,
+           now: datetime) -> _Fetched:
     f = _Fetched(handle, state, HandleOutcome(handle.handle, "ok"))
     try:
         user_id = state.user_id
+        if state.outcome == "unavailable":
+            last = state.checked_at or state.changed_at
+            if last and now - datetime.fromisoformat(last) < RECHECK_UNAVAILABLE:
+                f.outcome.outcome, f.outcome.detail = "unavailable", state.detail or ""
+                return f  # X is not asked about it again until a day has passed
+            if user_id is not None:
+                source.check_user(user_id)
+                f.outcome.requests += 1
         if user_id is None:
             user_id = source.resolve_user_id(handle.handle)
             f.outcome.requests += 1
@@ -145,7 +163,11 @@ def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, rep
             f.newest_id = f.newest_id or page.newest_id
             if page.rejected:
                 report.skipped["malformed"] += page.rejected
+            report.x_partial_errors += page.partial_errors
             f.mentions += page.mentions
+    except HandleUnavailable as e:
+        f.outcome.outcome, f.outcome.detail, f.checked = "unavailable", e.reason, True
+        f.outcome.requests += 1
     except RateLimited as e:
         f.outcome.outcome, f.outcome.detail = "rate_limited", str(e)
         f.outcome.requests += 1  # the refused call
@@ -172,6 +194,7 @@ def _advance(f: _Fetched, store: Storage, clock) -> None:
         outcome=f.outcome.outcome,
         detail=f.outcome.detail[:500] or None,
         newest_mention_at=newest_at.isoformat() if newest_at else f.state.newest_mention_at,
+        checked_at=(now.isoformat() if f.checked else f.state.checked_at) if f.outcome.outcome == "unavailable" else None,
     )
     if f.outcome.outcome == "deferred":
         return

@@ -28,6 +28,14 @@ class SourceUnavailable(Exception):
     """X failed (5xx, timeout, malformed answer); the next poll tries again."""
 
 
+class HandleUnavailable(Exception):
+    """X says the watched account itself is gone (suspended or deleted): not asked again for a day."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 class StorageUnavailable(Exception):
     """The store failed after its own retries (throttled, unreachable, 5xx): the work waits for a later run."""
 
@@ -92,6 +100,7 @@ class Page:
     mentions: list[Mention]  # newest first, as X returns them
     newest_id: str | None
     rejected: int = 0  # tweets in the page too malformed to record
+    partial_errors: int = 0  # X's errors about other resources in the page (an author it could not show)
 
 
 @dataclass(frozen=True)
@@ -100,9 +109,10 @@ class HandleState:
 
     user_id: str | None = None
     since_id: str | None = None
-    outcome: str | None = None  # ok | rate_limited | error | unknown_handle
+    outcome: str | None = None  # ok | rate_limited | error | unknown_handle | unavailable
     detail: str | None = None
     changed_at: str | None = None  # when the cursor or the outcome last changed
+    checked_at: str | None = None  # an unavailable handle: when X was last asked whether it is back
     newest_mention_at: str | None = None
 
 
@@ -126,7 +136,12 @@ class Storage:
 
 
 class MentionSource(Protocol):
+    """Each call may raise RateLimited, SourceUnavailable, or HandleUnavailable (the account is gone)."""
+
     def resolve_user_id(self, handle: str) -> str | None: ...
+
+    def check_user(self, user_id: str) -> None:
+        """Returns when the account is there (again); HandleUnavailable while it is not."""
 
     def pages(self, user_id: str, since_id: str | None) -> Iterator[Page]: ...
 
@@ -145,6 +160,10 @@ class Complaints(Protocol):
 
     def thread_of(self, conversation_id: str, author_id: str) -> str | None:
         """The reference of this citizen's complaint in that conversation."""
+
+    def recorded(self, tweet_id: str) -> str | None:
+        """The reference of the complaint that recorded this tweet (as a complaint, a follow-up, an edit,
+        or as the first version of an edited post recorded as a complaint); None when none did."""
 
     def list(self, query: ListQuery) -> tuple[list[Complaint], str | None]: ...
 

@@ -50,7 +50,7 @@ class Recorder:
         for m in mentions:
             if m.is_retweet:
                 self.skipped["retweet"] += 1
-            elif self.registry.get(m.author_username):
+            elif self._own(m):
                 self.skipped["own_tweet"] += 1
             else:
                 decisions[m.tweet_id] = self._classify(m)
@@ -84,9 +84,11 @@ class Recorder:
         return created, left
 
     def _record(self, m: Mention, decision, ref: str, claim: str, threads: dict) -> Complaint | None:
+        if m.edit_of and self._edit(m, decision):
+            return None
         if m.is_in_thread and self._follow_up(m, decision, threads):
             return None
-        handles = tuple(h.handle for h in self.registry.watched(m.mentioned))
+        handles = tuple(h.handle for h in self._tagged(m))
         change = Complaint.receive(m, decision, handles, ref, self.clock(), self.policies, claim)
         try:
             created = self.store.complaints.create(change)
@@ -119,6 +121,31 @@ class Recorder:
             refs.update(zip(tweet_ids, self.store.complaints.next_references(district, year, len(tweet_ids))))
         return refs
 
+    def _own(self, m: Mention) -> bool:
+        """The desk's own post: told by the author's id; by name only for a handle whose id is not known yet."""
+        if self.registry.by_user_id(m.author_id):
+            return True
+        named = self.registry.get(m.author_username) if m.author_username else None
+        return named is not None and named.user_id is None
+
+    def _tagged(self, m: Mention) -> list[WatchedHandle]:
+        """The watched handles a mention tags: by id where X gave one (a renamed handle still matches), else by name."""
+        found = ((user_id and self.registry.by_user_id(user_id)) or self.registry.get(name) for user_id, name in m.tagged)
+        return list({h.key: h for h in found if h is not None}.values())
+
+    def _edit(self, m: Mention, decision) -> bool:
+        """An edited version of a recorded post joins that post's complaint, whatever its status: never a
+        second complaint, alert or reply. False when no version of the post was recorded."""
+        ref = self.store.complaints.recorded(m.edit_of)
+        complaint = self.store.complaints.get(ref) if ref else None
+        if complaint is None:
+            return False
+        if self.store.complaints.save(complaint.edited(m, decision.masked_text, self.clock())):
+            self.skipped["edited"] += 1
+        else:
+            self.skipped["already_recorded"] += 1  # this version was recorded before (its tweet is guarded)
+        return True
+
     def _follow_up(self, m: Mention, decision, threads: dict) -> bool:
         thread = (m.conversation_id, m.author_id)
         ref = threads.get(thread) or self.store.complaints.thread_of(*thread)
@@ -141,7 +168,7 @@ class Recorder:
 
     def _classify(self, m: Mention):
         """Triage's decision; if triage fails on a text, the state triage queue gets it to read."""
-        watched = self.registry.watched(m.mentioned)
+        watched = self._tagged(m)
         try:
             return self.classify(m.text, watched)
         except Exception:  # a bug in triage must not stop every poll at this tweet

@@ -77,6 +77,8 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) ->
                 "detail": states[h.key].detail,
                 "changed_at": states[h.key].changed_at,
                 "newest_mention_at": states[h.key].newest_mention_at,
+                # A suspended or deleted account: when X was last asked whether it is back (once a day).
+                "checked_at": states[h.key].checked_at,
             }
             for h in registry
         ],
