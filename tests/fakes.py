@@ -47,21 +47,22 @@ class FakeClock:
 
 
 def mention(tweet_id: int, text: str, *tagged: str, author="citizen1", retweet=False, at=None, conversation=None,
-            edit_of: int | None = None, named: bool = True) -> Mention:
-    """Ids as FakeSource gives them ("id-<handle>"). `edit_of`: this is an edit of that post (a chain of
-    two); `named=False`: X did not include the author."""
-    chain = (str(edit_of), str(tweet_id)) if edit_of else (str(tweet_id),)
+            edit_of: int | tuple[int, ...] | None = None, named: bool = True) -> Mention:
+    """Ids as FakeSource gives them ("id-<handle>"). `edit_of`: this is an edit of that post (or of those
+    versions, oldest first, as X lists an edit chain); `named=False`: X did not include the author."""
+    earlier = (edit_of,) if isinstance(edit_of, int) else edit_of or ()
+    chain = tuple(str(i) for i in (*earlier, tweet_id))
     return Mention(
         tweet_id=str(tweet_id),
         text=text,
         author_id=f"id-{author.lower()}",
         author_username=author if named else "",
         created_at=at or datetime(2026, 11, 29, 5, 0, tzinfo=timezone.utc) + timedelta(seconds=tweet_id % 1000),
-        conversation_id=str(conversation or edit_of or tweet_id),
+        conversation_id=str(conversation or chain[0]),
         mentioned=tagged,
         is_retweet=retweet,
         mentioned_ids=tuple(f"id-{h.lower()}" for h in tagged),
-        edit_of=str(edit_of) if edit_of else None,
+        edit_of=chain[0] if earlier else None,
         edit_history=chain,
     )
 
