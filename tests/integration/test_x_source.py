@@ -70,3 +70,13 @@ def test_server_errors_malformed_answers_and_hangs_become_source_unavailable(sou
 def test_the_rate_limit_headers_are_read(source):
     source.resolve_user_id("lucknowpolice")
     assert source.rate_limit_remaining["users"] >= 0
+
+
+def test_tagged_accounts_come_with_their_ids_and_an_unedited_post_is_no_edit(source, x_control):
+    user_id = source.resolve_user_id("lucknowpolice")
+    x_control.tweets({"author": "asha", "text": "@Uppolice @lucknowpolice Aliganj me chori"})
+    [tweet] = all_mentions(source, user_id)[:1]
+    assert tweet.mentioned_ids == (source.resolve_user_id("Uppolice"), user_id)
+    assert tweet.edit_of is None and tweet.edit_history == (tweet.tweet_id,)
+    asked = [c for c in x_control.calls() if c["path"].endswith("/mentions")][-1]["query"]
+    assert "note_tweet" in asked["tweet.fields"] and "verified_type" in asked["user.fields"]
