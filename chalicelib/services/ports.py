@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Iterator, Protocol
 
 from ..domain.complaint import Change, Complaint
+from ..domain.handles import Registry, WatchedHandle
 from ..domain.tally import Scope
 from ..domain.values import Mention
 
@@ -92,6 +93,7 @@ class Page:
     mentions: list[Mention]  # newest first, as X returns them
     newest_id: str | None
     rejected: int = 0  # tweets in the page too malformed to record
+    username: str | None = None  # the watched account's username now, when the page names it (a rename shows)
 
 
 @dataclass(frozen=True)
@@ -123,12 +125,14 @@ class Storage:
     outbox: "Outbox"
     handles: "WatchedHandles"
     stats: "Statistics"
+    registry: "HandleRegistry"
 
 
 class MentionSource(Protocol):
     def resolve_user_id(self, handle: str) -> str | None: ...
 
-    def pages(self, user_id: str, since_id: str | None) -> Iterator[Page]: ...
+    def pages(self, user_id: str, since_id: str | None, start_time: datetime | None = None) -> Iterator[Page]:
+        """Mentions after since_id; without one, those from start_time on (None: as far back as X goes)."""
 
 
 class Complaints(Protocol):
@@ -177,6 +181,30 @@ class WatchedHandles(Protocol):
 
     def paths(self) -> dict[str, str]:
         """When each ingestion path last succeeded (ISO time)."""
+
+
+class HandleRegistry(Protocol):
+    """The watched handles, kept by admins. Every write is conditional: of two admins adding the same
+    handle one wins, and a change to an entry renamed or removed meanwhile is refused."""
+
+    def load(self) -> Registry:
+        """Every entry, disabled ones too."""
+
+    def add(self, handle: WatchedHandle) -> None:
+        """HandleExists when an entry has that username already."""
+
+    def change(self, handle: WatchedHandle) -> None:
+        """Write kind, department, district and owner contact of the entry with that username (NotFound: none)."""
+
+    def set_enabled(self, handle: str, enabled: bool) -> None:
+        """NotFound when no entry has that username."""
+
+    def record_user_id(self, handle: str, user_id: str) -> bool:
+        """Remember the X account of a handle; False when the entry is gone or holds another account."""
+
+    def rename(self, handle: WatchedHandle, username: str) -> bool:
+        """The account `handle.user_id` is now called `username`; False when the entry changed meanwhile
+        or another entry has that username."""
 
 
 class Statistics(Protocol):
