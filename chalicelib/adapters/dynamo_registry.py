@@ -25,7 +25,8 @@ def _key(username: str) -> dict:
     return key(PARTITION, f"H#{username.lstrip('@').lower()}")
 
 
-def _item(h: WatchedHandle) -> dict:
+def item(h: WatchedHandle) -> dict:
+    """The entry as a DynamoDB item (the local stack seeds its registry with these)."""
     item = _key(h.key) | {"handle": {"S": h.handle}, "kind": {"S": h.kind}, "dept": {"S": h.department},
                           "enabled": {"BOOL": h.enabled}}
     optional = {"lgd": h.district and {"N": str(h.district)}, "user_id": h.user_id and {"S": h.user_id},
@@ -58,7 +59,7 @@ class DynamoHandleRegistry:
         return Registry([_handle(item) for page in pages for item in page.get("Items", [])])
 
     def add(self, handle: WatchedHandle) -> None:
-        put = {"TableName": self.table.name, "Item": _item(handle), "ConditionExpression": "attribute_not_exists(pk)"}
+        put = {"TableName": self.table.name, "Item": item(handle), "ConditionExpression": "attribute_not_exists(pk)"}
         try:
             self.table.write([{"Put": put}])
         except Refused:
@@ -112,7 +113,7 @@ class DynamoHandleRegistry:
                 self.table.write([
                     {"Delete": {"TableName": self.table.name, "Key": _key(handle.key), "ConditionExpression": same,
                                 **e.params()}},
-                    {"Put": {"TableName": self.table.name, "Item": _item(renamed),
+                    {"Put": {"TableName": self.table.name, "Item": item(renamed),
                              "ConditionExpression": "attribute_not_exists(pk)"}},
                 ])
         except Refused:

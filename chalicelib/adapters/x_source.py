@@ -76,7 +76,7 @@ class TweepyMentionSource:
         body = self._call("users", "get_user", username=handle)
         return body.get("data", {}).get("id")
 
-    def pages(self, user_id: str, since_id: str | None) -> Iterator[Page]:
+    def pages(self, user_id: str, since_id: str | None, start_time: datetime | None = None) -> Iterator[Page]:
         token = None
         while True:
             body = self._call(
@@ -84,15 +84,19 @@ class TweepyMentionSource:
                 "get_users_mentions",
                 user_id,
                 since_id=since_id,
+                start_time=start_time,  # tweepy sends whole seconds, rounded down: the start's own second is kept
                 max_results=100,
                 pagination_token=token,
                 tweet_fields=TWEET_FIELDS,
-                expansions=["author_id"],
+                # The mentioned users come too: the watched account among them, by id, carries its username now.
+                expansions=["author_id", "entities.mentions.username"],
                 user_fields=["username"],
             )
             meta = body.get("meta", {})
             mentions, rejected = mentions_from(body)
-            yield Page(mentions, meta.get("newest_id"), rejected)
+            users = body.get("includes", {}).get("users", [])
+            username = next((u.get("username") for u in users if isinstance(u, dict) and u.get("id") == user_id), None)
+            yield Page(mentions, meta.get("newest_id"), rejected, username)
             token = meta.get("next_token")
             if not token:
                 return

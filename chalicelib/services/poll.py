@@ -1,5 +1,9 @@
 """Poll: fetch new mentions of every watched handle, record each as one complaint, alert officers.
 
+Go-live: a handle without a cursor yet fetches only its mentions from its start time on, never the
+older ones X still holds. The poll writes what it learns of an account into the registry: its user
+id the first time, and its new username when it was renamed (mentions are fetched by user id).
+
 Safety rules: a handle's cursor moves only after every mention up to it is recorded; a
 complaint is written once per tweet (the tweet guard is in the same write); alerts and replies
 live on the complaint until SNS and X accept them, so a crash or an outage anywhere is repaired
@@ -76,6 +80,7 @@ class _Fetched:
     outcome: HandleOutcome
     mentions: list[Mention] = field(default_factory=list)
     newest_id: str | None = None
+    username: str | None = None  # the account's username as X names it now
 
 
 def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Alerts, replies: Replies,
@@ -87,9 +92,12 @@ def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Aler
     def keep_going() -> bool:
         return time_left is None or time_left() > RESERVE_SECONDS
 
-    states = store.handles.states([h.key for h in registry])
+    now = clock()
+    live = [h for h in registry if h.start_at is None or h.start_at <= now]  # the others go live later
+    states = store.handles.states([h.key for h in live])
     fetched = [_fetch(h, states[h.key], source, report) if keep_going() else _deferred(h, states[h.key])
-               for h in registry]
+               for h in live]
+    registry = _learn(registry, fetched, store)
     by_tweet: dict[str, tuple[Mention, list[_Fetched]]] = {}
     for f in fetched:
         for m in f.mentions:
@@ -132,7 +140,7 @@ def _deferred(handle: WatchedHandle, state: HandleState) -> "_Fetched":
 def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, report: PollReport) -> _Fetched:
     f = _Fetched(handle, state, HandleOutcome(handle.handle, "ok"))
     try:
-        user_id = state.user_id
+        user_id = handle.user_id or state.user_id
         if user_id is None:
             user_id = source.resolve_user_id(handle.handle)
             f.outcome.requests += 1
@@ -140,9 +148,11 @@ def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, rep
             f.outcome.outcome, f.outcome.detail = "unknown_handle", "X knows no such user"
             return f
         f.state = replace(state, user_id=user_id)
-        for page in source.pages(user_id, state.since_id):
+        start_time = handle.start_at if state.since_id is None else None
+        for page in source.pages(user_id, state.since_id, start_time):
             f.outcome.requests += 1
             f.newest_id = f.newest_id or page.newest_id
+            f.username = f.username or page.username
             if page.rejected:
                 report.skipped["malformed"] += page.rejected
             f.mentions += page.mentions
@@ -158,6 +168,25 @@ def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, rep
         log.warning("handle not polled", extra={"handle": handle.handle, "outcome": f.outcome.outcome,
                                                 "detail": f.outcome.detail})
     return f
+
+
+def _learn(registry: Registry, fetched: list[_Fetched], store: Storage) -> Registry:
+    """Write a newly resolved user id and a rename into the registry; the registry to record with:
+    citizens tag a renamed account by its new name."""
+    renamed = {}
+    for f in fetched:
+        user_id, handle = f.state.user_id, f.handle
+        if user_id is None:
+            continue
+        if handle.user_id is None:
+            quietly(lambda: store.registry.record_user_id(handle.key, user_id))
+            handle = replace(handle, user_id=user_id)
+        if f.username and f.username != handle.handle:
+            log.info("watched handle renamed on X", extra={"handle": handle.handle, "renamed_to": f.username})
+            if quietly(lambda: store.registry.rename(handle, f.username)):
+                renamed[handle.key] = f.handle = replace(handle, handle=f.username)
+                f.outcome.handle = f.username
+    return Registry([renamed.get(h.key, h) for h in registry.all()]) if renamed else registry
 
 
 def _advance(f: _Fetched, store: Storage, clock) -> None:
