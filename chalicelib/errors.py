@@ -56,3 +56,15 @@ class VersionConflict(DeskError):
     def __init__(self, ref: str):
         super().__init__(f"complaint {ref} was changed by someone else; reload it and try again")
         self.ref = ref
+
+
+class HandleExists(DeskError):
+    """The handle (or its X account under another name) is in the registry already."""
+
+    status, code = 409, "handle_exists"
+
+
+class UnknownOnX(DeskError, ValueError):
+    """X knows no account with that username: nothing to watch."""
+
+    status, code = 400, "unknown_on_x"

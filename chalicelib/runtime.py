@@ -7,13 +7,14 @@ adapter's module is imported only when a function first needs it (cold start is 
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timedelta, timezone
 from functools import cache
 
 from .config import Config
 from .domain.access import Principal
 from .domain.complaint import Policies
-from .domain.handles import Registry, load_registry
+from .domain.handles import Registry
 from .domain.messages import load_messages
 from .domain.sla import load_sla_policy
 from . import observability
@@ -31,9 +32,26 @@ def config() -> Config:
     return Config.from_env()
 
 
-@cache
-def registry() -> Registry:
-    return load_registry()
+class Expiring:
+    """A value read again once the copy held is `max_age` seconds old (functools.cache keeps it forever)."""
+
+    def __init__(self, read, max_age: float, monotonic=time.monotonic):
+        self._read, self.max_age, self._monotonic = read, max_age, monotonic
+        self._held: tuple[float, object] | None = None
+
+    def __call__(self):
+        if self._held is None or self._monotonic() - self._held[0] >= self.max_age:
+            self._held = (self._monotonic(), self._read())
+        return self._held[1]
+
+    def cache_clear(self) -> None:
+        self._held = None
+
+
+# The watched handles, from DynamoDB. An admin's change reaches a warm container within this many
+# seconds, without a redeploy; under the poll's minute, so every poll reads the registry afresh.
+REGISTRY_MAX_AGE_SECONDS = 55.0
+registry: "Expiring" = Expiring(lambda: storage().registry.load(), REGISTRY_MAX_AGE_SECONDS)
 
 
 @cache

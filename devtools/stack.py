@@ -11,7 +11,8 @@ import json
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import boto3
@@ -29,6 +30,8 @@ DUMMY_X_OAUTH = {
     "access_token_secret": "local-access-token-secret",
 }
 DUMMY_SIGNING_KEY = "local-token-signing-key-not-for-production-use-0123456789"
+# The seeded handles went live this long ago: the seed mentions (devtools/xapi/seed_mentions.json) are newer.
+SEED_LIVE_FOR = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,20 @@ class LocalStack:
             self.client("ssm").put_parameter(Name=self.env[name], Value=value, Type="SecureString", Overwrite=True)
         for officer in self.officers:
             self.subscribe(officer)
+        self.seed_registry()
+
+    def seed_registry(self) -> None:
+        """The watched handles of the seed list (chalicelib/data/handles.json) into the registry, live
+        since SEED_LIVE_FOR ago; their user ids are left for the first poll to find, as on a real stage."""
+        from chalicelib.adapters.dynamo_registry import item
+        from chalicelib.domain.handles import load_registry
+
+        now = datetime.now(timezone.utc)
+        entries = [item(replace(h, start_at=now - SEED_LIVE_FOR, added_at=now)) for h in load_registry().all()]
+        for start in range(0, len(entries), 25):  # BatchWriteItem takes 25 at a time
+            batch = [{"PutRequest": {"Item": e}} for e in entries[start : start + 25]]
+            answer = self.client("dynamodb").batch_write_item(RequestItems={self.env["TABLE_NAME"]: batch})
+            assert not answer.get("UnprocessedItems"), "moto left registry entries unwritten"
 
     def subscribe(self, officer: Officer) -> str:
         sqs = self.client("sqs")

@@ -19,7 +19,10 @@ def _running_stack():
 
 @pytest.fixture
 def stack(_running_stack):
+    from chalicelib import runtime
+
     _running_stack.reset()
+    runtime.registry.cache_clear()  # the registry was seeded again: a copy read before is stale
     return _running_stack
 
 

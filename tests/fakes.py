@@ -15,7 +15,8 @@ from chalicelib.domain.complaint import Change, Complaint, Policies
 from chalicelib.domain.messages import load_messages
 from chalicelib.domain.sla import load_sla_policy
 from chalicelib.domain.values import Mention, reference, reference_code
-from chalicelib.errors import InvalidCursor
+from chalicelib.domain.handles import Registry, WatchedHandle
+from chalicelib.errors import HandleExists, InvalidCursor, NotFound
 from chalicelib.services.ports import (
     ALL_DISTRICTS,
     REPORT_CLAIM_EXPIRES,
@@ -68,11 +69,14 @@ def mention(tweet_id: int, text: str, *tagged: str, author="citizen1", retweet=F
 
 
 class FakeSource:
-    """Mentions per user id, served newest first in pages like X; faults can be queued per call."""
+    """Mentions per user id, served newest first in pages like X; faults can be queued per call.
+    Any username is an account on X unless listed in `unknown`; `rename` renames an account."""
 
     def __init__(self, page_size: int = 100):
         self.page_size = page_size
         self.users: dict[str, str] = {}
+        self.unknown: set[str] = set()
+        self.names: dict[str, str] = {}  # user id -> username, for accounts renamed
         self.timelines: dict[str, list[Mention]] = {}
         self.faults: dict[str, list[Exception | None]] = {}  # per user id, consumed one per page
         self.calls: list[tuple[str, str | None]] = []
@@ -94,6 +98,8 @@ class FakeSource:
         self.gone.pop(self.users.get(handle.lower()), None)
 
     def resolve_user_id(self, handle: str) -> str | None:
+        if handle.lower() in self.unknown:
+            return None
         user_id = self.users.setdefault(handle.lower(), f"id-{handle.lower()}")
         if user_id in self.gone:
             raise HandleUnavailable(self.gone[user_id])
@@ -104,12 +110,17 @@ class FakeSource:
         if user_id in self.gone:
             raise HandleUnavailable(self.gone[user_id])
 
-    def pages(self, user_id, since_id):
-        self.calls.append((user_id, since_id))
+    def rename(self, old: str, new: str) -> None:
+        self.users[new.lower()] = self.users.pop(old.lower())
+        self.names[self.users[new.lower()]] = new
+
+    def pages(self, user_id, since_id, start_time=None):
+        self.calls.append((user_id, since_id) if start_time is None else (user_id, since_id, start_time))
         if user_id in self.gone:
             raise HandleUnavailable(self.gone[user_id])
         found = sorted(
-            (m for m in self.timelines.get(user_id, []) if since_id is None or int(m.tweet_id) > int(since_id)),
+            (m for m in self.timelines.get(user_id, []) if (since_id is None or int(m.tweet_id) > int(since_id))
+             and (since_id is not None or start_time is None or m.created_at >= start_time)),
             key=lambda m: int(m.tweet_id),
             reverse=True,
         )
@@ -118,7 +129,7 @@ class FakeSource:
             if faults and (fault := faults.pop(0)):
                 raise fault
             chunk = found[start : start + self.page_size]
-            yield Page(chunk, found[0].tweet_id if found else None)
+            yield Page(chunk, found[0].tweet_id if found else None, username=self.names.get(user_id) if chunk else None)
 
 
 class FakeComplaints:
@@ -302,6 +313,54 @@ class FakeWatchedHandles:
         return dict(self.health)
 
 
+class FakeHandleRegistry:
+    """The registry's entries by username key; each write checks what the DynamoDB condition checks."""
+
+    def __init__(self, registry: Registry | None = None):
+        self.entries: dict[str, WatchedHandle] = {h.key: h for h in (registry.all() if registry else [])}
+        self.lock = threading.Lock()
+
+    def load(self):
+        return Registry(sorted(self.entries.values(), key=lambda h: h.key))
+
+    def add(self, handle):
+        with self.lock:
+            if handle.key in self.entries:
+                raise HandleExists(f"@{handle.handle} is in the registry already")
+            self.entries[handle.key] = handle
+
+    def _existing(self, username):
+        if username.lstrip("@").lower() not in self.entries:
+            raise NotFound(f"@{username.lstrip('@')} is not in the registry")
+        return self.entries[username.lstrip("@").lower()]
+
+    def change(self, handle):
+        current = self._existing(handle.key)
+        self.entries[handle.key] = dataclasses.replace(current, **{n: getattr(handle, n) for n in
+                                                                   ("kind", "department", "district", "owner_contact")})
+
+    def set_enabled(self, handle, enabled):
+        current = self._existing(handle)
+        self.entries[current.key] = dataclasses.replace(current, enabled=enabled)
+
+    def record_user_id(self, handle, user_id):
+        current = self.entries.get(handle.lower())
+        if current is None or current.user_id not in (None, user_id):
+            return False
+        self.entries[current.key] = dataclasses.replace(current, user_id=user_id)
+        return True
+
+    def rename(self, handle, username):
+        with self.lock:
+            current, renamed = self.entries.get(handle.key), dataclasses.replace(handle, handle=username)
+            if current is None or current.user_id != handle.user_id or (
+                    renamed.key != handle.key and renamed.key in self.entries):
+                return False
+            del self.entries[handle.key]
+            self.entries[renamed.key] = dataclasses.replace(current, handle=username)
+            return True
+
+
 class FakeStatistics:
     def __init__(self):
         self.items: dict = defaultdict(Counter)
@@ -382,6 +441,7 @@ class FakeDesk:
         self.complaints = FakeComplaints(self.stats)
         self.outbox = FakeOutbox(self.complaints)
         self.handles = FakeWatchedHandles()
+        self.registry = FakeHandleRegistry()
 
 
 __all__ = ["POLICIES", "FakeReplies", "FakeAlerts", "FakeClock", "FakeSource", "FakeDesk", "RateLimited", "SourceUnavailable",

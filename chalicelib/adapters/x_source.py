@@ -143,7 +143,7 @@ class TweepyMentionSource:
         if not body.get("data"):
             raise SourceUnavailable("X answered the user lookup with neither the user nor an error")
 
-    def pages(self, user_id: str, since_id: str | None) -> Iterator[Page]:
+    def pages(self, user_id: str, since_id: str | None, start_time: datetime | None = None) -> Iterator[Page]:
         token = None
         while True:
             body = self._call(
@@ -151,10 +151,12 @@ class TweepyMentionSource:
                 "get_users_mentions",
                 user_id,
                 since_id=since_id,
+                start_time=start_time,  # tweepy sends whole seconds, rounded down: the start's own second is kept
                 max_results=100,
                 pagination_token=token,
                 tweet_fields=TWEET_FIELDS,
-                expansions=["author_id"],
+                # The mentioned users come too: the watched account among them, by id, carries its username now.
+                expansions=["author_id", "entities.mentions.username"],
                 user_fields=USER_FIELDS,
             )
             if error := account_error(body, user_id):
@@ -165,7 +167,9 @@ class TweepyMentionSource:
                 # An author or a tagged account X could not show: the posts are recorded all the same.
                 log.warning("X left part of a page out", extra={"user_id": user_id, "errors": [
                     {k: e.get(k) for k in ("title", "resource_type", "parameter", "resource_id")} for e in partial]})
-            yield Page(mentions, meta.get("newest_id"), rejected, len(partial))
+            users = body.get("includes", {}).get("users", [])
+            username = next((u.get("username") for u in users if isinstance(u, dict) and u.get("id") == user_id), None)
+            yield Page(mentions, meta.get("newest_id"), rejected, username, len(partial))
             token = meta.get("next_token")
             if not token:
                 return

@@ -1,5 +1,9 @@
 """Poll: fetch new mentions of every watched handle, record each as one complaint, alert officers.
 
+Go-live: a handle without a cursor yet fetches only its mentions from its start time on, never the
+older ones X still holds. The poll writes what it learns of an account into the registry: its user
+id the first time, and its new username when it was renamed (mentions are fetched by user id).
+
 Safety rules: a handle's cursor moves only after every mention up to it is recorded; a
 complaint is written once per tweet (the tweet guard is in the same write); alerts and replies
 live on the complaint until SNS and X accept them, so a crash or an outage anywhere is repaired
@@ -81,6 +85,7 @@ class _Fetched:
     outcome: HandleOutcome
     mentions: list[Mention] = field(default_factory=list)
     newest_id: str | None = None
+    username: str | None = None  # the account's username as X names it now
     checked: bool = False  # X was asked whether an unavailable account is back (or first said it is gone)
 
 
@@ -93,11 +98,12 @@ def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Aler
     def keep_going() -> bool:
         return time_left is None or time_left() > RESERVE_SECONDS
 
-    states = store.handles.states([h.key for h in registry])
-    fetched = [_fetch(h, states[h.key], source, report, clock()) if keep_going() else _deferred(h, states[h.key])
-               for h in registry]
-    # The desk's own posts are told by the account's id, which stays when a handle is renamed.
-    registry = Registry([replace(f.handle, user_id=f.handle.user_id or f.state.user_id) for f in fetched])
+    now = clock()
+    live = [h for h in registry if h.start_at is None or h.start_at <= now]  # the others go live later
+    states = store.handles.states([h.key for h in live])
+    fetched = [_fetch(h, states[h.key], source, report, now) if keep_going() else _deferred(h, states[h.key])
+               for h in live]
+    registry = _learn(registry, fetched, store)
     by_tweet: dict[str, tuple[Mention, list[_Fetched]]] = {}
     for f in fetched:
         for m in f.mentions:
@@ -142,7 +148,7 @@ def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, rep
            now: datetime) -> _Fetched:
     f = _Fetched(handle, state, HandleOutcome(handle.handle, "ok"))
     try:
-        user_id = state.user_id
+        user_id = handle.user_id or state.user_id
         if state.outcome == "unavailable":
             last = state.checked_at or state.changed_at
             if last and now - datetime.fromisoformat(last) < RECHECK_UNAVAILABLE:
@@ -158,9 +164,11 @@ def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, rep
             f.outcome.outcome, f.outcome.detail = "unknown_handle", "X knows no such user"
             return f
         f.state = replace(state, user_id=user_id)
-        for page in source.pages(user_id, state.since_id):
+        start_time = handle.start_at if state.since_id is None else None
+        for page in source.pages(user_id, state.since_id, start_time):
             f.outcome.requests += 1
             f.newest_id = f.newest_id or page.newest_id
+            f.username = f.username or page.username
             if page.rejected:
                 report.skipped["malformed"] += page.rejected
             report.x_partial_errors += page.partial_errors
@@ -180,6 +188,25 @@ def _fetch(handle: WatchedHandle, state: HandleState, source: MentionSource, rep
         log.warning("handle not polled", extra={"handle": handle.handle, "outcome": f.outcome.outcome,
                                                 "detail": f.outcome.detail})
     return f
+
+
+def _learn(registry: Registry, fetched: list[_Fetched], store: Storage) -> Registry:
+    """Write a newly resolved user id and a rename into the registry; the registry to record with:
+    citizens tag a renamed account by its new name, and the desk's own posts are told by user id."""
+    learned = {}
+    for f in fetched:
+        user_id, handle = f.state.user_id, f.handle
+        if user_id is None:
+            continue
+        if handle.user_id is None:
+            quietly(lambda: store.registry.record_user_id(handle.key, user_id))
+            learned[handle.key] = handle = replace(handle, user_id=user_id)
+        if f.username and f.username != handle.handle:
+            log.info("watched handle renamed on X", extra={"handle": handle.handle, "renamed_to": f.username})
+            if quietly(lambda: store.registry.rename(handle, f.username)):
+                learned[handle.key] = f.handle = replace(handle, handle=f.username)
+                f.outcome.handle = f.username
+    return Registry([learned.get(h.key, h) for h in registry.all()]) if learned else registry
 
 
 def _advance(f: _Fetched, store: Storage, clock) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Iterator, Protocol
 
 from ..domain.complaint import Change, Complaint
+from ..domain.handles import Registry, WatchedHandle
 from ..domain.tally import Scope
 from ..domain.values import Mention
 
@@ -100,6 +101,7 @@ class Page:
     mentions: list[Mention]  # newest first, as X returns them
     newest_id: str | None
     rejected: int = 0  # tweets in the page too malformed to record
+    username: str | None = None  # the watched account's username now, when the page names it (a rename shows)
     partial_errors: int = 0  # X's errors about other resources in the page (an author it could not show)
 
 
@@ -133,6 +135,7 @@ class Storage:
     outbox: "Outbox"
     handles: "WatchedHandles"
     stats: "Statistics"
+    registry: "HandleRegistry"
 
 
 class MentionSource(Protocol):
@@ -143,7 +146,8 @@ class MentionSource(Protocol):
     def check_user(self, user_id: str) -> None:
         """Returns when the account is there (again); HandleUnavailable while it is not."""
 
-    def pages(self, user_id: str, since_id: str | None) -> Iterator[Page]: ...
+    def pages(self, user_id: str, since_id: str | None, start_time: datetime | None = None) -> Iterator[Page]:
+        """Mentions after since_id; without one, those from start_time on (None: as far back as X goes)."""
 
 
 class Complaints(Protocol):
@@ -196,6 +200,30 @@ class WatchedHandles(Protocol):
 
     def paths(self) -> dict[str, str]:
         """When each ingestion path last succeeded (ISO time)."""
+
+
+class HandleRegistry(Protocol):
+    """The watched handles, kept by admins. Every write is conditional: of two admins adding the same
+    handle one wins, and a change to an entry renamed or removed meanwhile is refused."""
+
+    def load(self) -> Registry:
+        """Every entry, disabled ones too."""
+
+    def add(self, handle: WatchedHandle) -> None:
+        """HandleExists when an entry has that username already."""
+
+    def change(self, handle: WatchedHandle) -> None:
+        """Write kind, department, district and owner contact of the entry with that username (NotFound: none)."""
+
+    def set_enabled(self, handle: str, enabled: bool) -> None:
+        """NotFound when no entry has that username."""
+
+    def record_user_id(self, handle: str, user_id: str) -> bool:
+        """Remember the X account of a handle; False when the entry is gone or holds another account."""
+
+    def rename(self, handle: WatchedHandle, username: str) -> bool:
+        """The account `handle.user_id` is now called `username`; False when the entry changed meanwhile
+        or another entry has that username."""
 
 
 class Statistics(Protocol):

@@ -41,7 +41,8 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) ->
     state = counts[STATE]
     districts = {s.district: counts[s] for s in DISTRICT_SCOPES if counts[s]}
     departments = {s.department: counts[s] for s in DEPARTMENT_SCOPES if counts[s]}
-    states = store.handles.states([h.key for h in registry])
+    handles = registry.all()  # disabled ones too: an admin sees what is switched off
+    states = store.handles.states([h.key for h in handles])
     paths = store.handles.paths()
     oldest = store.complaints.oldest_open(ALL_DISTRICTS)
     return {
@@ -71,6 +72,11 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) ->
         "handles": [
             {
                 "handle": h.handle,
+                "enabled": h.enabled,
+                "kind": h.kind,
+                "department": h.department,
+                "district": h.district,
+                "start_at": h.start_at.isoformat() if h.start_at else None,
                 "outcome": states[h.key].outcome,
                 # An idle poll writes nothing per handle: a handle that is fine last succeeded with the path.
                 "last_success_at": paths.get(TIMELINES) if states[h.key].outcome == "ok" else None,
@@ -80,6 +86,6 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) ->
                 # A suspended or deleted account: when X was last asked whether it is back (once a day).
                 "checked_at": states[h.key].checked_at,
             }
-            for h in registry
+            for h in handles
         ],
     }

@@ -187,8 +187,8 @@ def test_a_handle_x_says_is_gone_on_its_first_lookup_is_unavailable(desk):
 
 def test_x_s_errors_about_other_accounts_are_counted_and_the_page_recorded(desk):
     class Partial(FakeSource):
-        def pages(self, user_id, since_id):
-            for page in super().pages(user_id, since_id):
+        def pages(self, user_id, since_id, start_time=None):
+            for page in super().pages(user_id, since_id, start_time):
                 yield replace(page, partial_errors=len(page.mentions))
 
     desk.source = Partial()
