@@ -129,9 +129,10 @@ class Recorder:
         return named is not None and named.user_id is None
 
     def _tagged(self, m: Mention) -> list[WatchedHandle]:
-        """The watched handles a mention tags: by id where X gave one (a renamed handle still matches), else by name."""
+        """The enabled watched handles a mention tags: by id where X gave one (a renamed handle still matches),
+        else by name."""
         found = ((user_id and self.registry.by_user_id(user_id)) or self.registry.get(name) for user_id, name in m.tagged)
-        return list({h.key: h for h in found if h is not None}.values())
+        return list({h.key: h for h in found if h is not None and h.enabled}.values())
 
     def _edit(self, m: Mention, decision) -> bool:
         """An edited version of a recorded post joins that post's complaint, whatever its status: never a

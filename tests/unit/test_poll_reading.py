@@ -22,8 +22,8 @@ class Desk:
         self.source, self.store, self.alerts, self.replies = FakeSource(), FakeDesk(), FakeAlerts(), FakeReplies()
         self.clock = FakeClock()
 
-    def poll(self):
-        return poll(REGISTRY, self.source, self.store, self.alerts, self.replies, self.clock, POLICIES)
+    def poll(self, registry=REGISTRY):
+        return poll(registry, self.source, self.store, self.alerts, self.replies, self.clock, POLICIES)
 
     def complaint(self, tweet_id: str):
         return self.store.complaints.complaints[self.store.complaints.by_tweet[tweet_id]]
@@ -65,6 +65,17 @@ def test_a_renamed_watched_handle_tagged_by_id_still_routes_the_complaint(desk):
     tagged = mention(203, "Hazratganj me chain snatching", "lko_police_new")
     desk.source.add("lucknowpolice", replace(tagged, mentioned_ids=("id-lucknowpolice",)))
     [ref] = desk.poll().created
+    assert desk.store.complaints.complaints[ref].handles == ("lucknowpolice",)
+
+
+def test_a_disabled_handle_tagged_by_id_is_not_one_the_complaint_is_for(desk):
+    from chalicelib.domain.handles import Registry
+
+    registry = Registry([replace(h, enabled=False) if h.key == "uppolice" else h for h in REGISTRY.all()])
+    desk.source.add("lucknowpolice", mention(204, "Hazratganj me chain snatching", "Uppolice", "lucknowpolice"))
+    desk.poll()  # learns the accounts' ids
+    desk.source.add("lucknowpolice", mention(205, "Aliganj me chori", "Uppolice", "lucknowpolice"))
+    [ref] = desk.poll(registry).created
     assert desk.store.complaints.complaints[ref].handles == ("lucknowpolice",)
 
 
