@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .model import ALL_TWEET_FIELDS, USERNAME_RE, Tweet, User, parse_iso, snowflake, utcnow
+from .oauth2 import OAuth2
 
 WINDOW_SECONDS = 15 * 60
 DEFAULT_RATE_LIMITS = {"mentions": 450, "search": 450, "users": 300, "post": 100}
@@ -50,12 +51,14 @@ class Window:
 class XState:
     """Users, tweets, posted replies, faults, rate-limit windows and the call log, behind one lock."""
 
-    def __init__(self, seed: Path, handles: Path, bot: str | None, rate_limits: dict | None):
+    def __init__(self, seed: Path, handles: Path, bot: str | None, rate_limits: dict | None,
+                 oauth2_client: dict | None = None):
         self.lock = threading.RLock()
         self._seed = json.loads(Path(seed).read_text(encoding="utf-8"))
         self._handles = [h["handle"] for h in json.loads(Path(handles).read_text(encoding="utf-8"))["handles"]]
         self._bot_username = bot or self._handles[0]
         self._default_limits = DEFAULT_RATE_LIMITS | (rate_limits or {})
+        self.oauth2 = OAuth2(oauth2_client)
         self.reset()
 
     def reset(self, mentions: bool = True) -> None:
@@ -69,6 +72,7 @@ class XState:
             self.faults: list[Fault] = []
             self.limits = dict(self._default_limits)
             self.windows: dict[str, Window] = {}
+            self.oauth2.reset()
             self._next_user_id = OTHER_USER_ID_BASE
             names = self._seed.get("handle_names", {})
             # Seeded users get fixed creation dates so runs are reproducible.
