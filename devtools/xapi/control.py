@@ -4,10 +4,13 @@ show what the product posted and called."""
 from __future__ import annotations
 
 import json
+import re
 
 from .model import ALL_TWEET_FIELDS, ALL_USER_FIELDS
 from .oauth2 import OAuthError
 from .state import XState
+
+TWEET_PATH = re.compile(r"/_control/tweets/([0-9]{1,19})")
 
 
 def control(state: XState, method: str, path: str, raw_body: bytes) -> tuple[int, object]:
@@ -24,6 +27,8 @@ def control(state: XState, method: str, path: str, raw_body: bytes) -> tuple[int
         if (method, path) == ("POST", "/_control/tweets"):
             specs = payload if isinstance(payload, list) else [payload]
             return 200, [t.render(ALL_TWEET_FIELDS) for t in state.add_tweets(specs)]
+        if method == "DELETE" and (deleted := TWEET_PATH.fullmatch(path)):
+            return 200, {"deleted": state.delete_tweet(deleted[1])}
         if (method, path) == ("POST", "/_control/faults"):
             state.add_fault(**payload)
             return 200, {"queued": len(state.faults)}

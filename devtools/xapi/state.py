@@ -169,6 +169,11 @@ class XState:
         self.tweets[tweet_id] = tweet
         return tweet
 
+    def delete_tweet(self, tweet_id: str) -> bool:
+        """The author deletes a post: it is gone from lookups, timelines and search; replies to it stay."""
+        with self.lock:
+            return self.tweets.pop(str(tweet_id), None) is not None
+
     def _existing(self, tweet_id) -> Tweet:
         try:
             return self.tweets[str(tweet_id)]

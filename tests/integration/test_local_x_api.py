@@ -241,7 +241,8 @@ def test_faults_queue_in_order_and_can_be_cleared(server, app):
 
 
 def test_a_reply_posted_with_oauth_is_recorded_in_the_conversation(server, app, bot):
-    uid = user_id(app, "noidapolice")
+    # The bot (OAuth 1.0a) acts as @Uppolice, so it answers a post that mentions @Uppolice (X's reply rule).
+    uid = user_id(app, "Uppolice")
     fields = ["conversation_id", "author_id"]
     complaint = app.get_users_mentions(uid, max_results=100, tweet_fields=fields).data[-1]
 
