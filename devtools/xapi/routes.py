@@ -132,7 +132,7 @@ def create_tweet(state: XState, match, params, auth, raw_body):
         raise forbidden("You are not allowed to create a Tweet with duplicate content.")
     tweet = state.add_tweet(author.username, text, utcnow(), in_reply_to=parent_id)
     state.posts.append(tweet)
-    return 201, {"data": {"edit_history_tweet_ids": [tweet.id], "id": tweet.id, "text": tweet.text}}
+    return 201, {"data": tweet.render()}
 
 
 def may_reply(author, parent) -> bool:

@@ -1,7 +1,8 @@
 """A local stand-in for the X API v2, for development and tests (there is no internet here).
 
 It serves what the complaint desk uses: user lookup, the mentions timeline, recent search and
-posting replies, with X's response shapes, status codes, error bodies, snowflake ids and
+posting replies, with X's response shapes (long posts cut in `text` and whole in note_tweet,
+HTML-escaped text), status codes, error bodies, snowflake ids and
 rate-limit headers, so real tweepy can be pointed at it. Endpoints under /_control/ (no auth)
 seed tweets, inject faults, shrink rate limits and show what the product sent.
 
@@ -12,7 +13,7 @@ access token.
 
 Known simplifications: OAuth 1.0a signatures are not verified; a person's consent is the control
 call POST /_control/oauth2/consent; a posted reply keeps exactly the text sent (X prefixes the
-replied-to @handles).
+replied-to @handles); links keep their own address instead of a t.co one.
 
 This module serves HTTP; state.py holds what X holds, gateway.py applies faults, auth and rate
 limits around the v2 endpoints in routes.py, and control.py answers /_control/.
