@@ -11,6 +11,8 @@ from .oauth2 import OAuthError
 from .state import XState
 
 TWEET_PATH = re.compile(r"/_control/tweets/([0-9]{1,19})")
+USER_PATH = re.compile(r"/_control/users/([A-Za-z0-9_]{1,15})")
+SUSPEND_PATH = re.compile(r"/_control/users/([A-Za-z0-9_]{1,15})/suspend")
 
 
 def control(state: XState, method: str, path: str, raw_body: bytes) -> tuple[int, object]:
@@ -23,7 +25,12 @@ def control(state: XState, method: str, path: str, raw_body: bytes) -> tuple[int
             state.reset(payload.get("mentions", True))
             return 200, {"reset": True}
         if (method, path) == ("POST", "/_control/users"):
-            return 200, state.add_user(payload["username"], payload.get("name")).render(ALL_USER_FIELDS)
+            user = state.add_user(payload["username"], payload.get("name"), payload.get("verified_type"))
+            return 200, user.render(ALL_USER_FIELDS)
+        account = {"POST": SUSPEND_PATH, "DELETE": USER_PATH}.get(method)
+        if account and (target := account.fullmatch(path)):
+            user = state.set_user_status(target[1], "suspended" if method == "POST" else "deleted")
+            return 200, {"id": user.id, "username": user.username, "status": user.status}
         if (method, path) == ("POST", "/_control/tweets"):
             specs = payload if isinstance(payload, list) else [payload]
             return 200, [t.render(ALL_TWEET_FIELDS) for t in state.add_tweets(specs)]

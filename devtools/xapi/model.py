@@ -14,7 +14,8 @@ ALL_TWEET_FIELDS = frozenset({
     "author_id", "created_at", "conversation_id", "referenced_tweets", "entities", "lang", "in_reply_to_user_id",
     "edit_controls", "note_tweet",
 })
-ALL_USER_FIELDS = frozenset({"created_at", "description", "protected", "verified"})
+ALL_USER_FIELDS = frozenset({"created_at", "description", "protected", "verified", "verified_type"})
+VERIFIED_TYPES = ("blue", "business", "government", "none")
 EDIT_WINDOW = timedelta(minutes=30)  # X: a post can be edited for 30 minutes, up to 5 times
 MAX_EDITS = 5
 USERNAME_PATTERN = "^[A-Za-z0-9_]{1,15}$"  # as X quotes it in error messages
@@ -48,13 +49,20 @@ class User:
     username: str
     name: str
     created_at: datetime
+    verified_type: str = "none"  # blue | business | government | none
+    status: str = "active"  # active | suspended | deleted
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
 
     def render(self, fields=frozenset()) -> dict:
         out = {"id": self.id, "name": self.name, "username": self.username}
         if "created_at" in fields:
             out["created_at"] = iso(self.created_at)
-        defaults = {"description": "", "protected": False, "verified": False}
-        out.update({k: v for k, v in defaults.items() if k in fields})
+        values = {"description": "", "protected": False, "verified": self.verified_type != "none",
+                  "verified_type": self.verified_type}
+        out.update({k: v for k, v in values.items() if k in fields})
         return out
 
 

@@ -1,4 +1,6 @@
-"""The v2 endpoints the desk uses: user lookup, the mentions timeline, recent search and posting."""
+"""The v2 endpoints the desk uses: user lookup (by username or id, one or many), the mentions
+timeline, recent search and posting. A missing, suspended or deleted user is a 200 with an
+`errors` array, as on X."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from datetime import timedelta
 from chalicelib.x_text import fits
 
 from .auth import user_context
-from .errors import INVALID_REQUEST, ApiError, forbidden, invalid, not_found
-from .model import snowflake_time, utcnow
+from .errors import INVALID_REQUEST, ApiError, forbidden, invalid, not_found, unavailable_user
+from .model import User, snowflake_time, utcnow
 from .params import (
     ID_PATTERN, ID_RE, TIMELINE_PARAMS, bounded_int, check_known, check_username, id_param, time_param, user_fields_param,
 )
@@ -27,29 +29,63 @@ REPLY_NOT_ALLOWED = (
 )
 
 
+def _user_lookup(user: User | None, parameter: str, value: str, fields: frozenset) -> tuple[dict | None, dict | None]:
+    """A looked-up user as (data, None), or (None, the errors entry X gives for a missing or unavailable one)."""
+    if user is None:
+        return None, not_found(parameter, value)
+    if not user.active:
+        return None, unavailable_user(user.status, parameter, value)
+    return user.render(fields), None
+
+
+def _lookup_body(results: list[tuple[dict | None, dict | None]], single: bool) -> dict:
+    found = [d for d, _ in results if d]
+    errors = [e for _, e in results if e]
+    data = (found[0] if single else found) if found else None
+    return {**({"data": data} if data else {}), **({"errors": errors} if errors else {})}
+
+
 def get_user_by_username(state: XState, match, params, auth, body):
     user_fields = user_fields_param(params)
     username = match[1]
     check_username(username, "username")
-    user = state.users.get(username.lower())
-    if user is None:
-        return 200, {"errors": [not_found("username", username)]}
-    return 200, {"data": user.render(user_fields)}
+    return 200, _lookup_body([_user_lookup(state.users.get(username.lower()), "username", username, user_fields)], True)
 
 
 def get_users_by_usernames(state: XState, match, params, auth, body):
     user_fields = user_fields_param(params, ("usernames",))
-    if not params.get("usernames"):
-        raise invalid("usernames", [], "Request parameter `usernames` can not be empty")
-    names = params["usernames"].split(",")
-    if len(names) > 100:
-        message = f"The number of values in the `usernames` query parameter list [{len(names)}] is not between 1 and 100"
-        raise invalid("usernames", params["usernames"], message)
+    names = _list_param(params, "usernames")
     for name in names:
         check_username(name, "usernames")
-    found = [state.users[n.lower()].render(user_fields) for n in names if n.lower() in state.users]
-    missing = [not_found("usernames", n) for n in names if n.lower() not in state.users]
-    return 200, {**({"data": found} if found else {}), **({"errors": missing} if missing else {})}
+    return 200, _lookup_body([_user_lookup(state.users.get(n.lower()), "usernames", n, user_fields) for n in names], False)
+
+
+def get_user_by_id(state: XState, match, params, auth, body):
+    user_fields = user_fields_param(params)
+    user_id = match[1]
+    if not ID_RE.fullmatch(user_id):
+        raise invalid("id", user_id, f"The `id` query parameter value [{user_id}] does not match {ID_PATTERN}")
+    return 200, _lookup_body([_user_lookup(state.users_by_id.get(user_id), "id", user_id, user_fields)], True)
+
+
+def get_users_by_ids(state: XState, match, params, auth, body):
+    user_fields = user_fields_param(params, ("ids",))
+    ids = _list_param(params, "ids")
+    for user_id in ids:
+        if not ID_RE.fullmatch(user_id):
+            raise invalid("ids", user_id, f"The `ids` query parameter value [{user_id}] does not match {ID_PATTERN}")
+    return 200, _lookup_body([_user_lookup(state.users_by_id.get(i), "ids", i, user_fields) for i in ids], False)
+
+
+def _list_param(params: dict, name: str) -> list[str]:
+    """A comma-separated list of 1 to 100 values, as X's lookups take them."""
+    if not params.get(name):
+        raise invalid(name, [], f"Request parameter `{name}` can not be empty")
+    values = params[name].split(",")
+    if len(values) > 100:
+        message = f"The number of values in the `{name}` query parameter list [{len(values)}] is not between 1 and 100"
+        raise invalid(name, params[name], message)
+    return values
 
 
 def get_me(state: XState, match, params, auth, body):
@@ -64,8 +100,8 @@ def get_mentions(state: XState, match, params, auth, body):
         raise invalid("id", user_id, f"The `id` query parameter value [{user_id}] does not match {ID_PATTERN}")
     limit = bounded_int(params, "max_results", 5, 100, 10)
     user = state.users_by_id.get(user_id)
-    if user is None:
-        return 200, {"errors": [not_found("id", user_id)]}
+    if user is None or not user.active:
+        return 200, _lookup_body([_user_lookup(user, "id", user_id, frozenset())], True)
     mentions = [t for t in state.newest_first() if any(m["id"] == user.id for m in t.mentions)]
     return render_timeline(state, mentions[:MENTIONS_CAP], params, limit, "pagination_token", with_previous=True)
 
@@ -150,7 +186,9 @@ ROUTES = [
     ("GET", re.compile(r"/2/users/by/username/([^/]+)"), "users", get_user_by_username),
     ("GET", re.compile(r"/2/users/by"), "users", get_users_by_usernames),
     ("GET", re.compile(r"/2/users/me"), "users", get_me),
+    ("GET", re.compile(r"/2/users"), "users", get_users_by_ids),
     ("GET", re.compile(r"/2/users/([^/]+)/mentions"), "mentions", get_mentions),
+    ("GET", re.compile(r"/2/users/([^/]+)"), "users", get_user_by_id),
     ("GET", re.compile(r"/2/tweets/search/recent"), "search", search_recent),
     ("POST", re.compile(r"/2/tweets"), "post", create_tweet),
 ]

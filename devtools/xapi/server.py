@@ -2,7 +2,7 @@
 
 It serves what the complaint desk uses: user lookup, the mentions timeline, recent search and
 posting replies, with X's response shapes (long posts cut in `text` and whole in note_tweet,
-HTML-escaped text), status codes, error bodies, snowflake ids and
+HTML-escaped text, `errors` arrays for suspended and deleted users), status codes, error bodies, snowflake ids and
 rate-limit headers, so real tweepy can be pointed at it. Endpoints under /_control/ (no auth)
 seed tweets, inject faults, shrink rate limits and show what the product sent.
 

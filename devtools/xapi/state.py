@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .model import ALL_TWEET_FIELDS, USERNAME_RE, Tweet, User, parse_iso, snowflake, utcnow
+from .model import ALL_TWEET_FIELDS, USERNAME_RE, VERIFIED_TYPES, Tweet, User, parse_iso, snowflake, utcnow
 from .oauth2 import OAuth2
 from .text import extract
 
@@ -77,7 +77,8 @@ class XState:
             since = datetime(2015, 1, 1, tzinfo=timezone.utc)
             for i, handle in enumerate(self._handles):
                 created = since + timedelta(days=30 * i)
-                self._create_user(handle, names.get(handle, handle), created, str(WATCHED_USER_ID_BASE + i))
+                watched = self._create_user(handle, names.get(handle, handle), created, str(WATCHED_USER_ID_BASE + i))
+                watched.verified_type = "government"  # X's grey check mark
             self.bot = self.users[self._bot_username.lower()]
             now = utcnow()
             seeded: list[Tweet] = []
@@ -103,9 +104,23 @@ class XState:
         self.users_by_id[user_id] = user
         return user
 
-    def add_user(self, username: str, name: str | None = None) -> User:
+    def add_user(self, username: str, name: str | None = None, verified_type: str | None = None) -> User:
+        """A new user, or the existing one; `verified_type` sets its check mark either way."""
+        if verified_type is not None and verified_type not in VERIFIED_TYPES:
+            raise ValueError(f"verified_type must be one of {VERIFIED_TYPES}")
         with self.lock:
-            return self.users.get(username.lower()) or self._create_user(username, name, utcnow())
+            user = self.users.get(username.lower()) or self._create_user(username, name, utcnow())
+            user.verified_type = verified_type or user.verified_type
+            return user
+
+    def set_user_status(self, username: str, status: str) -> User:
+        """X suspends an account or its owner deletes it: its posts leave timelines and search."""
+        with self.lock:
+            user = self.users.get(username.lower())
+            if user is None:
+                raise ValueError(f"no user {username!r}")
+            user.status = status
+            return user
 
     def add_tweets(self, specs: list[dict]) -> list[Tweet]:
         """Tweets from control specs: author, text, retweet_of, in_reply_to, created_at | minutes_ago, lang."""
@@ -156,7 +171,7 @@ class XState:
             raise ValueError("a tweet needs text")
         tweet = Tweet(
             tweet_id, text, user, at, conversation_id, lang or ("hi" if DEVANAGARI_RE.search(text) else "en"),
-            extract(text, self.users), referenced, replied_user,
+            extract(text, {k: u for k, u in self.users.items() if u.status != "deleted"}), referenced, replied_user,
             # X: retweets and replies to others' posts cannot be edited; replies in one's own thread can.
             edit_eligible=not retweet_of and replied_user in (None, user),
         )
@@ -237,5 +252,7 @@ class XState:
         return None
 
     def newest_first(self) -> list[Tweet]:
-        """Every tweet, newest first; the caller holds the lock."""
-        return sorted(self.tweets.values(), key=lambda t: int(t.id), reverse=True)
+        """The tweets timelines and search may show, newest first: the latest version of each post,
+        by authors neither suspended nor deleted. The caller holds the lock."""
+        shown = (t for t in self.tweets.values() if t.latest and t.author.active)
+        return sorted(shown, key=lambda t: int(t.id), reverse=True)
