@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import re
 
+from .edits import EditRefused, edit_tweet
+from .errors import forbidden
 from .model import ALL_TWEET_FIELDS, ALL_USER_FIELDS
 from .oauth2 import OAuthError
 from .state import XState
 
 TWEET_PATH = re.compile(r"/_control/tweets/([0-9]{1,19})")
+EDIT_PATH = re.compile(r"/_control/tweets/([0-9]{1,19})/edit")
 USER_PATH = re.compile(r"/_control/users/([A-Za-z0-9_]{1,15})")
 SUSPEND_PATH = re.compile(r"/_control/users/([A-Za-z0-9_]{1,15})/suspend")
 
@@ -34,6 +37,8 @@ def control(state: XState, method: str, path: str, raw_body: bytes) -> tuple[int
         if (method, path) == ("POST", "/_control/tweets"):
             specs = payload if isinstance(payload, list) else [payload]
             return 200, [t.render(ALL_TWEET_FIELDS) for t in state.add_tweets(specs)]
+        if method == "POST" and (edited := EDIT_PATH.fullmatch(path)):
+            return 200, edit_tweet(state, edited[1], payload.get("text")).render(ALL_TWEET_FIELDS)
         if method == "DELETE" and (deleted := TWEET_PATH.fullmatch(path)):
             return 200, {"deleted": state.delete_tweet(deleted[1])}
         if (method, path) == ("POST", "/_control/faults"):
@@ -52,6 +57,8 @@ def control(state: XState, method: str, path: str, raw_body: bytes) -> tuple[int
         if (method, path) == ("DELETE", "/_control/calls"):
             state.clear_calls()
             return 200, []
+    except EditRefused as e:
+        return 403, forbidden(e.detail).body
     except (ValueError, KeyError, TypeError) as e:
         return 400, {"error": f"{type(e).__name__}: {e}"}
     return 404, {"error": f"no control endpoint {method} {path}"}

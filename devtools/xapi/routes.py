@@ -14,11 +14,12 @@ from .auth import user_context
 from .errors import INVALID_REQUEST, ApiError, forbidden, invalid, not_found, unavailable_user
 from .model import User, snowflake_time, utcnow
 from .params import (
-    ID_PATTERN, ID_RE, TIMELINE_PARAMS, bounded_int, check_known, check_username, id_param, time_param, user_fields_param,
+    ID_PATTERN, ID_RE, LOOKUP_PARAMS, TIMELINE_PARAMS, TWEET_EXPANSIONS, TWEET_FIELDS, USER_FIELDS, bounded_int,
+    check_known, check_username, csv_param, id_param, time_param, user_fields_param,
 )
 from .query import QueryParser
 from .state import XState
-from .timeline import render_timeline
+from .timeline import expand, render_timeline
 
 MENTIONS_CAP = 800  # the mentions timeline only reaches a user's newest 800 mentions
 SEARCH_WINDOW = timedelta(days=7)
@@ -138,6 +139,39 @@ def search_recent(state: XState, match, params, auth, body):
     return render_timeline(state, found, params, limit, "next_token", with_previous=False)
 
 
+def get_tweet(state: XState, match, params, auth, body):
+    return _tweet_lookup(state, [match[1]], "id", params, single=True)
+
+
+def get_tweets(state: XState, match, params, auth, body):
+    ids = _list_param(params, "ids")
+    return _tweet_lookup(state, ids, "ids", params, single=False)
+
+
+def _tweet_lookup(state: XState, ids: list[str], parameter: str, params: dict, single: bool):
+    """Posts by id, any version of an edited one included; a deleted post, or one whose author is
+    unavailable, is an `errors` entry."""
+    check_known(params, LOOKUP_PARAMS if single else (parameter, *LOOKUP_PARAMS))
+    for tweet_id in ids:
+        if not ID_RE.fullmatch(tweet_id):
+            raise invalid(parameter, tweet_id, f"The `{parameter}` query parameter value [{tweet_id}] does not match {ID_PATTERN}")
+    tweet_fields = csv_param(params, "tweet.fields", TWEET_FIELDS)
+    user_fields = csv_param(params, "user.fields", USER_FIELDS)
+    expansions = csv_param(params, "expansions", TWEET_EXPANSIONS)
+    found = [state.tweets.get(i) for i in ids]
+    found = [t if t is not None and t.author.active else None for t in found]
+    errors = [not_found(parameter, i, "tweet") for i, t in zip(ids, found) if t is None]
+    tweets = [t for t in found if t is not None]
+    includes, partial = expand(state, tweets, expansions, tweet_fields, user_fields)
+    data = [t.render(tweet_fields) for t in tweets]
+    body = {"data": data[0] if single else data} if data else {}
+    if includes:
+        body["includes"] = includes
+    if errors or partial:
+        body["errors"] = errors + partial
+    return 200, body
+
+
 def create_tweet(state: XState, match, params, auth, raw_body):
     author = user_context(state, auth)
     try:
@@ -190,5 +224,7 @@ ROUTES = [
     ("GET", re.compile(r"/2/users/([^/]+)/mentions"), "mentions", get_mentions),
     ("GET", re.compile(r"/2/users/([^/]+)"), "users", get_user_by_id),
     ("GET", re.compile(r"/2/tweets/search/recent"), "search", search_recent),
+    ("GET", re.compile(r"/2/tweets/([^/]+)"), "lookup", get_tweet),
+    ("GET", re.compile(r"/2/tweets"), "lookup", get_tweets),
     ("POST", re.compile(r"/2/tweets"), "post", create_tweet),
 ]

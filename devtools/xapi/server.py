@@ -1,8 +1,8 @@
 """A local stand-in for the X API v2, for development and tests (there is no internet here).
 
-It serves what the complaint desk uses: user lookup, the mentions timeline, recent search and
-posting replies, with X's response shapes (long posts cut in `text` and whole in note_tweet,
-HTML-escaped text, `errors` arrays for suspended and deleted users), status codes, error bodies, snowflake ids and
+It serves what the complaint desk uses: user lookup, the mentions timeline, recent search, post
+lookup by id and posting replies, with X's response shapes (long posts cut in `text` and whole in note_tweet,
+HTML-escaped text, `errors` arrays for suspended and deleted users, edited posts with their edit chain), status codes, error bodies, snowflake ids and
 rate-limit headers, so real tweepy can be pointed at it. Endpoints under /_control/ (no auth)
 seed tweets, inject faults, shrink rate limits and show what the product sent.
 

@@ -15,10 +15,14 @@ from .oauth2 import OAuth2
 from .text import extract
 
 WINDOW_SECONDS = 15 * 60
-DEFAULT_RATE_LIMITS = {"mentions": 450, "search": 450, "users": 300, "post": 100}
+DEFAULT_RATE_LIMITS = {"mentions": 450, "search": 450, "users": 300, "post": 100, "lookup": 450}
 WATCHED_USER_ID_BASE = 1000
 OTHER_USER_ID_BASE = 2_000_000
 DEVANAGARI_RE = re.compile(r"[\u0900-\u097F]")
+
+
+def language(text: str) -> str:
+    return "hi" if DEVANAGARI_RE.search(text) else "en"
 
 
 @dataclass
@@ -149,12 +153,7 @@ class XState:
         user = self.users[author.lower()]
         if retweet_of and in_reply_to:
             raise ValueError("a tweet is either a retweet or a reply, not both")
-        if snowflake(at) <= 0:
-            raise ValueError("tweets are dated after 2010-11-04, when snowflake ids began")
-        tweet_id = snowflake(at)
-        while str(tweet_id) in self.tweets:  # same millisecond: the sequence bits tell them apart
-            tweet_id += 1
-        tweet_id = str(tweet_id)
+        tweet_id = self.new_id(at)
         referenced, conversation_id, replied_user = [], tweet_id, None
         if retweet_of:
             original = self._existing(retweet_of)
@@ -170,18 +169,34 @@ class XState:
         if not text:
             raise ValueError("a tweet needs text")
         tweet = Tweet(
-            tweet_id, text, user, at, conversation_id, lang or ("hi" if DEVANAGARI_RE.search(text) else "en"),
-            extract(text, {k: u for k, u in self.users.items() if u.status != "deleted"}), referenced, replied_user,
+            tweet_id, text, user, at, conversation_id, lang or language(text), self.entities(text), referenced, replied_user,
             # X: retweets and replies to others' posts cannot be edited; replies in one's own thread can.
             edit_eligible=not retweet_of and replied_user in (None, user),
         )
         self.tweets[tweet_id] = tweet
         return tweet
 
+    def new_id(self, at: datetime) -> str:
+        """A snowflake id for a tweet created at `at`; the caller holds the lock."""
+        if snowflake(at) <= 0:
+            raise ValueError("tweets are dated after 2010-11-04, when snowflake ids began")
+        tweet_id = snowflake(at)
+        while str(tweet_id) in self.tweets:  # same millisecond: the sequence bits tell them apart
+            tweet_id += 1
+        return str(tweet_id)
+
+    def entities(self, text: str) -> dict:
+        """The entities of a text; an @name of a deleted account is no mention."""
+        return extract(text, {k: u for k, u in self.users.items() if u.status != "deleted"})
+
     def delete_tweet(self, tweet_id: str) -> bool:
-        """The author deletes a post: it is gone from lookups, timelines and search; replies to it stay."""
+        """The author deletes a post, and with it every version of it (X deletes the whole edit
+        chain): gone from lookups, timelines and search; replies to it stay."""
         with self.lock:
-            return self.tweets.pop(str(tweet_id), None) is not None
+            tweet = self.tweets.get(str(tweet_id))
+            for version in tweet.history if tweet else ():
+                self.tweets.pop(version, None)
+            return tweet is not None
 
     def _existing(self, tweet_id) -> Tweet:
         try:

@@ -258,3 +258,74 @@ def test_verified_type_is_a_user_field_and_watched_handles_are_government(server
     answer = requests.post(f"{server.url}/_control/users", json={"username": "citizen_1", "verified_type": "gold"},
                            timeout=5)
     assert answer.status_code == 400
+
+
+# --- edits -----------------------------------------------------------------------------------
+
+def edit(server, tweet_id: str, text: str) -> requests.Response:
+    return requests.post(f"{server.url}/_control/tweets/{tweet_id}/edit", json={"text": text}, timeout=5)
+
+
+def test_an_edit_is_a_new_post_that_every_version_links_to(server, app):
+    [original] = seed(server, {"author": "citizen_1", "text": "@lucknowpolice theft at Aminabad market"})
+    edited = edit(server, original, "@lucknowpolice theft at Aminabad market, 5 pm today").json()
+    assert edited["id"] != original and edited["edit_history_tweet_ids"] == [original, edited["id"]]
+    assert edited["conversation_id"] == original
+    controls = edited["edit_controls"]
+    assert controls["edits_remaining"] == 4 and controls["is_edit_eligible"] is True
+    fields = ["edit_controls", "conversation_id"]
+    old = app.get_tweet(original, tweet_fields=fields).data
+    assert old.edit_history_tweet_ids == [int(original), int(edited["id"])] and old.edit_controls["edits_remaining"] == 4
+    assert old.text == "@lucknowpolice theft at Aminabad market"  # the old version stays readable by id
+    both = app.get_tweets([original, edited["id"]]).data
+    assert [t.text for t in both] == ["@lucknowpolice theft at Aminabad market",
+                                      "@lucknowpolice theft at Aminabad market, 5 pm today"]
+
+
+def test_timelines_and_search_show_only_the_latest_version(server, app):
+    [original] = seed(server, {"author": "citizen_1", "text": "@lucknowpolice water logging near Charbagh"})
+    newest = edit(server, original, "@lucknowpolice water logging near Charbagh station").json()["id"]
+    uid = app.get_user(username="lucknowpolice").data.id
+    ids = [str(t.id) for t in app.get_users_mentions(uid, max_results=100).data]
+    assert newest in ids and original not in ids
+    found = [str(t.id) for t in app.search_recent_tweets("Charbagh").data]
+    assert found == [newest]
+
+
+def test_an_edit_after_30_minutes_is_refused(server):
+    [old] = seed(server, {"author": "citizen_1", "text": "@lucknowpolice old complaint", "minutes_ago": 31})
+    refused = edit(server, old, "@lucknowpolice old complaint, edited")
+    assert refused.status_code == 403 and refused.json()["title"] == "Forbidden"
+
+
+def test_a_post_can_be_edited_five_times_and_no_more(server):
+    [tweet_id] = seed(server, {"author": "citizen_1", "text": "@lucknowpolice version 0"})
+    for n in range(1, 6):
+        tweet_id = edit(server, tweet_id, f"@lucknowpolice version {n}").json()["id"]
+    assert edit(server, tweet_id, "@lucknowpolice version 6").status_code == 403
+
+
+def test_only_the_latest_version_can_be_edited_and_replies_to_others_not_at_all(server):
+    [original] = seed(server, {"author": "citizen_1", "text": "@lucknowpolice noise complaint"})
+    edit(server, original, "@lucknowpolice noise complaint, sector 9").raise_for_status()
+    assert edit(server, original, "@lucknowpolice again").status_code == 400
+    [aside] = seed(server, {"author": "citizen_2", "text": "me too", "in_reply_to": original})
+    refused = edit(server, aside, "me too, same street")
+    assert refused.status_code == 403
+
+
+def test_deleting_any_version_deletes_the_whole_chain(server, app):
+    [original] = seed(server, {"author": "citizen_1", "text": "@lucknowpolice a complaint"})
+    newest = edit(server, original, "@lucknowpolice a complaint, edited").json()["id"]
+    control(server, "DELETE", f"tweets/{original}")
+    gone = get_json(server, "/2/tweets", ids=f"{original},{newest}")
+    assert "data" not in gone and [e["resource_id"] for e in gone["errors"]] == [original, newest]
+    assert gone["errors"][0]["detail"] == f"Could not find tweet with ids: [{original}]."
+
+
+def test_tweet_lookup_by_id_of_a_missing_post_is_an_errors_array(server):
+    assert get_json(server, "/2/tweets/1234567890123") == {"errors": [{
+        "value": "1234567890123", "detail": "Could not find tweet with id: [1234567890123].",
+        "title": "Not Found Error", "resource_type": "tweet", "parameter": "id", "resource_id": "1234567890123",
+        "type": RESOURCE_NOT_FOUND,
+    }]}
