@@ -48,8 +48,7 @@ def control(state: XState, method: str, path: str, raw_body: bytes) -> tuple[int
             state.clear_faults()
             return 200, {"queued": 0}
         if (method, path) == ("POST", "/_control/rate_limits"):
-            state.set_rate_limit(**payload)
-            return 200, state.windows[payload["family"]].headers()
+            return 200, state.set_rate_limit(**payload)
         if (method, path) == ("GET", "/_control/posts"):
             return 200, state.posted()
         if (method, path) == ("GET", "/_control/calls"):

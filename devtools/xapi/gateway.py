@@ -12,6 +12,7 @@ from .auth import Auth, authenticate, check_scopes, parse_auth
 from .errors import ApiError, problem
 from .model import iso, utcnow
 from .oauth2 import OAuthError
+from .ratelimits import WINDOW_SECONDS, Window
 from .routes import ROUTES
 from .state import Fault, XState
 
@@ -39,27 +40,31 @@ def _answer(state: XState, route, fault: Fault | None, params: dict, auth: Auth 
     if route is None:
         return 404, {"errors": [{"message": "Sorry, that page does not exist", "code": 34}]}, {}
     family, handler, match = route
-    window = state.window(family)
+    windows = state.rates.applying(family, auth.user_id if auth else None)
+    headers = {k: v for w in reversed(windows) for k, v in w.headers().items()}
     if fault and fault.status == 429:
         # The fault reports an exhausted window; the real window is left alone so `times` holds.
-        reset = int(time.time()) + fault.reset_in_seconds if fault.reset_in_seconds is not None else window.reset
-        return 429, problem(429), window.headers(remaining=0, reset=reset)
+        primary = windows[0] if windows else Window(0, 0, int(time.time()) + WINDOW_SECONDS)
+        reset = int(time.time()) + fault.reset_in_seconds if fault.reset_in_seconds is not None else primary.reset
+        return 429, problem(429), headers | primary.headers(remaining=0, reset=reset)
     if fault and fault.status:
-        return fault.status, problem(fault.status), window.headers()
+        return fault.status, problem(fault.status), headers
     if auth is None:
-        return 401, problem(401), window.headers()
+        return 401, problem(401), headers
     try:
         check_scopes(auth, family)
     except ApiError as e:
-        return e.status, e.body, window.headers()
-    if window.remaining <= 0:
-        return 429, problem(429), window.headers()
-    window.remaining -= 1
+        return e.status, e.body, headers
+    if any(w.remaining <= 0 for w in windows):
+        return 429, problem(429), headers
+    for window in windows:
+        window.remaining -= 1
+    headers = {k: v for w in reversed(windows) for k, v in w.headers().items()}
     try:
         status, body = handler(state, match, params, auth, raw_body)
     except ApiError as e:
         status, body = e.status, e.body
-    return status, body, window.headers()
+    return status, body, headers
 
 
 OAUTH_PATHS = {("GET", "/i/oauth2/authorize"), ("POST", "/2/oauth2/token"), ("POST", "/2/oauth2/revoke")}

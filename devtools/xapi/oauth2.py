@@ -34,10 +34,11 @@ KNOWN_SCOPES = frozenset(
 # What each endpoint family needs from a user access token, as X's API reference lists it.
 FAMILY_SCOPES = {
     "users": {"tweet.read", "users.read"},
-    "user": {"tweet.read", "users.read"},
+    "me": {"tweet.read", "users.read"},
     "mentions": {"tweet.read", "users.read"},
     "search": {"tweet.read", "users.read"},
-    "lookup": {"tweet.read", "users.read"},
+    "tweets": {"tweet.read", "users.read"},
+    "tweet": {"tweet.read", "users.read"},
     "post": {"tweet.read", "tweet.write", "users.read"},
 }
 INVALID_TOKEN = {"error": "invalid_request", "error_description": "Value passed for the token was invalid."}

@@ -219,12 +219,12 @@ def may_reply(author, parent) -> bool:
 ROUTES = [
     ("GET", re.compile(r"/2/users/by/username/([^/]+)"), "users", get_user_by_username),
     ("GET", re.compile(r"/2/users/by"), "users", get_users_by_usernames),
-    ("GET", re.compile(r"/2/users/me"), "users", get_me),
+    ("GET", re.compile(r"/2/users/me"), "me", get_me),
     ("GET", re.compile(r"/2/users"), "users", get_users_by_ids),
     ("GET", re.compile(r"/2/users/([^/]+)/mentions"), "mentions", get_mentions),
     ("GET", re.compile(r"/2/users/([^/]+)"), "users", get_user_by_id),
     ("GET", re.compile(r"/2/tweets/search/recent"), "search", search_recent),
-    ("GET", re.compile(r"/2/tweets/([^/]+)"), "lookup", get_tweet),
-    ("GET", re.compile(r"/2/tweets"), "lookup", get_tweets),
+    ("GET", re.compile(r"/2/tweets/([^/]+)"), "tweet", get_tweet),
+    ("GET", re.compile(r"/2/tweets"), "tweets", get_tweets),
     ("POST", re.compile(r"/2/tweets"), "post", create_tweet),
 ]

@@ -142,8 +142,9 @@ class XApiServer:
     def add_fault(self, **fault) -> None:
         self.state.add_fault(**fault)
 
-    def set_rate_limit(self, family: str, limit: int, **window) -> None:
-        self.state.set_rate_limit(family, limit, **window)
+    def set_rate_limit(self, family: str, limit: int, **window) -> dict:
+        """A fresh window (remaining, reset_in_seconds, scope "app" | "user", username); its headers."""
+        return self.state.set_rate_limit(family, limit, **window)
 
     def posts(self) -> list[dict]:
         """The tweets posted through POST /2/tweets, oldest first, with all modelled fields."""

@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .model import ALL_TWEET_FIELDS, USERNAME_RE, VERIFIED_TYPES, Tweet, User, parse_iso, snowflake, utcnow
 from .oauth2 import OAuth2
+from .ratelimits import RateLimits
 from .text import extract
 
-WINDOW_SECONDS = 15 * 60
-DEFAULT_RATE_LIMITS = {"mentions": 450, "search": 450, "users": 300, "post": 100, "lookup": 450}
 WATCHED_USER_ID_BASE = 1000
 OTHER_USER_ID_BASE = 2_000_000
 DEVANAGARI_RE = re.compile(r"[\u0900-\u097F]")
@@ -36,20 +34,6 @@ class Fault:
     skip: int = 0  # matching requests to let through first, e.g. to fail the second page
 
 
-@dataclass
-class Window:
-    limit: int
-    remaining: int
-    reset: int
-
-    def headers(self, remaining: int | None = None, reset: int | None = None) -> dict:
-        return {
-            "x-rate-limit-limit": str(self.limit),
-            "x-rate-limit-remaining": str(self.remaining if remaining is None else remaining),
-            "x-rate-limit-reset": str(self.reset if reset is None else reset),
-        }
-
-
 class XState:
     """Users, tweets, posted replies, faults, rate-limit windows and the call log, behind one lock."""
 
@@ -59,7 +43,7 @@ class XState:
         self._seed = json.loads(Path(seed).read_text(encoding="utf-8"))
         self._handles = [h["handle"] for h in json.loads(Path(handles).read_text(encoding="utf-8"))["handles"]]
         self._bot_username = bot or self._handles[0]
-        self._default_limits = DEFAULT_RATE_LIMITS | (rate_limits or {})
+        self.rates = RateLimits(rate_limits)
         self.oauth2 = OAuth2(oauth2_client)
         self.reset()
 
@@ -72,8 +56,7 @@ class XState:
             self.posts: list[Tweet] = []
             self.calls: list[dict] = []
             self.faults: list[Fault] = []
-            self.limits = dict(self._default_limits)
-            self.windows: dict[str, Window] = {}
+            self.rates.reset()
             self.oauth2.reset()
             self._next_user_id = OTHER_USER_ID_BASE
             names = self._seed.get("handle_names", {})
@@ -222,16 +205,16 @@ class XState:
         with self.lock:
             self.faults.clear()
 
-    def set_rate_limit(
-        self, family: str, limit: int, remaining: int | None = None, reset_in_seconds: int = WINDOW_SECONDS
-    ) -> None:
-        """Start a fresh window for an endpoint family (mentions, search, users, post) with this limit."""
-        if family not in DEFAULT_RATE_LIMITS:
-            raise ValueError(f"unknown family {family!r}; one of {sorted(DEFAULT_RATE_LIMITS)}")
+    def set_rate_limit(self, family: str, limit: int, remaining: int | None = None, reset_in_seconds: int | None = None,
+                       scope: str | None = None, username: str | None = None) -> dict:
+        """A fresh window for an endpoint family (see ratelimits.RATE_TABLE); its headers."""
         with self.lock:
-            self.limits[family] = int(limit)
-            remaining = int(limit) if remaining is None else int(remaining)
-            self.windows[family] = Window(int(limit), remaining, int(time.time()) + int(reset_in_seconds))
+            user_id = None
+            if username is not None:
+                if username.lower() not in self.users:
+                    raise ValueError(f"no user {username!r}")
+                user_id = self.users[username.lower()].id
+            return self.rates.set(family, limit, remaining, reset_in_seconds, scope, user_id)
 
     def posted(self) -> list[dict]:
         with self.lock:
@@ -244,14 +227,6 @@ class XState:
     def clear_calls(self) -> None:
         with self.lock:
             self.calls.clear()
-
-    def window(self, family: str) -> Window:
-        """The family's current rate-limit window, a fresh one once it has reset; the caller holds the lock."""
-        now = int(time.time())
-        window = self.windows.get(family)
-        if window is None or now >= window.reset:
-            window = self.windows[family] = Window(self.limits[family], self.limits[family], now + WINDOW_SECONDS)
-        return window
 
     def take_fault(self, path: str) -> Fault | None:
         with self.lock:

@@ -329,3 +329,73 @@ def test_tweet_lookup_by_id_of_a_missing_post_is_an_errors_array(server):
         "title": "Not Found Error", "resource_type": "tweet", "parameter": "id", "resource_id": "1234567890123",
         "type": RESOURCE_NOT_FOUND,
     }]}
+
+
+# --- rate windows per app and per user -------------------------------------------------------
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_app_only_and_user_context_count_against_separate_windows_with_xs_limits(server):
+    token = user_tokens(server, "lucknowpolice")["access_token"]
+    app_first = requests.get(f"{server.url}/2/users/1009/mentions", headers=BEARER, timeout=5)
+    user_first = requests.get(f"{server.url}/2/users/1009/mentions", headers=bearer(token), timeout=5)
+    user_second = requests.get(f"{server.url}/2/users/1009/mentions", headers=bearer(token), timeout=5)
+    assert app_first.headers["x-rate-limit-limit"] == "450" and app_first.headers["x-rate-limit-remaining"] == "449"
+    assert user_first.headers["x-rate-limit-limit"] == "300" and user_first.headers["x-rate-limit-remaining"] == "299"
+    assert user_second.headers["x-rate-limit-remaining"] == "298"
+    lookup = requests.get(f"{server.url}/2/users/by/username/noidapolice", headers=bearer(token), timeout=5)
+    assert lookup.headers["x-rate-limit-limit"] == "900"
+    me = requests.get(f"{server.url}/2/users/me", headers=bearer(token), timeout=5)
+    assert me.headers["x-rate-limit-limit"] == "75"
+
+
+def test_one_users_exhausted_window_leaves_other_users_and_the_app_alone(server):
+    lucknow = user_tokens(server, "lucknowpolice")["access_token"]
+    meerut = user_tokens(server, "meerutpolice")["access_token"]
+    control(server, "POST", "rate_limits", {"family": "search", "limit": 1, "scope": "user", "username": "lucknowpolice"})
+    url = f"{server.url}/2/tweets/search/recent"
+    assert requests.get(url, headers=bearer(lucknow), params={"query": "help"}, timeout=5).status_code == 200
+    refused = requests.get(url, headers=bearer(lucknow), params={"query": "help"}, timeout=5)
+    assert refused.status_code == 429 and refused.headers["x-rate-limit-remaining"] == "0"
+    assert requests.get(url, headers=bearer(meerut), params={"query": "help"}, timeout=5).status_code == 200
+    assert requests.get(url, headers=BEARER, params={"query": "help"}, timeout=5).status_code == 200
+
+
+def test_an_exhausted_app_window_does_not_stop_user_context(server):
+    token = user_tokens(server, "lucknowpolice")["access_token"]
+    control(server, "POST", "rate_limits", {"family": "users", "limit": 0, "scope": "app"})
+    assert requests.get(f"{server.url}/2/users/1009", headers=BEARER, timeout=5).status_code == 429
+    assert requests.get(f"{server.url}/2/users/1009", headers=bearer(token), timeout=5).status_code == 200
+
+
+def test_posting_counts_against_the_user_and_the_apps_day(server):
+    [a, b] = seed(server, {"author": "citizen_1", "text": "@lucknowpolice one"}, {"author": "citizen_1", "text": "@lucknowpolice two"})
+    lucknow = user_tokens(server, "lucknowpolice")["access_token"]
+    post = requests.post(f"{server.url}/2/tweets", headers=bearer(lucknow), timeout=5,
+                         json={"text": "Noted", "reply": {"in_reply_to_tweet_id": a}})
+    assert post.status_code == 201
+    assert post.headers["x-rate-limit-limit"] == "100" and post.headers["x-rate-limit-remaining"] == "99"
+    assert post.headers["x-app-limit-24hour-limit"] == "10000"
+    assert post.headers["x-app-limit-24hour-remaining"] == "9999"
+    control(server, "POST", "rate_limits", {"family": "post", "limit": 10_000, "remaining": 0, "scope": "app"})
+    refused = requests.post(f"{server.url}/2/tweets", headers=bearer(lucknow), timeout=5,
+                            json={"text": "Noted", "reply": {"in_reply_to_tweet_id": b}})
+    assert refused.status_code == 429 and refused.headers["x-app-limit-24hour-remaining"] == "0"
+
+
+def test_the_old_rate_limit_call_without_scope_still_limits_everyone(server, bot):
+    [a, b] = seed(server, {"author": "citizen_1", "text": "@Uppolice one"}, {"author": "citizen_1", "text": "@Uppolice two"})
+    answer = control(server, "POST", "rate_limits", {"family": "post", "limit": 1})
+    assert answer["x-app-limit-24hour-limit"] == "1"
+    bot.create_tweet(text="Noted", in_reply_to_tweet_id=a)
+    with pytest.raises(tweepy.TooManyRequests):
+        bot.create_tweet(text="Noted", in_reply_to_tweet_id=b)
+
+
+def test_a_bad_rate_limit_control_is_a_400(server):
+    for body in ({"family": "nope", "limit": 1}, {"family": "me", "limit": 1, "scope": "app"},
+                 {"family": "search", "limit": 1, "scope": "user", "username": "nosuchuser"},
+                 {"family": "search", "limit": 1, "username": "lucknowpolice"}):
+        assert requests.post(f"{server.url}/_control/rate_limits", json=body, timeout=5).status_code == 400, body
