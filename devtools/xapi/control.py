@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+from .costs import Ledger
 from .edits import EditRefused, edit_tweet
 from .errors import forbidden
 from .model import ALL_TWEET_FIELDS, ALL_USER_FIELDS
@@ -49,6 +50,13 @@ def control(state: XState, method: str, path: str, raw_body: bytes) -> tuple[int
             return 200, {"queued": 0}
         if (method, path) == ("POST", "/_control/rate_limits"):
             return 200, state.set_rate_limit(**payload)
+        if (method, path) == ("GET", "/_control/costs"):
+            with state.lock:
+                return 200, state.costs.report()
+        if (method, path) == ("DELETE", "/_control/costs"):
+            with state.lock:
+                state.costs = Ledger()
+                return 200, state.costs.report()
         if (method, path) == ("GET", "/_control/posts"):
             return 200, state.posted()
         if (method, path) == ("GET", "/_control/calls"):

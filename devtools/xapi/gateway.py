@@ -1,5 +1,6 @@
 """What X does around every v2 endpoint: route the request, apply an injected fault, require
-authentication, count it against its rate-limit window and log the call."""
+authentication, count it against its rate-limit windows, bill it and log the call; and the OAuth
+2.0 endpoints."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def answer(
         time.sleep(fault.delay_seconds)  # outside the lock: other requests go on meanwhile
     with state.lock:
         auth = authenticate(state, parse_auth(authorization))
-        status, body, headers = _answer(state, route, fault, params, auth, raw_body)
+        status, body, headers = _answer(state, route, fault, method, path, params, auth, raw_body)
         _log(state, method, path, params, status, auth.kind if auth else None, raw_body)
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if fault and fault.malformed:
@@ -36,7 +37,8 @@ def answer(
     return status, data, headers
 
 
-def _answer(state: XState, route, fault: Fault | None, params: dict, auth: Auth | None, raw_body: bytes):
+def _answer(state: XState, route, fault: Fault | None, method: str, path: str, params: dict, auth: Auth | None,
+            raw_body: bytes):
     if route is None:
         return 404, {"errors": [{"message": "Sorry, that page does not exist", "code": 34}]}, {}
     family, handler, match = route
@@ -64,6 +66,7 @@ def _answer(state: XState, route, fault: Fault | None, params: dict, auth: Auth 
         status, body = handler(state, match, params, auth, raw_body)
     except ApiError as e:
         status, body = e.status, e.body
+    state.costs.bill(state, family, method, path, status, body)
     return status, body, headers
 
 

@@ -150,6 +150,11 @@ class XApiServer:
         """The tweets posted through POST /2/tweets, oldest first, with all modelled fields."""
         return self.state.posted()
 
+    def costs(self) -> dict:
+        """What X's pay-per-use pricing would bill so far: total_usd, by_kind {kind: {count, usd}}, calls."""
+        with self.state.lock:
+            return self.state.costs.report()
+
     def calls(self) -> list[dict]:
         """The API requests received: method, path, query, status, auth kind, time and JSON body."""
         return self.state.call_log()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .costs import Ledger
 from .model import ALL_TWEET_FIELDS, USERNAME_RE, VERIFIED_TYPES, Tweet, User, parse_iso, snowflake, utcnow
 from .oauth2 import OAuth2
 from .ratelimits import RateLimits
@@ -57,6 +58,7 @@ class XState:
             self.calls: list[dict] = []
             self.faults: list[Fault] = []
             self.rates.reset()
+            self.costs = Ledger()
             self.oauth2.reset()
             self._next_user_id = OTHER_USER_ID_BASE
             names = self._seed.get("handle_names", {})

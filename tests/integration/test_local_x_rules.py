@@ -399,3 +399,68 @@ def test_a_bad_rate_limit_control_is_a_400(server):
                  {"family": "search", "limit": 1, "scope": "user", "username": "nosuchuser"},
                  {"family": "search", "limit": 1, "username": "lucknowpolice"}):
         assert requests.post(f"{server.url}/_control/rate_limits", json=body, timeout=5).status_code == 400, body
+
+
+# --- the cost ledger -------------------------------------------------------------------------
+
+def costs(server) -> dict:
+    return control(server, "GET", "costs")
+
+
+def kind(server, name: str) -> dict:
+    return costs(server)["by_kind"][name]
+
+
+def test_a_post_read_twice_in_a_day_by_two_paths_is_billed_once(server, app):
+    [tweet_id] = seed(server, {"author": "citizen_1", "text": "@lucknowpolice unique words zebra crossing"})
+    control(server, "DELETE", "costs")
+    uid = app.get_user(username="lucknowpolice").data.id
+    assert kind(server, "user_read") == {"count": 1, "usd": 0.01}
+    app.get_users_mentions(uid, since_id=int(tweet_id) - 1)
+    app.search_recent_tweets("zebra crossing")
+    app.get_tweet(tweet_id)
+    assert kind(server, "post_read") == {"count": 1, "usd": 0.005}
+    assert costs(server)["total_usd"] == pytest.approx(0.015)
+
+
+def test_each_user_object_returned_is_billed_and_includes_count(server, app):
+    seed(server, {"author": "citizen_1", "text": "@lucknowpolice includes test"})
+    control(server, "DELETE", "costs")
+    app.get_users(usernames=["lucknowpolice", "noidapolice"])
+    app.get_users(usernames=["lucknowpolice"])
+    assert kind(server, "user_read")["count"] == 3  # X states daily deduplication for posts only
+    uid = app.get_user(username="lucknowpolice").data.id
+    page = app.get_users_mentions(uid, max_results=5, expansions=["author_id"])
+    assert kind(server, "user_read")["count"] == 4 + len(page.includes["users"])
+    assert kind(server, "post_read")["count"] == len(page.data)
+
+
+def test_posts_are_billed_by_kind(server, lucknow):
+    [summoned, other] = seed(server, {"author": "citizen_1", "text": "@lucknowpolice please help"},
+                             {"author": "citizen_1", "text": "@lucknowpolice another one"})
+    answer = reply(lucknow, "Shikayat darj ki gayi.", summoned).data["id"]
+    [follow_up] = seed(server, {"author": "citizen_1", "text": "thank you", "in_reply_to": answer})
+    reply(lucknow, "You are welcome.", follow_up)  # allowed (a reply to our post) but not a mention: full price
+    lucknow.create_tweet(text="Advisory: see https://uppolice.gov.in/advisory", user_auth=False)
+    reply(lucknow, "Details at https://uppolice.gov.in/help", other)
+    by_kind = costs(server)["by_kind"]
+    assert by_kind["summoned_reply"] == {"count": 1, "usd": 0.01}
+    assert by_kind["post_created"] == {"count": 1, "usd": 0.015}
+    assert by_kind["post_created_with_url"] == {"count": 2, "usd": 0.4}
+
+
+def test_failed_calls_are_not_billed_and_reset_clears_the_ledger(server, app, lucknow):
+    [other] = seed(server, {"author": "citizen_1", "text": "@noidapolice not for lucknow"})
+    control(server, "DELETE", "costs")
+    with pytest.raises(tweepy.Forbidden):
+        reply(lucknow, "Noted", other)
+    with pytest.raises(tweepy.BadRequest):
+        app.get_users_mentions("1009", max_results=500)
+    assert app.get_user(username="nosuchuser1").data is None  # 200 with only errors: nothing returned
+    assert costs(server)["total_usd"] == 0 and costs(server)["calls"] == []
+    app.get_user(username="lucknowpolice")
+    assert server.costs()["total_usd"] == pytest.approx(0.01)
+    [call] = server.costs()["calls"]
+    assert call["path"] == "/2/users/by/username/lucknowpolice" and call["items"] == {"user_read": 1}
+    server.reset()
+    assert server.costs()["total_usd"] == 0
