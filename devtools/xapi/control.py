@@ -1,5 +1,8 @@
-"""The /_control/ endpoints (no auth): seed users and tweets, inject faults, set rate limits, and
-show what the product posted and called."""
+"""The /_control/ endpoints (no auth): seed users and tweets; suspend or delete a user (POST
+users/<name>/suspend, DELETE users/<name>); edit or delete a post (POST tweets/<id>/edit, DELETE
+tweets/<id>); inject faults; set rate limits (per family, scope app|user, username); the app's
+OAuth 2.0 registration, a user's consent and what time or the owner do to tokens (oauth2/...);
+and show what the product posted, called and would have paid (costs). POST reset undoes it all."""
 
 from __future__ import annotations
 

@@ -154,7 +154,8 @@ def _tweet_lookup(state: XState, ids: list[str], parameter: str, params: dict, s
     check_known(params, LOOKUP_PARAMS if single else (parameter, *LOOKUP_PARAMS))
     for tweet_id in ids:
         if not ID_RE.fullmatch(tweet_id):
-            raise invalid(parameter, tweet_id, f"The `{parameter}` query parameter value [{tweet_id}] does not match {ID_PATTERN}")
+            message = f"The `{parameter}` query parameter value [{tweet_id}] does not match {ID_PATTERN}"
+            raise invalid(parameter, tweet_id, message)
     tweet_fields = csv_param(params, "tweet.fields", TWEET_FIELDS)
     user_fields = csv_param(params, "user.fields", USER_FIELDS)
     expansions = csv_param(params, "expansions", TWEET_EXPANSIONS)

@@ -1,22 +1,28 @@
 """A local stand-in for the X API v2, for development and tests (there is no internet here).
 
-It serves what the complaint desk uses: user lookup, the mentions timeline, recent search, post
-lookup by id and posting replies, with X's response shapes (long posts cut in `text` and whole in note_tweet,
-HTML-escaped text, `errors` arrays for suspended and deleted users, edited posts with their edit chain), status codes, error bodies, snowflake ids and
-rate-limit headers, so real tweepy can be pointed at it. Endpoints under /_control/ (no auth)
-seed tweets, inject faults, shrink rate limits and show what the product sent.
+It serves what the complaint desk uses (user lookup, the mentions timeline, recent search, post
+lookup and posting) with X's 2026 behaviour, so real tweepy can be pointed at it and tests fail
+where X would: response shapes, status codes and error bodies; snowflake ids; long posts cut in
+`text` and whole in note_tweet; HTML-escaped text; `errors` arrays for suspended and deleted users;
+edited posts with their edit chain; the reply rule for self-serve apps (a reply only where the
+parent's author engaged the account); rate windows per app and per user with X's published
+limits; and a ledger of what pay-per-use would bill. Endpoints under /_control/ (no auth) seed
+users and tweets, suspend, delete and edit, inject faults, set rate limits, stand in for a person's
+OAuth consent, and show what the product posted, called and would have paid.
 
 Authentication as on X: a Bearer token is either the app's registered app-only token or a user
-access token from OAuth 2.0 Authorization Code with PKCE (oauth2.py: /i/oauth2/authorize,
-/2/oauth2/token, /2/oauth2/revoke); OAuth 1.0a user context acts as the user whose id leads the
-access token.
+access token from OAuth 2.0 Authorization Code with PKCE (oauth2.py); OAuth 1.0a user context acts
+as the user whose id leads the access token.
 
-Known simplifications: OAuth 1.0a signatures are not verified; a person's consent is the control
-call POST /_control/oauth2/consent; a posted reply keeps exactly the text sent (X prefixes the
-replied-to @handles); links keep their own address instead of a t.co one.
+Known simplifications: OAuth 1.0a signatures are not verified; a person's consent is a control
+call; a posted reply keeps exactly the text sent (X prefixes the replied-to @handles); links keep
+their own address rather than a t.co one; only mentions, hashtags and links are entities; the
+wording of X's refusals of an edit is not published, so ours is our own; quoting a post does not
+count as engaging for the reply rule (quotes are not modelled).
 
-This module serves HTTP; state.py holds what X holds, gateway.py applies faults, auth and rate
-limits around the v2 endpoints in routes.py, and control.py answers /_control/.
+This module serves HTTP; state.py holds what X holds, gateway.py applies faults, auth, rate limits
+(ratelimits.py) and billing (costs.py) around the v2 endpoints in routes.py, and control.py answers
+/_control/.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""What the local X holds (XState), with the injected faults and rate-limit windows it applies."""
+"""What the local X holds (XState): users (with their check mark and standing), tweets and their
+edit chains, the posts the product made, injected faults, rate-limit windows (ratelimits.py),
+OAuth 2.0 grants and tokens (oauth2.py), the cost ledger (costs.py) and the call log."""
 
 from __future__ import annotations
 

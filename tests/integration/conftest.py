@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from devtools.xapi import XApiServer
-from tests.integration.local_x import APP_BEARER_TOKEN, tweepy_client
+from tests.integration.local_x import APP_BEARER_TOKEN, tweepy_client, user_tokens
 
 
 @pytest.fixture(scope="module")
@@ -31,3 +31,9 @@ def bot(server):
     """User-context (OAuth 1.0a) client acting as the first watched handle, as the reply sender did."""
     oauth = {"consumer_key": "ck", "consumer_secret": "cs", "access_token": "at", "access_token_secret": "ats"}
     return tweepy_client(server.url, **oauth)
+
+
+@pytest.fixture
+def lucknow(server):
+    """@lucknowpolice acting through an OAuth 2.0 user access token, as the desk does per handle."""
+    return tweepy_client(server.url, bearer_token=user_tokens(server, "lucknowpolice")["access_token"])

@@ -74,3 +74,24 @@ def user_tokens(server, username: str, scope: str = SCOPES) -> dict:
                            code_verifier=verifier, client_id=CLIENT[0])
     answer.raise_for_status()
     return answer.json()
+
+
+def seed(server, *specs) -> list[str]:
+    """Tweets added through the control endpoint; their ids."""
+    return [t["id"] for t in control(server, "POST", "tweets", list(specs))]
+
+
+def get_json(server, path: str, **params) -> dict:
+    """A plain app-only GET that must answer 200; its JSON body."""
+    answer = requests.get(f"{server.url}{path}", headers=BEARER, params=params, timeout=5)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def reply(client, text: str, parent: str):
+    """A reply posted with a user access token (tweepy's user_auth=False sends it as Bearer)."""
+    return client.create_tweet(text=text, in_reply_to_tweet_id=parent, user_auth=False)
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
