@@ -93,6 +93,11 @@ class Tweet:
     def hashtags(self) -> list[dict]:
         return self.entities["hashtags"]
 
+    def shown_mentions(self) -> list[dict]:
+        """The mentions in the part of a long post that `text` shows (all of them in a short one)."""
+        shown = len(shown_part(self.text))
+        return [m for m in self.mentions if m["end"] <= shown]
+
     @property
     def latest(self) -> bool:
         """Timelines and search show only the newest version of an edited post."""

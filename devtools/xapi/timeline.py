@@ -65,9 +65,10 @@ def expand(state: XState, tweets: list[Tweet], expansions: frozenset, tweet_fiel
             add_user(t.author, "author_id", t.author.id)
         if "in_reply_to_user_id" in expansions and t.in_reply_to:
             add_user(t.in_reply_to, "in_reply_to_user_id", t.in_reply_to.id)
-        if "entities.mentions.username" in expansions:
-            for m in t.mentions:
-                add_user(state.users_by_id[m["id"]], "entities.mentions.username", m["username"])
+        for expansion, mentions in (("entities.mentions.username", t.shown_mentions()),
+                                    ("entities.note.mentions.username", t.mentions)):
+            for m in mentions if expansion in expansions else ():
+                add_user(state.users_by_id[m["id"]], expansion, m["username"])
         for ref in t.referenced:
             target = state.tweets.get(ref["id"])
             if target is None or not target.author.active:

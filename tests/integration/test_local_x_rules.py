@@ -144,3 +144,16 @@ def test_links_are_url_entities(server, app):
 def test_posting_over_280_weighted_characters_is_still_refused(server, lucknow):
     with pytest.raises(tweepy.BadRequest):
         lucknow.create_tweet(text="शिकायत " * 41, user_auth=False)  # 287 weighted characters
+
+
+def test_a_mention_only_in_the_cut_off_part_expands_through_the_note(server, app):
+    tail = " please also inform @noidapolice"
+    seed(server, {"author": "citizen_1", "text": LONG + tail})
+    page = app.get_users_mentions(app.get_user(username="lucknowpolice").data.id, max_results=5,
+                                  expansions=["entities.mentions.username"])
+    assert "noidapolice" not in {u.username for u in page.includes["users"]}
+    page = app.get_users_mentions(app.get_user(username="lucknowpolice").data.id, max_results=5,
+                                  expansions=["entities.note.mentions.username"])
+    assert "noidapolice" in {u.username for u in page.includes["users"]}
+    noida = app.get_user(username="noidapolice").data.id
+    assert "inform @noidapolice" in app.get_users_mentions(noida, tweet_fields=["note_tweet"]).data[0].note_tweet["text"]
