@@ -29,11 +29,27 @@ def invalid(parameter: str, value, message: str) -> ApiError:
     return ApiError(400, {"errors": [{"parameters": {parameter: values}, "message": message}], **INVALID_REQUEST})
 
 
-def not_found(parameter: str, value: str) -> dict:
+def not_found(parameter: str, value: str, resource_type: str = "user") -> dict:
+    """An entry of an `errors` array: a user or tweet that does not exist (or no longer does)."""
     return {
         "value": value,
-        "detail": f"Could not find user with {parameter}: [{value}].",
+        "detail": f"Could not find {resource_type} with {parameter}: [{value}].",
         "title": "Not Found Error",
+        "resource_type": resource_type,
+        "parameter": parameter,
+        "resource_id": value,
+        "type": "https://api.twitter.com/2/problems/resource-not-found",
+    }
+
+
+def unavailable_user(status: str, parameter: str, value: str) -> dict:
+    """The `errors` entry X gives for a suspended or deleted user, named as the request named it."""
+    if status != "suspended":
+        return not_found(parameter, value)
+    return {
+        "value": value,
+        "detail": f"User has been suspended: [{value}].",
+        "title": "Forbidden",
         "resource_type": "user",
         "parameter": parameter,
         "resource_id": value,

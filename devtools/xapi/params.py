@@ -105,6 +105,7 @@ TIMELINE_PARAMS = (
     "tweet.fields", "user.fields", *UNMODELLED_FIELD_PARAMS,
 )
 USER_PARAMS = ("expansions", "tweet.fields", "user.fields")
+LOOKUP_PARAMS = ("expansions", "tweet.fields", "user.fields", *UNMODELLED_FIELD_PARAMS)
 
 
 def user_fields_param(params: dict, extra: tuple = ()) -> frozenset:

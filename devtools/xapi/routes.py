@@ -1,4 +1,6 @@
-"""The v2 endpoints the desk uses: user lookup, the mentions timeline, recent search and posting."""
+"""The v2 endpoints the desk uses: user lookup (by username or id, one or many), the mentions
+timeline, recent search and posting. A missing, suspended or deleted user is a 200 with an
+`errors` array, as on X."""
 
 from __future__ import annotations
 
@@ -9,43 +11,82 @@ from datetime import timedelta
 from chalicelib.x_text import fits
 
 from .auth import user_context
-from .errors import INVALID_REQUEST, ApiError, forbidden, invalid, not_found
-from .model import snowflake_time, utcnow
+from .errors import INVALID_REQUEST, ApiError, forbidden, invalid, not_found, unavailable_user
+from .model import User, snowflake_time, utcnow
 from .params import (
-    ID_PATTERN, ID_RE, TIMELINE_PARAMS, bounded_int, check_known, check_username, id_param, time_param, user_fields_param,
+    ID_PATTERN, ID_RE, LOOKUP_PARAMS, TIMELINE_PARAMS, TWEET_EXPANSIONS, TWEET_FIELDS, USER_FIELDS, bounded_int,
+    check_known, check_username, csv_param, id_param, time_param, user_fields_param,
 )
 from .query import QueryParser
 from .state import XState
-from .timeline import render_timeline
+from .timeline import expand, render_timeline
 
 MENTIONS_CAP = 800  # the mentions timeline only reaches a user's newest 800 mentions
 SEARCH_WINDOW = timedelta(days=7)
 MAX_QUERY_LENGTH = 512
+REPLY_NOT_ALLOWED = (
+    "Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the "
+    "author of the post you are replying to."
+)
+
+
+def _user_lookup(user: User | None, parameter: str, value: str, fields: frozenset) -> tuple[dict | None, dict | None]:
+    """A looked-up user as (data, None), or (None, the errors entry X gives for a missing or unavailable one)."""
+    if user is None:
+        return None, not_found(parameter, value)
+    if not user.active:
+        return None, unavailable_user(user.status, parameter, value)
+    return user.render(fields), None
+
+
+def _lookup_body(results: list[tuple[dict | None, dict | None]], single: bool) -> dict:
+    found = [d for d, _ in results if d]
+    errors = [e for _, e in results if e]
+    data = (found[0] if single else found) if found else None
+    return {**({"data": data} if data else {}), **({"errors": errors} if errors else {})}
 
 
 def get_user_by_username(state: XState, match, params, auth, body):
     user_fields = user_fields_param(params)
     username = match[1]
     check_username(username, "username")
-    user = state.users.get(username.lower())
-    if user is None:
-        return 200, {"errors": [not_found("username", username)]}
-    return 200, {"data": user.render(user_fields)}
+    return 200, _lookup_body([_user_lookup(state.users.get(username.lower()), "username", username, user_fields)], True)
 
 
 def get_users_by_usernames(state: XState, match, params, auth, body):
     user_fields = user_fields_param(params, ("usernames",))
-    if not params.get("usernames"):
-        raise invalid("usernames", [], "Request parameter `usernames` can not be empty")
-    names = params["usernames"].split(",")
-    if len(names) > 100:
-        message = f"The number of values in the `usernames` query parameter list [{len(names)}] is not between 1 and 100"
-        raise invalid("usernames", params["usernames"], message)
+    names = _list_param(params, "usernames")
     for name in names:
         check_username(name, "usernames")
-    found = [state.users[n.lower()].render(user_fields) for n in names if n.lower() in state.users]
-    missing = [not_found("usernames", n) for n in names if n.lower() not in state.users]
-    return 200, {**({"data": found} if found else {}), **({"errors": missing} if missing else {})}
+    return 200, _lookup_body([_user_lookup(state.users.get(n.lower()), "usernames", n, user_fields) for n in names], False)
+
+
+def get_user_by_id(state: XState, match, params, auth, body):
+    user_fields = user_fields_param(params)
+    user_id = match[1]
+    if not ID_RE.fullmatch(user_id):
+        raise invalid("id", user_id, f"The `id` query parameter value [{user_id}] does not match {ID_PATTERN}")
+    return 200, _lookup_body([_user_lookup(state.users_by_id.get(user_id), "id", user_id, user_fields)], True)
+
+
+def get_users_by_ids(state: XState, match, params, auth, body):
+    user_fields = user_fields_param(params, ("ids",))
+    ids = _list_param(params, "ids")
+    for user_id in ids:
+        if not ID_RE.fullmatch(user_id):
+            raise invalid("ids", user_id, f"The `ids` query parameter value [{user_id}] does not match {ID_PATTERN}")
+    return 200, _lookup_body([_user_lookup(state.users_by_id.get(i), "ids", i, user_fields) for i in ids], False)
+
+
+def _list_param(params: dict, name: str) -> list[str]:
+    """A comma-separated list of 1 to 100 values, as X's lookups take them."""
+    if not params.get(name):
+        raise invalid(name, [], f"Request parameter `{name}` can not be empty")
+    values = params[name].split(",")
+    if len(values) > 100:
+        message = f"The number of values in the `{name}` query parameter list [{len(values)}] is not between 1 and 100"
+        raise invalid(name, params[name], message)
+    return values
 
 
 def get_me(state: XState, match, params, auth, body):
@@ -60,8 +101,8 @@ def get_mentions(state: XState, match, params, auth, body):
         raise invalid("id", user_id, f"The `id` query parameter value [{user_id}] does not match {ID_PATTERN}")
     limit = bounded_int(params, "max_results", 5, 100, 10)
     user = state.users_by_id.get(user_id)
-    if user is None:
-        return 200, {"errors": [not_found("id", user_id)]}
+    if user is None or not user.active:
+        return 200, _lookup_body([_user_lookup(user, "id", user_id, frozenset())], True)
     mentions = [t for t in state.newest_first() if any(m["id"] == user.id for m in t.mentions)]
     return render_timeline(state, mentions[:MENTIONS_CAP], params, limit, "pagination_token", with_previous=True)
 
@@ -98,6 +139,40 @@ def search_recent(state: XState, match, params, auth, body):
     return render_timeline(state, found, params, limit, "next_token", with_previous=False)
 
 
+def get_tweet(state: XState, match, params, auth, body):
+    return _tweet_lookup(state, [match[1]], "id", params, single=True)
+
+
+def get_tweets(state: XState, match, params, auth, body):
+    ids = _list_param(params, "ids")
+    return _tweet_lookup(state, ids, "ids", params, single=False)
+
+
+def _tweet_lookup(state: XState, ids: list[str], parameter: str, params: dict, single: bool):
+    """Posts by id, any version of an edited one included; a deleted post, or one whose author is
+    unavailable, is an `errors` entry."""
+    check_known(params, LOOKUP_PARAMS if single else (parameter, *LOOKUP_PARAMS))
+    for tweet_id in ids:
+        if not ID_RE.fullmatch(tweet_id):
+            message = f"The `{parameter}` query parameter value [{tweet_id}] does not match {ID_PATTERN}"
+            raise invalid(parameter, tweet_id, message)
+    tweet_fields = csv_param(params, "tweet.fields", TWEET_FIELDS)
+    user_fields = csv_param(params, "user.fields", USER_FIELDS)
+    expansions = csv_param(params, "expansions", TWEET_EXPANSIONS)
+    found = [state.tweets.get(i) for i in ids]
+    found = [t if t is not None and t.author.active else None for t in found]
+    errors = [not_found(parameter, i, "tweet") for i, t in zip(ids, found) if t is None]
+    tweets = [t for t in found if t is not None]
+    includes, partial = expand(state, tweets, expansions, tweet_fields, user_fields)
+    data = [t.render(tweet_fields) for t in tweets]
+    body = {"data": data[0] if single else data} if data else {}
+    if includes:
+        body["includes"] = includes
+    if errors or partial:
+        body["errors"] = errors + partial
+    return 200, body
+
+
 def create_tweet(state: XState, match, params, auth, raw_body):
     author = user_context(state, auth)
     try:
@@ -117,22 +192,40 @@ def create_tweet(state: XState, match, params, auth, raw_body):
             "type": "about:blank", "title": "Bad Request", "status": 400,
         })
     parent_id = (payload.get("reply") or {}).get("in_reply_to_tweet_id")
-    if parent_id is not None and str(parent_id) not in state.tweets:
-        raise forbidden("You attempted to reply to a Tweet that is deleted or not visible to you.")
+    if parent_id is not None:
+        parent = state.tweets.get(str(parent_id))
+        if parent is None:
+            raise forbidden("You attempted to reply to a Tweet that is deleted or not visible to you.")
+        if not may_reply(author, parent):
+            raise forbidden(REPLY_NOT_ALLOWED)
     referenced = [{"type": "replied_to", "id": str(parent_id)}] if parent_id is not None else []
     if any(p.author is author and p.text == text and p.referenced == referenced for p in state.posts):
         raise forbidden("You are not allowed to create a Tweet with duplicate content.")
     tweet = state.add_tweet(author.username, text, utcnow(), in_reply_to=parent_id)
     state.posts.append(tweet)
-    return 201, {"data": {"edit_history_tweet_ids": [tweet.id], "id": tweet.id, "text": tweet.text}}
+    return 201, {"data": tweet.render()}
+
+
+def may_reply(author, parent) -> bool:
+    """X's rule for self-serve API apps since 23 February 2026: a reply only where the parent's author
+    engaged the replying account (mentioned it, or replied to its post), or to one's own thread."""
+    return (
+        parent.author is author
+        or any(m["id"] == author.id for m in parent.mentions)
+        or parent.in_reply_to is author
+    )
 
 
 # Method, path, the rate-limit family it counts against, and the endpoint.
 ROUTES = [
     ("GET", re.compile(r"/2/users/by/username/([^/]+)"), "users", get_user_by_username),
     ("GET", re.compile(r"/2/users/by"), "users", get_users_by_usernames),
-    ("GET", re.compile(r"/2/users/me"), "users", get_me),
+    ("GET", re.compile(r"/2/users/me"), "me", get_me),
+    ("GET", re.compile(r"/2/users"), "users", get_users_by_ids),
     ("GET", re.compile(r"/2/users/([^/]+)/mentions"), "mentions", get_mentions),
+    ("GET", re.compile(r"/2/users/([^/]+)"), "users", get_user_by_id),
     ("GET", re.compile(r"/2/tweets/search/recent"), "search", search_recent),
+    ("GET", re.compile(r"/2/tweets/([^/]+)"), "tweet", get_tweet),
+    ("GET", re.compile(r"/2/tweets"), "tweets", get_tweets),
     ("POST", re.compile(r"/2/tweets"), "post", create_tweet),
 ]

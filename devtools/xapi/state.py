@@ -1,25 +1,29 @@
-"""What the local X holds (XState), with the injected faults and rate-limit windows it applies."""
+"""What the local X holds (XState): users (with their check mark and standing), tweets and their
+edit chains, the posts the product made, injected faults, rate-limit windows (ratelimits.py),
+OAuth 2.0 grants and tokens (oauth2.py), the cost ledger (costs.py) and the call log."""
 
 from __future__ import annotations
 
 import json
 import re
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .model import ALL_TWEET_FIELDS, USERNAME_RE, Tweet, User, parse_iso, snowflake, utcnow
+from .costs import Ledger
+from .model import ALL_TWEET_FIELDS, USERNAME_RE, VERIFIED_TYPES, Tweet, User, parse_iso, snowflake, utcnow
+from .oauth2 import OAuth2
+from .ratelimits import RateLimits
+from .text import extract
 
-WINDOW_SECONDS = 15 * 60
-DEFAULT_RATE_LIMITS = {"mentions": 450, "search": 450, "users": 300, "post": 100}
 WATCHED_USER_ID_BASE = 1000
 OTHER_USER_ID_BASE = 2_000_000
-MENTION_RE = re.compile(r"(?<![A-Za-z0-9_@])@([A-Za-z0-9_]{1,15})(?![A-Za-z0-9_@])")
-# Python's \w misses Devanagari vowel signs, so the block is added explicitly.
-HASHTAG_RE = re.compile(r"(?<![\w&])#([\w\u0900-\u097F]+)")
 DEVANAGARI_RE = re.compile(r"[\u0900-\u097F]")
+
+
+def language(text: str) -> str:
+    return "hi" if DEVANAGARI_RE.search(text) else "en"
 
 
 @dataclass
@@ -33,29 +37,17 @@ class Fault:
     skip: int = 0  # matching requests to let through first, e.g. to fail the second page
 
 
-@dataclass
-class Window:
-    limit: int
-    remaining: int
-    reset: int
-
-    def headers(self, remaining: int | None = None, reset: int | None = None) -> dict:
-        return {
-            "x-rate-limit-limit": str(self.limit),
-            "x-rate-limit-remaining": str(self.remaining if remaining is None else remaining),
-            "x-rate-limit-reset": str(self.reset if reset is None else reset),
-        }
-
-
 class XState:
     """Users, tweets, posted replies, faults, rate-limit windows and the call log, behind one lock."""
 
-    def __init__(self, seed: Path, handles: Path, bot: str | None, rate_limits: dict | None):
+    def __init__(self, seed: Path, handles: Path, bot: str | None, rate_limits: dict | None,
+                 oauth2_client: dict | None = None):
         self.lock = threading.RLock()
         self._seed = json.loads(Path(seed).read_text(encoding="utf-8"))
         self._handles = [h["handle"] for h in json.loads(Path(handles).read_text(encoding="utf-8"))["handles"]]
         self._bot_username = bot or self._handles[0]
-        self._default_limits = DEFAULT_RATE_LIMITS | (rate_limits or {})
+        self.rates = RateLimits(rate_limits)
+        self.oauth2 = OAuth2(oauth2_client)
         self.reset()
 
     def reset(self, mentions: bool = True) -> None:
@@ -67,15 +59,17 @@ class XState:
             self.posts: list[Tweet] = []
             self.calls: list[dict] = []
             self.faults: list[Fault] = []
-            self.limits = dict(self._default_limits)
-            self.windows: dict[str, Window] = {}
+            self.rates.reset()
+            self.costs = Ledger()
+            self.oauth2.reset()
             self._next_user_id = OTHER_USER_ID_BASE
             names = self._seed.get("handle_names", {})
             # Seeded users get fixed creation dates so runs are reproducible.
             since = datetime(2015, 1, 1, tzinfo=timezone.utc)
             for i, handle in enumerate(self._handles):
                 created = since + timedelta(days=30 * i)
-                self._create_user(handle, names.get(handle, handle), created, str(WATCHED_USER_ID_BASE + i))
+                watched = self._create_user(handle, names.get(handle, handle), created, str(WATCHED_USER_ID_BASE + i))
+                watched.verified_type = "government"  # X's grey check mark
             self.bot = self.users[self._bot_username.lower()]
             now = utcnow()
             seeded: list[Tweet] = []
@@ -101,9 +95,23 @@ class XState:
         self.users_by_id[user_id] = user
         return user
 
-    def add_user(self, username: str, name: str | None = None) -> User:
+    def add_user(self, username: str, name: str | None = None, verified_type: str | None = None) -> User:
+        """A new user, or the existing one; `verified_type` sets its check mark either way."""
+        if verified_type is not None and verified_type not in VERIFIED_TYPES:
+            raise ValueError(f"verified_type must be one of {VERIFIED_TYPES}")
         with self.lock:
-            return self.users.get(username.lower()) or self._create_user(username, name, utcnow())
+            user = self.users.get(username.lower()) or self._create_user(username, name, utcnow())
+            user.verified_type = verified_type or user.verified_type
+            return user
+
+    def set_user_status(self, username: str, status: str) -> User:
+        """X suspends an account or its owner deletes it: its posts leave timelines and search."""
+        with self.lock:
+            user = self.users.get(username.lower())
+            if user is None:
+                raise ValueError(f"no user {username!r}")
+            user.status = status
+            return user
 
     def add_tweets(self, specs: list[dict]) -> list[Tweet]:
         """Tweets from control specs: author, text, retweet_of, in_reply_to, created_at | minutes_ago, lang."""
@@ -132,12 +140,7 @@ class XState:
         user = self.users[author.lower()]
         if retweet_of and in_reply_to:
             raise ValueError("a tweet is either a retweet or a reply, not both")
-        if snowflake(at) <= 0:
-            raise ValueError("tweets are dated after 2010-11-04, when snowflake ids began")
-        tweet_id = snowflake(at)
-        while str(tweet_id) in self.tweets:  # same millisecond: the sequence bits tell them apart
-            tweet_id += 1
-        tweet_id = str(tweet_id)
+        tweet_id = self.new_id(at)
         referenced, conversation_id, replied_user = [], tweet_id, None
         if retweet_of:
             original = self._existing(retweet_of)
@@ -152,18 +155,35 @@ class XState:
             conversation_id, replied_user = parent.conversation_id, parent.author
         if not text:
             raise ValueError("a tweet needs text")
-        # Only @names of existing accounts become mention entities, as on X.
-        mentioned = [(m, self.users[m[1].lower()]) for m in MENTION_RE.finditer(text) if m[1].lower() in self.users]
-        mentions = [{"start": m.start(), "end": m.end(), "username": u.username, "id": u.id} for m, u in mentioned]
-        hashtags = [
-            {"start": m.start(), "end": m.end(), "tag": m[1]} for m in HASHTAG_RE.finditer(text) if not m[1].isdigit()
-        ]
         tweet = Tweet(
-            tweet_id, text, user, at, conversation_id, lang or ("hi" if DEVANAGARI_RE.search(text) else "en"),
-            mentions, hashtags, referenced, replied_user,
+            tweet_id, text, user, at, conversation_id, lang or language(text), self.entities(text), referenced, replied_user,
+            # X: retweets and replies to others' posts cannot be edited; replies in one's own thread can.
+            edit_eligible=not retweet_of and replied_user in (None, user),
         )
         self.tweets[tweet_id] = tweet
         return tweet
+
+    def new_id(self, at: datetime) -> str:
+        """A snowflake id for a tweet created at `at`; the caller holds the lock."""
+        if snowflake(at) <= 0:
+            raise ValueError("tweets are dated after 2010-11-04, when snowflake ids began")
+        tweet_id = snowflake(at)
+        while str(tweet_id) in self.tweets:  # same millisecond: the sequence bits tell them apart
+            tweet_id += 1
+        return str(tweet_id)
+
+    def entities(self, text: str) -> dict:
+        """The entities of a text; an @name of a deleted account is no mention."""
+        return extract(text, {k: u for k, u in self.users.items() if u.status != "deleted"})
+
+    def delete_tweet(self, tweet_id: str) -> bool:
+        """The author deletes a post, and with it every version of it (X deletes the whole edit
+        chain): gone from lookups, timelines and search; replies to it stay."""
+        with self.lock:
+            tweet = self.tweets.get(str(tweet_id))
+            for version in tweet.history if tweet else ():
+                self.tweets.pop(version, None)
+            return tweet is not None
 
     def _existing(self, tweet_id) -> Tweet:
         try:
@@ -189,16 +209,16 @@ class XState:
         with self.lock:
             self.faults.clear()
 
-    def set_rate_limit(
-        self, family: str, limit: int, remaining: int | None = None, reset_in_seconds: int = WINDOW_SECONDS
-    ) -> None:
-        """Start a fresh window for an endpoint family (mentions, search, users, post) with this limit."""
-        if family not in DEFAULT_RATE_LIMITS:
-            raise ValueError(f"unknown family {family!r}; one of {sorted(DEFAULT_RATE_LIMITS)}")
+    def set_rate_limit(self, family: str, limit: int, remaining: int | None = None, reset_in_seconds: int | None = None,
+                       scope: str | None = None, username: str | None = None) -> dict:
+        """A fresh window for an endpoint family (see ratelimits.RATE_TABLE); its headers."""
         with self.lock:
-            self.limits[family] = int(limit)
-            remaining = int(limit) if remaining is None else int(remaining)
-            self.windows[family] = Window(int(limit), remaining, int(time.time()) + int(reset_in_seconds))
+            user_id = None
+            if username is not None:
+                if username.lower() not in self.users:
+                    raise ValueError(f"no user {username!r}")
+                user_id = self.users[username.lower()].id
+            return self.rates.set(family, limit, remaining, reset_in_seconds, scope, user_id)
 
     def posted(self) -> list[dict]:
         with self.lock:
@@ -211,14 +231,6 @@ class XState:
     def clear_calls(self) -> None:
         with self.lock:
             self.calls.clear()
-
-    def window(self, family: str) -> Window:
-        """The family's current rate-limit window, a fresh one once it has reset; the caller holds the lock."""
-        now = int(time.time())
-        window = self.windows.get(family)
-        if window is None or now >= window.reset:
-            window = self.windows[family] = Window(self.limits[family], self.limits[family], now + WINDOW_SECONDS)
-        return window
 
     def take_fault(self, path: str) -> Fault | None:
         with self.lock:
@@ -234,5 +246,7 @@ class XState:
         return None
 
     def newest_first(self) -> list[Tweet]:
-        """Every tweet, newest first; the caller holds the lock."""
-        return sorted(self.tweets.values(), key=lambda t: int(t.id), reverse=True)
+        """The tweets timelines and search may show, newest first: the latest version of each post,
+        by authors neither suspended nor deleted. The caller holds the lock."""
+        shown = (t for t in self.tweets.values() if t.latest and t.author.active)
+        return sorted(shown, key=lambda t: int(t.id), reverse=True)

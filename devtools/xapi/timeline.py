@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .errors import not_found, unavailable_user
 from .model import Tweet, User
 from .params import TWEET_EXPANSIONS, TWEET_FIELDS, USER_FIELDS, csv_param, id_param, page_token, read_token, time_param
 from .state import XState
@@ -37,33 +38,51 @@ def render_timeline(
     if with_previous and int(candidates[0].id) > newest:
         meta["previous_token"] = page_token("p", newest)
     body = {"data": [t.render(tweet_fields) for t in page]}
-    includes = expand(state, page, expansions, tweet_fields, user_fields)
+    includes, errors = expand(state, page, expansions, tweet_fields, user_fields)
     if includes:
         body["includes"] = includes
+    if errors:
+        body["errors"] = errors
     body["meta"] = meta
     return 200, body
 
+
 def expand(state: XState, tweets: list[Tweet], expansions: frozenset, tweet_fields: frozenset, user_fields: frozenset):
-    """The `includes` of a page: the users and tweets its expansions ask for."""
+    """The `includes` of a page (the users and tweets its expansions ask for) and the partial
+    `errors` X gives, in their place, for a suspended or deleted user and a deleted tweet."""
     users: dict[str, User] = {}
     referenced: dict[str, Tweet] = {}
+    errors: dict[tuple, dict] = {}
+
+    def add_user(user: User, parameter: str, value: str) -> None:
+        if user.active:
+            users.setdefault(user.id, user)
+        else:
+            errors.setdefault((parameter, value), {**unavailable_user(user.status, parameter, value), "section": "includes"})
+
     for t in tweets:
         if "author_id" in expansions:
-            users.setdefault(t.author.id, t.author)
+            add_user(t.author, "author_id", t.author.id)
         if "in_reply_to_user_id" in expansions and t.in_reply_to:
-            users.setdefault(t.in_reply_to.id, t.in_reply_to)
-        if "entities.mentions.username" in expansions:
-            for m in t.mentions:
-                users.setdefault(m["id"], state.users_by_id[m["id"]])
+            add_user(t.in_reply_to, "in_reply_to_user_id", t.in_reply_to.id)
+        for expansion, mentions in (("entities.mentions.username", t.shown_mentions()),
+                                    ("entities.note.mentions.username", t.mentions)):
+            for m in mentions if expansion in expansions else ():
+                add_user(state.users_by_id[m["id"]], expansion, m["username"])
         for ref in t.referenced:
             target = state.tweets.get(ref["id"])
-            if target and "referenced_tweets.id" in expansions:
+            if target is None or not target.author.active:
+                if "referenced_tweets.id" in expansions:
+                    key = ("referenced_tweets.id", ref["id"])
+                    errors.setdefault(key, {**not_found(*key, resource_type="tweet"), "section": "includes"})
+                continue
+            if "referenced_tweets.id" in expansions:
                 referenced.setdefault(target.id, target)
-            if target and "referenced_tweets.id.author_id" in expansions:
-                users.setdefault(target.author.id, target.author)
+            if "referenced_tweets.id.author_id" in expansions:
+                add_user(target.author, "referenced_tweets.id.author_id", target.author.id)
     out = {}
     if users:
         out["users"] = [u.render(user_fields) for u in users.values()]
     if referenced:
         out["tweets"] = [t.render(tweet_fields) for t in referenced.values()]
-    return out
+    return out, list(errors.values())
