@@ -1,9 +1,10 @@
 """The tweepy mention source against the project's local X API server, over real HTTP."""
 
 import pytest
+import requests
 
 from chalicelib.adapters.x_source import TweepyMentionSource
-from chalicelib.services.ports import RateLimited, SourceUnavailable
+from chalicelib.services.ports import HandleUnavailable, RateLimited, SourceUnavailable
 
 
 @pytest.fixture
@@ -80,3 +81,72 @@ def test_tagged_accounts_come_with_their_ids_and_an_unedited_post_is_no_edit(sou
     assert tweet.edit_of is None and tweet.edit_history == (tweet.tweet_id,)
     asked = [c for c in x_control.calls() if c["path"].endswith("/mentions")][-1]["query"]
     assert "note_tweet" in asked["tweet.fields"] and "verified_type" in asked["user.fields"]
+
+
+# --- what X really sends (the local X keeps today's rules) -------------------------------------
+
+LONG = ("@Uppolice Respected sir, for three weeks a group of boys has gathered every evening near the water tank "
+        "at the corner of our lane, drinking, shouting abuse at women who pass and racing motorcycles without "
+        "silencers until late at night. We complained at the chowki twice and nothing happened. Please send a "
+        "patrol. @lucknowpolice @DM_Lucknow Location: Sector 14, Indira Nagar, Lucknow")
+
+
+def control(x_control, method: str, path: str, body=None) -> dict:
+    answer = requests.request(method, f"{x_control.url}/_control/{path}", json=body, timeout=5)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def test_a_long_post_arrives_whole_with_every_tagged_account(source, x_control):
+    user_id = source.resolve_user_id("lucknowpolice")
+    control(x_control, "POST", "users", {"username": "DM_Lucknow"})  # X makes entities only of accounts it has
+    [tweet_id] = x_control.tweets({"author": "asha_lko", "text": LONG})
+    [long] = [m for m in all_mentions(source, user_id) if m.tweet_id == tweet_id]
+    assert long.text == LONG
+    assert {h.lower() for h in long.mentioned} == {"uppolice", "lucknowpolice", "dm_lucknow"}
+    assert len(long.mentioned_ids) == 3 and all(long.mentioned_ids)
+
+
+def test_escaped_text_arrives_as_the_citizen_typed_it(source, x_control):
+    user_id = source.resolve_user_id("lucknowpolice")
+    typed = "@lucknowpolice Aliganj <b>DJ</b> & shor, likha tha &amp; -> band karo"
+    [tweet_id] = x_control.tweets({"author": "ravi_lko", "text": typed})
+    assert [m.text for m in all_mentions(source, user_id) if m.tweet_id == tweet_id] == [typed]
+
+
+def test_the_author_s_verified_type_and_an_edit_s_first_version_come_with_the_post(source, x_control):
+    user_id = source.resolve_user_id("lucknowpolice")
+    control(x_control, "POST", "users", {"username": "blue_citizen", "verified_type": "blue"})
+    [original] = x_control.tweets({"author": "blue_citizen", "text": "@lucknowpolice Aminabad me chori"})
+    edited = control(x_control, "POST", f"tweets/{original}/edit", {"text": "@lucknowpolice Aminabad me chori, 5 baje"})
+    [latest] = [m for m in all_mentions(source, user_id) if m.author_username == "blue_citizen"]
+    assert (latest.tweet_id, latest.edit_of, latest.edit_history) == (edited["id"], original, (original, edited["id"]))
+    assert latest.author_verified_type == "blue" and latest.text.endswith("5 baje")
+
+
+@pytest.mark.parametrize("how, title", [("suspend", "Forbidden"), ("delete", "Not Found Error")])
+def test_a_watched_account_that_is_gone_is_unavailable_by_timeline_and_by_lookup(source, x_control, how, title):
+    user_id = source.resolve_user_id("noidapolice")
+    control(x_control, "POST", "users/noidapolice/suspend") if how == "suspend" else control(x_control, "DELETE", "users/noidapolice")
+    with pytest.raises(HandleUnavailable, match=title):
+        all_mentions(source, user_id)
+    with pytest.raises(HandleUnavailable, match=f"{title}: .*{user_id}"):
+        source.check_user(user_id)
+    if how == "suspend":
+        with pytest.raises(HandleUnavailable, match="suspended"):
+            source.resolve_user_id("noidapolice")
+    else:
+        assert source.resolve_user_id("noidapolice") is None  # by name, a deleted account is no such handle
+
+
+def test_an_account_that_is_there_passes_the_lookup(source):
+    source.check_user(source.resolve_user_id("lucknowpolice"))
+
+
+def test_a_tagged_account_x_cannot_show_is_a_partial_error_and_the_post_is_read(source, x_control):
+    user_id = source.resolve_user_id("lucknowpolice")
+    control(x_control, "POST", "users", {"username": "citizen_2"})
+    control(x_control, "POST", "users/citizen_2/suspend")
+    [tweet_id] = x_control.tweets({"author": "citizen_1", "text": "@lucknowpolice @citizen_2 ne bhi chori dekhi"})
+    [page] = list(source.pages(user_id, str(int(tweet_id) - 1)))
+    assert [m.tweet_id for m in page.mentions] == [tweet_id] and page.partial_errors == 1
