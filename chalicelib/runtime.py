@@ -190,3 +190,36 @@ def get_complaint(principal: Principal, ref: str) -> dict:
 
 def act(principal: Principal, ref: str, request: dict) -> dict:
     return complaint_service.act(storage(), alerts(), principal, ref, request, utcnow, policies())
+
+
+def _handles():
+    from .services import handles
+
+    return handles
+
+
+def list_handles(principal: Principal) -> dict:
+    _handles().admin_only(principal)
+    return _handles().list_handles(storage())
+
+
+def add_handle(principal: Principal, request: dict) -> dict:
+    _handles().admin_only(principal)
+    added = _handles().add(storage(), source(), utcnow, **request)
+    registry.cache_clear()  # this container's /status shows it at once
+    return added
+
+
+def change_handle(principal: Principal, handle: str, request: dict) -> dict:
+    _handles().admin_only(principal)
+    changed = _handles().change(storage(), handle, **request)
+    registry.cache_clear()
+    return changed
+
+
+def import_handles(principal: Principal, text: str, dry_run: bool) -> dict:
+    handles = _handles()
+    handles.admin_only(principal)
+    plan = handles.import_csv(storage(), source(), utcnow, text, dry_run)
+    registry.cache_clear()
+    return handles.imported(plan)
