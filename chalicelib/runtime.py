@@ -36,12 +36,12 @@ class Expiring:
     """A value read again once the copy held is `max_age` seconds old (functools.cache keeps it forever)."""
 
     def __init__(self, read, max_age: float, monotonic=time.monotonic):
-        self._read, self.max_age, self._monotonic = read, max_age, monotonic
+        self._read, self.max_age, self.clock = read, max_age, monotonic
         self._held: tuple[float, object] | None = None
 
     def __call__(self):
-        if self._held is None or self._monotonic() - self._held[0] >= self.max_age:
-            self._held = (self._monotonic(), self._read())
+        if self._held is None or self.clock() - self._held[0] >= self.max_age:
+            self._held = (self.clock(), self._read())
         return self._held[1]
 
     def cache_clear(self) -> None:
