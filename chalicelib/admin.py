@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .auth import MAX_HOURS
@@ -107,7 +108,7 @@ def _handles(args) -> int:
     if args.action == "add":
         h = handles.add(store, runtime.source(), runtime.utcnow, args.handle, args.kind, args.department,
                         args.district, args.owner or "", handles.start_time(args.start))
-        print(f"Added {_line(h).strip()}\nThe next poll (within a minute) fetches its mentions from {h['start_at']} on.")
+        print(f"Added {_line(h).strip()}\nThe next poll (within a minute) fetches its mentions from {_time(h['start_at'])} on.")
         return 0
     if args.action == "change":
         fields = {name: value for name, value in (("kind", args.kind), ("department", args.department),
@@ -129,27 +130,37 @@ def _read(path: Path) -> str:
         raise ValueError(f"cannot read {path}: {e}") from None
 
 
+def _time(at: datetime | str | None) -> str:
+    if at is None:
+        return "the start"
+    at = datetime.fromisoformat(at) if isinstance(at, str) else at
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _line(h: dict) -> str:
     where = f"district {h['district']} ({h['district_name']})" if h["district"] else "no district"
     state = "polled" if h["enabled"] else "DISABLED, not polled"
     owner = f", owner {h['owner_contact']}" if h["owner_contact"] else ""
-    return (f"  @{h['handle']}: {h['kind']}, {h['department']}, {where}; {state}, "
-            f"live since {h['start_at'] or 'the start'}{owner}")
+    return f"  @{h['handle']}: {h['kind']}, {h['department']}, {where}; {state}, live since {_time(h['start_at'])}{owner}"
 
 
 def _import_report(plan) -> str:
-    verb = "would be" if plan.dry_run or not plan.written else "were"
-    lines = [f"{len(plan.added)} {verb} added, {len(plan.changed)} {verb} changed, {len(plan.unchanged)} unchanged."]
-    lines += [f"  add @{h.handle}: {h.kind}, {h.department}, district {h.district or '-'}, live from {h.start_at.isoformat()}"
+    done = plan.written and not plan.dry_run
+    counts = (len(plan.added), len(plan.changed), len(plan.unchanged))
+    lines = [("Added {}, changed {}, left {} unchanged." if done else "Would add {}, change {}, leave {} unchanged.")
+             .format(*counts)]
+    lines += [f"  add @{h.handle}: {h.kind}, {h.department}, district {h.district or '-'}, live from {_time(h.start_at)}"
               for h in plan.added]
     lines += [f"  change @{h.handle}: " + ", ".join(f"{n} {a!r} -> {b!r}" for n, (a, b) in c.items())
               for h, c in plan.changed]
     if plan.errors:
-        lines.append(f"{len(plan.errors)} problems" + ("" if plan.written else "; nothing was written") + ":")
+        lines.append(f"Problems ({len(plan.errors)})" + (":" if plan.written else "; nothing was written:"))
         lines += [f"  row {e['row']}" + (f", {e['field']}" if e["field"] else "") + f": {e['message']}"
                   for e in plan.errors]
     elif plan.dry_run:
         lines.append("Dry run: nothing written. Run again without --dry-run to import.")
+    else:
+        lines.append("The poll picks the changes up within a minute.")
     return "\n".join(lines)
 
 
