@@ -73,6 +73,31 @@ def act(ref):
     return runtime.act(principal(), ref, api.action_body(app.current_request.raw_body))
 
 
+@app.route("/handles", methods=["GET"], authorizer=bearer_token)
+@api.json_errors
+def list_handles():
+    return runtime.list_handles(principal())
+
+
+@app.route("/handles", methods=["POST"], authorizer=bearer_token)
+@api.json_errors
+def add_handle():
+    return runtime.add_handle(principal(), api.new_handle(app.current_request.raw_body))
+
+
+@app.route("/handles/{handle}", methods=["PATCH"], authorizer=bearer_token)
+@api.json_errors
+def change_handle(handle):
+    return runtime.change_handle(principal(), handle, api.handle_change(app.current_request.raw_body))
+
+
+@app.route("/handles/import", methods=["POST"], authorizer=bearer_token, content_types=["text/csv", "text/plain"])
+@api.json_errors
+def import_handles():
+    request = app.current_request
+    return runtime.import_handles(principal(), api.csv_text(request.raw_body), api.import_dry_run(request.query_params))
+
+
 @app.route("/openapi.json", methods=["GET"])
 @api.json_errors
 def openapi():

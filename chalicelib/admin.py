@@ -1,8 +1,10 @@
-"""Admin commands: `python -m chalicelib.admin token --role officer --district 162 [--department police] [--hours 12]`.
+"""Admin commands, for a stage's AWS account (set STAGE and AWS credentials; for the local stack
+started by `make serve`, its endpoint is picked up from .local/stack.env):
 
-Prints a signed bearer token. The signing key is read from SSM, as the API reads it: set
-STAGE (and AWS credentials) for a deployed stage; for the local stack started by `make serve`,
-its endpoint is picked up from .local/stack.env.
+  python -m chalicelib.admin token --role officer --district 162 [--department police] [--hours 12]
+      prints a signed bearer token (the signing key is read from SSM, as the API reads it)
+  python -m chalicelib.admin handles list | add | change | disable | enable | import FILE.csv [--dry-run]
+      the registry of watched X handles; the poll picks a change up within a minute, no redeploy
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .auth import MAX_HOURS
@@ -29,30 +32,136 @@ def _stage_environment(stage: str) -> None:
         os.environ.setdefault(name, value)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    stage = argparse.ArgumentParser(add_help=False)
+    stage.add_argument("--stage", default=os.environ.get("STAGE", "local"))
     parser = argparse.ArgumentParser(prog="python -m chalicelib.admin")
     commands = parser.add_subparsers(dest="command", required=True)
-    token = commands.add_parser("token", help="print a signed bearer token")
+    token = commands.add_parser("token", parents=[stage], help="print a signed bearer token")
     token.add_argument("--role", choices=("admin", "officer"), required=True)
     token.add_argument("--district", type=int, action="append", default=[], help="LGD code; repeat for several")
     token.add_argument("--department", action="append", default=[], help="department code; repeat for several")
     token.add_argument("--hours", type=float, default=12.0, help=f"how long the token lives, in hours: at most {MAX_HOURS}")
     token.add_argument("--subject", default=None, help="who the token is for (shown in complaint history)")
-    token.add_argument("--stage", default=os.environ.get("STAGE", "local"))
-    args = parser.parse_args(argv)
+    handles = commands.add_parser("handles", help="the registry of watched X handles").add_subparsers(
+        dest="action", required=True)
+    handles.add_parser("list", parents=[stage], help="every handle, disabled ones too")
+    add = handles.add_parser("add", parents=[stage], help="watch a new handle from now (or --start) on")
+    add.add_argument("handle")
+    change = handles.add_parser("change", parents=[stage], help="change a handle's kind, department, district or owner")
+    change.add_argument("handle")
+    for command, required in ((add, True), (change, False)):
+        command.add_argument("--kind", required=required, help="state | district_police | department")
+        command.add_argument("--department", required=required, help="department code, e.g. police, water")
+        command.add_argument("--district", type=int, help="LGD code, e.g. 162 for Lucknow")
+        command.add_argument("--owner", help="the owner's email or mobile (+91...)")
+    add.add_argument("--start", help="go-live time, ISO with zone (2026-12-01T09:00+05:30); default now")
+    change.add_argument("--no-district", action="store_true", help="the handle has no district")
+    for action in ("disable", "enable"):
+        handles.add_parser(action, parents=[stage], help=f"{action} polling a handle").add_argument("handle")
+    imports = handles.add_parser("import", parents=[stage], help="add and change handles from a CSV file")
+    imports.add_argument("file", type=Path)
+    imports.add_argument("--dry-run", action="store_true", help="only say what the import would do")
+    return parser
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     _stage_environment(args.stage)
+    from .errors import DeskError
+
+    try:
+        if args.command == "token":
+            print(_token(args))
+        else:
+            return _handles(args)
+    except (DeskError, ValueError) as e:
+        print(f"error: {getattr(e, 'message', e)}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _token(args) -> str:
     from . import auth, runtime
 
     subject = args.subject or (args.role if args.role == "admin" else
                                "officer-" + "-".join(map(str, args.district + args.department)))
-    try:
-        print(auth.issue(runtime.signing_key(), subject, args.role, args.district, args.department,
-                         now=runtime.utcnow(), hours=args.hours))
-    except ValueError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    return auth.issue(runtime.signing_key(), subject, args.role, args.district, args.department,
+                      now=runtime.utcnow(), hours=args.hours)
+
+
+def _handles(args) -> int:
+    from . import runtime
+    from .services import handles
+
+    store = runtime.storage()
+    if args.action == "list":
+        listed = handles.list_handles(store)["handles"]
+        print(f"{len(listed)} handles in the registry:")
+        for h in listed:
+            print(_line(h))
+        return 0
+    if args.action == "import":
+        plan = handles.import_csv(store, runtime.source(), runtime.utcnow, _read(args.file), args.dry_run)
+        print(_import_report(plan))
+        return 2 if plan.errors else 0
+    if args.action == "add":
+        h = handles.add(store, runtime.source(), runtime.utcnow, args.handle, args.kind, args.department,
+                        args.district, args.owner or "", handles.start_time(args.start))
+        print(f"Added {_line(h).strip()}\nThe next poll (within a minute) fetches its mentions from {_time(h['start_at'])} on.")
+        return 0
+    if args.action == "change":
+        fields = {name: value for name, value in (("kind", args.kind), ("department", args.department),
+                                                  ("district", args.district), ("owner_contact", args.owner))
+                  if value is not None} | ({"district": None} if args.no_district else {})
+        if not fields:
+            raise ValueError("say what to change: --kind, --department, --district, --no-district or --owner")
+        h = handles.change(store, args.handle, **fields)
+    else:
+        h = handles.set_enabled(store, args.handle, args.action == "enable")
+    print(f"Now: {_line(h).strip()}")
     return 0
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ValueError(f"cannot read {path}: {e}") from None
+
+
+def _time(at: datetime | str | None) -> str:
+    if at is None:
+        return "the start"
+    at = datetime.fromisoformat(at) if isinstance(at, str) else at
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _line(h: dict) -> str:
+    where = f"district {h['district']} ({h['district_name']})" if h["district"] else "no district"
+    state = "polled" if h["enabled"] else "DISABLED, not polled"
+    owner = f", owner {h['owner_contact']}" if h["owner_contact"] else ""
+    return f"  @{h['handle']}: {h['kind']}, {h['department']}, {where}; {state}, live since {_time(h['start_at'])}{owner}"
+
+
+def _import_report(plan) -> str:
+    done = plan.written and not plan.dry_run
+    counts = (len(plan.added), len(plan.changed), len(plan.unchanged))
+    lines = [("Added {}, changed {}, left {} unchanged." if done else "Would add {}, change {}, leave {} unchanged.")
+             .format(*counts)]
+    lines += [f"  add @{h.handle}: {h.kind}, {h.department}, district {h.district or '-'}, live from {_time(h.start_at)}"
+              for h in plan.added]
+    lines += [f"  change @{h.handle}: " + ", ".join(f"{n} {a!r} -> {b!r}" for n, (a, b) in c.items())
+              for h, c in plan.changed]
+    if plan.errors:
+        lines.append(f"Problems ({len(plan.errors)})" + (":" if plan.written else "; nothing was written:"))
+        lines += [f"  row {e['row']}" + (f", {e['field']}" if e["field"] else "") + f": {e['message']}"
+                  for e in plan.errors]
+    elif plan.dry_run:
+        lines.append("Dry run: nothing written. Run again without --dry-run to import.")
+    else:
+        lines.append("The poll picks the changes up within a minute.")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

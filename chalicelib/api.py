@@ -60,7 +60,7 @@ def openapi_document() -> dict:
 
 
 @functools.cache
-def _validator(path: str, method: str):
+def _validator(path: str, method: str, where: str):
     """The compiled check of one operation's input as the document states it: its JSON body, or
     its query parameters as one object (unknown ones refused). Compiled on first use, once per
     container, so a cold start that needs no check neither imports fastjsonschema nor compiles."""
@@ -68,7 +68,7 @@ def _validator(path: str, method: str):
 
     document = openapi_document()
     operation = document["paths"][path][method]
-    if "requestBody" in operation:
+    if where == "body":
         schema = operation["requestBody"]["content"]["application/json"]["schema"]
     else:
         query = [p for p in operation["parameters"] if p["in"] == "query"]
@@ -86,7 +86,7 @@ def _validate(path: str, method: str, where: str, value):
     from fastjsonschema import JsonSchemaValueException
 
     try:
-        return _validator(path, method)(value)
+        return _validator(path, method, where)(value)
     except JsonSchemaValueException as e:
         raise BadRequest(_message(e, where)) from None
 
@@ -118,21 +118,52 @@ def list_query(params: dict | None) -> ListQuery:
                      unknown_district=district == "unknown")
 
 
-def action_body(raw: bytes | None) -> dict:
-    """The action request, checked against ActionRequest in the document."""
+def _json_body(raw: bytes | None, path: str, method: str, what: str) -> dict:
+    """A JSON body checked against the operation's schema in the document."""
     try:
         body = json.loads(raw or b"")
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("the body must be a JSON object") from None
     except RecursionError:  # json.loads recurses once per level: 10,000 nested arrays overflow it
-        raise BadRequest("the body nests too deeply to be an action request") from None
-    body = _validate("/complaints/{ref}/actions", "post", "body", body)
+        raise BadRequest(f"the body nests too deeply to be {what}") from None
+    body = _validate(path, method, "body", body)
     for name, value in body.items():
         # JSON lets a string carry a lone surrogate ("\ud800"), which is not text: no store can encode it.
         if isinstance(value, str) and not _is_unicode(value):
             raise BadRequest(f"body.{name} is not Unicode text: it holds a lone surrogate")
-    # JSON Schema counts 1.0 as an integer, and every number in this body is one.
+    # JSON Schema counts 1.0 as an integer, and every number in these bodies is one.
     return {name: int(value) if isinstance(value, float) else value for name, value in body.items()}
+
+
+def action_body(raw: bytes | None) -> dict:
+    """The action request, checked against ActionRequest in the document."""
+    return _json_body(raw, "/complaints/{ref}/actions", "post", "an action request")
+
+
+def new_handle(raw: bytes | None) -> dict:
+    """A handle to add, checked against NewHandle in the document; its start time as a time."""
+    from .services.handles import start_time
+
+    body = _json_body(raw, "/handles", "post", "a handle")
+    return body | {"start_at": start_time(body.get("start_at"))}
+
+
+def handle_change(raw: bytes | None) -> dict:
+    """The fields of a handle to change (HandleChange in the document)."""
+    return _json_body(raw, "/handles/{handle}", "patch", "a change")
+
+
+def import_dry_run(params: dict | None) -> bool:
+    """POST /handles/import's query: dry_run=true writes nothing."""
+    values = {name: _from_text(text, {"type": "boolean"}) for name, text in (params or {}).items()}
+    return _validate("/handles/import", "post", "query", values).get("dry_run", False)
+
+
+def csv_text(raw: bytes | None) -> str:
+    try:
+        return (raw or b"").decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the CSV must be UTF-8 text (save it from the spreadsheet as CSV UTF-8)") from None
 
 
 def _is_unicode(text: str) -> bool:

@@ -68,3 +68,9 @@ class UnknownOnX(DeskError, ValueError):
     """X knows no account with that username: nothing to watch."""
 
     status, code = 400, "unknown_on_x"
+
+
+class XUnavailable(DeskError):
+    """X could not be asked (rate limited, down): try again in a few minutes."""
+
+    status, code = 503, "x_unavailable"

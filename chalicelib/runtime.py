@@ -36,12 +36,12 @@ class Expiring:
     """A value read again once the copy held is `max_age` seconds old (functools.cache keeps it forever)."""
 
     def __init__(self, read, max_age: float, monotonic=time.monotonic):
-        self._read, self.max_age, self._monotonic = read, max_age, monotonic
+        self._read, self.max_age, self.clock = read, max_age, monotonic
         self._held: tuple[float, object] | None = None
 
     def __call__(self):
-        if self._held is None or self._monotonic() - self._held[0] >= self.max_age:
-            self._held = (self._monotonic(), self._read())
+        if self._held is None or self.clock() - self._held[0] >= self.max_age:
+            self._held = (self.clock(), self._read())
         return self._held[1]
 
     def cache_clear(self) -> None:
@@ -190,3 +190,36 @@ def get_complaint(principal: Principal, ref: str) -> dict:
 
 def act(principal: Principal, ref: str, request: dict) -> dict:
     return complaint_service.act(storage(), alerts(), principal, ref, request, utcnow, policies())
+
+
+def _handles():
+    from .services import handles
+
+    return handles
+
+
+def list_handles(principal: Principal) -> dict:
+    _handles().admin_only(principal)
+    return _handles().list_handles(storage())
+
+
+def add_handle(principal: Principal, request: dict) -> dict:
+    _handles().admin_only(principal)
+    added = _handles().add(storage(), source(), utcnow, **request)
+    registry.cache_clear()  # this container's /status shows it at once
+    return added
+
+
+def change_handle(principal: Principal, handle: str, request: dict) -> dict:
+    _handles().admin_only(principal)
+    changed = _handles().change(storage(), handle, **request)
+    registry.cache_clear()
+    return changed
+
+
+def import_handles(principal: Principal, text: str, dry_run: bool) -> dict:
+    handles = _handles()
+    handles.admin_only(principal)
+    plan = handles.import_csv(storage(), source(), utcnow, text, dry_run)
+    registry.cache_clear()
+    return handles.imported(plan)

@@ -102,9 +102,12 @@ class Registry:
         self._by_key = {h.key: h for h in self.entries}
         if len(self._by_key) != len(self.entries):
             raise RegistryError("a handle is listed twice", "handle")
-        self._by_user = {h.user_id: h for h in self.entries if h.user_id}
-        if len(self._by_user) != sum(1 for h in self.entries if h.user_id):
-            raise RegistryError("an X account is listed twice under two names", "user_id")
+        # Adding a handle refuses an account already listed (services/handles.py); were one listed twice
+        # anyway, the poll must still run: it fetches both, and the tweet guard records each mention once.
+        self._by_user = {}
+        for h in self.entries:
+            if h.user_id:
+                self._by_user.setdefault(h.user_id, h)
 
     def __iter__(self):
         """The enabled handles: the ones the poll fetches."""

@@ -55,6 +55,25 @@ def resolve(value, physical: dict[str, str], parameters: dict[str, str]):
     return value
 
 
+def import_handles(stack, table: str) -> None:
+    """The README's first step on a new stage: the handles imported from a CSV, here the seed list live
+    since 30 days ago, so the sample mentions are fetched."""
+    from datetime import datetime, timedelta, timezone
+
+    from chalicelib.adapters.dynamo import storage
+    from chalicelib.adapters.x_source import TweepyMentionSource
+    from chalicelib.domain.handles import load_registry
+    from chalicelib.services import handles
+    from devtools.stack import DUMMY_X_TOKEN
+
+    start = (datetime.now(timezone.utc) - timedelta(days=30)).isoformat()
+    rows = [f"{h.handle},{h.kind},{h.department},{h.district or ''},,{start}" for h in load_registry().all()]
+    text = "handle,kind,department,district,owner_contact,start_at\n" + "\n".join(rows)
+    source = TweepyMentionSource(lambda: DUMMY_X_TOKEN, stack.x.url, 10)
+    plan = handles.import_csv(storage(table, stack.client("dynamodb")), source, lambda: datetime.now(timezone.utc), text)
+    assert plan.written and not plan.errors, plan.errors
+
+
 @pytest.fixture(scope="module")
 def deployed(_running_stack, packaged, tmp_path_factory):
     stack = _running_stack
@@ -82,6 +101,7 @@ def deployed(_running_stack, packaged, tmp_path_factory):
     }  # fmt: skip
     for output, value in secrets.items():
         stack.client("ssm").put_parameter(Name=outputs[output], Value=value, Type="SecureString", Overwrite=True)
+    import_handles(stack, outputs["ComplaintsTableName"])
     sqs = stack.client("sqs")
     queue = sqs.create_queue(QueueName="officer-everything")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
