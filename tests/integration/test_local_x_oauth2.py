@@ -173,3 +173,13 @@ def test_reset_forgets_tokens_and_grants(server):
     server.reset()
     assert me(server, tokens["access_token"]).status_code == 401
     assert control(server, "GET", "oauth2/grants") == []
+
+
+def test_a_code_older_than_30_seconds_is_refused(server):
+    verifier, challenge = pkce_pair()
+    code = consent(server, authorize_url(server, challenge), "lucknowpolice")["code"]
+    with server.state.lock:  # as if the 30 seconds had passed, without waiting for them
+        server.state.oauth2.codes[code]["expires_at"] -= 31
+    answer = token_request(server, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI,
+                           code_verifier=verifier, client_id=CLIENT[0])
+    assert answer.status_code == 400 and answer.json() == INVALID_TOKEN
