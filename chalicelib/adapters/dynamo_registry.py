@@ -101,8 +101,12 @@ class DynamoHandleRegistry:
         return True
 
     def rename(self, handle: WatchedHandle, username: str) -> bool:
-        """The entry moves to its new key in one transaction; only a change of case stays in place."""
-        renamed = replace(handle, handle=username)
+        """The entry, as stored now (an admin may have changed it since the poll read it), moves to its
+        new key in one transaction; only a change of case stays in place."""
+        current = self.table.get(_key(handle.key))
+        if current is None or current.get("user_id", {}).get("S") != handle.user_id:
+            return False
+        renamed = replace(_handle(current), handle=username)
         e = Expression()
         same = f"{e.name('user_id')} = {e.value(handle.user_id)}"
         try:

@@ -111,3 +111,12 @@ def test_a_rename_is_refused_when_the_entry_changed_or_the_new_name_is_taken(reg
     assert not registry.rename(JAL, "HapurPolice")  # another entry has that name
     assert not registry.rename(replace(JAL, handle="gone"), "UPJalBoard")
     assert {h.handle for h in registry.load().all()} == {"UPJalNigam", "hapurpolice"}
+
+
+def test_a_rename_keeps_what_an_admin_changed_after_the_poll_read_the_entry(registry):
+    registry.add(JAL)
+    registry.change(JAL.changed(owner_contact="+919876543210"))
+    registry.set_enabled("UPJalNigam", False)
+    assert registry.rename(JAL, "UPJalBoard")  # JAL as the poll read it, before the change
+    moved = registry.load().get("UPJalBoard")
+    assert (moved.owner_contact, moved.enabled, moved.user_id) == ("+919876543210", False, "9001")

@@ -191,3 +191,27 @@ def test_creations_counters_queries_reports_and_handles_are_well_formed():
     desk.handles.paths()
     for kind, body in recorder.bodies():
         assert_well_formed(kind, body)
+
+
+def test_every_registry_request_is_well_formed():
+    from chalicelib.domain.handles import WatchedHandle
+
+    recorder = Recorder()
+    registry = storage("complaints", client=recorder).registry
+    jal = WatchedHandle("UPJalNigam", "department", "water", None, user_id="9", start_at=NOW, owner_contact="a@b.in")
+    hapur = WatchedHandle("hapurpolice", "district_police", "police", 661)
+    registry.load()
+    registry.add(jal)
+    registry.add(hapur)
+    registry.change(jal)  # no district, a contact: one REMOVE, the rest SET
+    registry.change(hapur)  # a district, no contact
+    registry.set_enabled("UPJalNigam", False)
+    registry.record_user_id("hapurpolice", "661")
+    from chalicelib.adapters.dynamo_registry import item
+
+    recorder.get_item = lambda **request: {"Item": item(jal)}  # a rename reads the entry as stored first
+    registry.rename(jal, "upjalnigam")  # the case only: in place
+    registry.rename(jal, "UPJalBoard")  # a new key: a transaction
+    assert [op for op, _ in recorder.requests][-2:] == ["update_item", "transact_write_items"]
+    for kind, body in recorder.bodies():
+        assert_well_formed(kind, body)
