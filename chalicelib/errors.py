@@ -56,3 +56,9 @@ class VersionConflict(DeskError):
     def __init__(self, ref: str):
         super().__init__(f"complaint {ref} was changed by someone else; reload it and try again")
         self.ref = ref
+
+
+class XUnavailable(DeskError):
+    """X could not be reached, or answered with a server error: try again shortly."""
+
+    status, code = 502, "x_unavailable"

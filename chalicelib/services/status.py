@@ -9,7 +9,8 @@ from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS, district_key
 from ..domain.handles import Registry
 from ..domain.tally import STATE, Scope
-from .ports import ALL_DISTRICTS, TIMELINES, Storage
+from .ports import ALL_DISTRICTS, TIMELINES, GrantState, Storage
+from .sending import POSTING_OFF
 
 DISTRICT_SCOPES = [Scope.of_district(d) for d in [*DISTRICTS, None]]
 DEPARTMENT_SCOPES = [Scope.of_department(p) for p in DEPARTMENTS]
@@ -35,7 +36,18 @@ def _measured(counts: dict[str, int]) -> bool:
     return any(counts.get(name) for name in ("acknowledge:n", "resolve:n", "breached_open"))
 
 
-def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) -> dict:
+def _authorisation(grant: GrantState | None, held_until: datetime | None, now: datetime) -> dict:
+    """Whether the desk may post as the handle (replies go from tagged handles that authorised it)."""
+    shown = {"authorisation": grant.state if grant else "not_authorised",
+             "authorisation_changed_at": grant.changed_at if grant else None}
+    if grant and grant.detail:
+        shown["authorisation_detail"] = grant.detail
+    if held_until and now < held_until:
+        shown["replies_held_until"] = held_until.isoformat()
+    return shown
+
+
+def status(store: Storage, registry: Registry, clock: Callable[[], datetime], posting_enabled: bool = True) -> dict:
     now = clock()
     counts = store.stats.read([STATE, *DISTRICT_SCOPES, *DEPARTMENT_SCOPES])
     state = counts[STATE]
@@ -43,6 +55,8 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) ->
     departments = {s.department: counts[s] for s in DEPARTMENT_SCOPES if counts[s]}
     states = store.handles.states([h.key for h in registry])
     paths = store.handles.paths()
+    grants = store.grants.states()
+    held = store.outbox.replies_held()
     oldest = store.complaints.oldest_open(ALL_DISTRICTS)
     return {
         "generated_at": now.isoformat(),
@@ -65,8 +79,10 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) ->
             "by_department": {p: _deadlines(c) for p, c in departments.items() if _measured(c)},
         },
         "alerts": {"sent": state.get("alerts_sent", 0), "failed": state.get("alerts_failed", 0)},
-        "replies": {"sent": state.get("replies_sent", 0), "failed": state.get("replies_failed", 0),
-                    "given_up": state.get("replies_given_up", 0)},
+        "replies": {"posting": "on" if posting_enabled else POSTING_OFF,
+                    "sent": state.get("replies_sent", 0), "failed": state.get("replies_failed", 0),
+                    "blocked": state.get("replies_blocked", 0),
+                    "undeliverable": state.get("replies_undeliverable", 0)},
         "ingestion": {path: {"last_success_at": at} for path, at in sorted(paths.items())},
         "handles": [
             {
@@ -77,6 +93,7 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) ->
                 "detail": states[h.key].detail,
                 "changed_at": states[h.key].changed_at,
                 "newest_mention_at": states[h.key].newest_mention_at,
+                **_authorisation(grants.get(h.key), held.get(h.key), now),
             }
             for h in registry
         ],
