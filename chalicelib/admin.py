@@ -1,6 +1,11 @@
-"""Admin commands: `python -m chalicelib.admin token --role officer --district 162 [--department police] [--hours 12]`.
+"""Admin commands:
+  `python -m chalicelib.admin token --role officer --district 162 [--department police] [--hours 12]`
+      prints a signed bearer token;
+  `python -m chalicelib.admin authorise HANDLE`
+      prints the link the handle's owner opens, logged in to X as the handle, to let the desk reply as it
+      (valid 15 minutes, once).
 
-Prints a signed bearer token. The signing key is read from SSM, as the API reads it: set
+Secrets are read from SSM, as the functions read them: set
 STAGE (and AWS credentials) for a deployed stage; for the local stack started by `make serve`,
 its endpoint is picked up from .local/stack.env.
 """
@@ -39,10 +44,25 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--hours", type=float, default=12.0, help=f"how long the token lives, in hours: at most {MAX_HOURS}")
     token.add_argument("--subject", default=None, help="who the token is for (shown in complaint history)")
     token.add_argument("--stage", default=os.environ.get("STAGE", "local"))
+    authorise = commands.add_parser("authorise", help="print the link a handle's owner opens to let the desk post as it")
+    authorise.add_argument("handle", help="a watched handle, e.g. lucknowpolice")
+    authorise.add_argument("--stage", default=os.environ.get("STAGE", "local"))
     args = parser.parse_args(argv)
 
     _stage_environment(args.stage)
     from . import auth, runtime
+
+    if args.command == "authorise":
+        from .errors import DeskError
+
+        try:
+            link = runtime.authorisation_link(args.handle)
+        except DeskError as e:
+            print(f"error: {e.message}", file=sys.stderr)
+            return 2
+        print(f"Send this link to the owner of @{args.handle.lstrip('@')}. They open it while logged in to X as "
+              f"@{args.handle.lstrip('@')} and approve; it works once, within 15 minutes:\n{link}")
+        return 0
 
     subject = args.subject or (args.role if args.role == "admin" else
                                "officer-" + "-".join(map(str, args.district + args.department)))

@@ -118,6 +118,11 @@ def list_query(params: dict | None) -> ListQuery:
                      unknown_district=district == "unknown")
 
 
+def callback_query(params: dict | None) -> dict:
+    """X's redirect to GET /x/callback: state with code, or with error (the owner declined)."""
+    return _validate("/x/callback", "get", "query", dict(params or {}))
+
+
 def action_body(raw: bytes | None) -> dict:
     """The action request, checked against ActionRequest in the document."""
     try:

@@ -19,6 +19,8 @@ def main() -> None:
     started = time.monotonic()
     with LocalStack() as stack:
         stack.provision()
+        # The handles the seed mentions tag let the desk reply as them (admin link, consent on the local X, callback).
+        print(f"authorised on the local X: {', '.join('@' + h for h in stack.authorise_seeded())}", flush=True)
         from chalice.test import Client
 
         from app import app

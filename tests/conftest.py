@@ -19,7 +19,12 @@ def _running_stack():
 
 @pytest.fixture
 def stack(_running_stack):
+    from chalicelib import runtime
+
     _running_stack.reset()
+    # The handles' tokens are kept in memory for a container's life: a clean stack starts a new container.
+    runtime.replies.cache_clear()
+    runtime.user_tokens.cache_clear()
     return _running_stack
 
 
