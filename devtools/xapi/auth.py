@@ -1,4 +1,5 @@
-"""The Authorization header: app-only bearer tokens, OAuth 1.0a user context, and who is acting."""
+"""The Authorization header: the app-only bearer token, OAuth 2.0 user access tokens, OAuth 1.0a
+user context, and who is acting."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from .errors import ApiError
+from .errors import ApiError, problem
 from .model import User
+from .oauth2 import FAMILY_SCOPES
 from .state import XState
 
 UNSUPPORTED_AUTH = {
@@ -21,8 +23,10 @@ UNSUPPORTED_AUTH = {
 
 @dataclass
 class Auth:
-    kind: str  # "bearer" or "oauth"
+    kind: str  # "bearer" (app-only), "oauth2" (user access token) or "oauth" (OAuth 1.0a)
     token: str
+    user_id: str | None = None  # who acts, for user context
+    scopes: frozenset = frozenset()
 
 
 def parse_auth(header: str | None) -> Auth | None:
@@ -38,10 +42,31 @@ def parse_auth(header: str | None) -> Auth | None:
     return None
 
 
+def authenticate(state: XState, auth: Auth | None) -> Auth | None:
+    """Who the request acts as, or None (a 401): a Bearer token is either the app's registered
+    bearer token or a live user access token; an OAuth 1.0a token acts as the user whose id leads it."""
+    if auth is None:
+        return None
+    if auth.kind == "oauth":
+        # X access tokens start with the user's id ("<user id>-..."); anything else acts as the bot.
+        user_id = auth.token.partition("-")[0]
+        return Auth("oauth", auth.token, user_id if user_id in state.users_by_id else state.bot.id)
+    if state.oauth2.is_app_bearer(auth.token):
+        return auth
+    token = state.oauth2.access_token(auth.token)
+    if token is None or token.user_id not in state.users_by_id:
+        return None
+    return Auth("oauth2", auth.token, token.user_id, frozenset(token.scopes))
+
+
+def check_scopes(auth: Auth, family: str) -> None:
+    """A user access token must carry the scopes the endpoint needs, as on X."""
+    if auth.kind == "oauth2" and not FAMILY_SCOPES.get(family, set()) <= auth.scopes:
+        raise ApiError(403, problem(403))
+
+
 def user_context(state: XState, auth: Auth) -> User:
     """The user an endpoint that needs user context acts as; app-only tokens are refused there."""
-    if auth.kind != "oauth":
+    if auth.user_id is None:
         raise ApiError(403, UNSUPPORTED_AUTH)
-    # X access tokens start with the user's id ("<user id>-..."); anything else acts as the bot.
-    user_id = auth.token.partition("-")[0]
-    return state.users_by_id.get(user_id, state.bot)
+    return state.users_by_id[auth.user_id]

@@ -21,6 +21,10 @@ from .timeline import render_timeline
 MENTIONS_CAP = 800  # the mentions timeline only reaches a user's newest 800 mentions
 SEARCH_WINDOW = timedelta(days=7)
 MAX_QUERY_LENGTH = 512
+REPLY_NOT_ALLOWED = (
+    "Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the "
+    "author of the post you are replying to."
+)
 
 
 def get_user_by_username(state: XState, match, params, auth, body):
@@ -117,14 +121,28 @@ def create_tweet(state: XState, match, params, auth, raw_body):
             "type": "about:blank", "title": "Bad Request", "status": 400,
         })
     parent_id = (payload.get("reply") or {}).get("in_reply_to_tweet_id")
-    if parent_id is not None and str(parent_id) not in state.tweets:
-        raise forbidden("You attempted to reply to a Tweet that is deleted or not visible to you.")
+    if parent_id is not None:
+        parent = state.tweets.get(str(parent_id))
+        if parent is None:
+            raise forbidden("You attempted to reply to a Tweet that is deleted or not visible to you.")
+        if not may_reply(author, parent):
+            raise forbidden(REPLY_NOT_ALLOWED)
     referenced = [{"type": "replied_to", "id": str(parent_id)}] if parent_id is not None else []
     if any(p.author is author and p.text == text and p.referenced == referenced for p in state.posts):
         raise forbidden("You are not allowed to create a Tweet with duplicate content.")
     tweet = state.add_tweet(author.username, text, utcnow(), in_reply_to=parent_id)
     state.posts.append(tweet)
-    return 201, {"data": {"edit_history_tweet_ids": [tweet.id], "id": tweet.id, "text": tweet.text}}
+    return 201, {"data": tweet.render()}
+
+
+def may_reply(author, parent) -> bool:
+    """X's rule for self-serve API apps since 23 February 2026: a reply only where the parent's author
+    engaged the replying account (mentioned it, or replied to its post), or to one's own thread."""
+    return (
+        parent.author is author
+        or any(m["id"] == author.id for m in parent.mentions)
+        or parent.in_reply_to is author
+    )
 
 
 # Method, path, the rate-limit family it counts against, and the endpoint.

@@ -1,12 +1,19 @@
 """A local stand-in for the X API v2, for development and tests (there is no internet here).
 
 It serves what the complaint desk uses: user lookup, the mentions timeline, recent search and
-posting replies, with X's response shapes, status codes, error bodies, snowflake ids and
+posting replies, with X's response shapes (long posts cut in `text` and whole in note_tweet,
+HTML-escaped text), status codes, error bodies, snowflake ids and
 rate-limit headers, so real tweepy can be pointed at it. Endpoints under /_control/ (no auth)
 seed tweets, inject faults, shrink rate limits and show what the product sent.
 
-Known simplifications: OAuth signatures are not verified; any Bearer token is an app-only
-token; a posted reply keeps exactly the text sent (X prefixes the replied-to @handles).
+Authentication as on X: a Bearer token is either the app's registered app-only token or a user
+access token from OAuth 2.0 Authorization Code with PKCE (oauth2.py: /i/oauth2/authorize,
+/2/oauth2/token, /2/oauth2/revoke); OAuth 1.0a user context acts as the user whose id leads the
+access token.
+
+Known simplifications: OAuth 1.0a signatures are not verified; a person's consent is the control
+call POST /_control/oauth2/consent; a posted reply keeps exactly the text sent (X prefixes the
+replied-to @handles); links keep their own address instead of a t.co one.
 
 This module serves HTTP; state.py holds what X holds, gateway.py applies faults, auth and rate
 limits around the v2 endpoints in routes.py, and control.py answers /_control/.
@@ -21,7 +28,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .control import control
-from .gateway import answer
+from .gateway import OAUTH_PATHS, answer, oauth_endpoint
 from .model import ALL_TWEET_FIELDS, ALL_USER_FIELDS
 from .state import XState
 
@@ -56,12 +63,17 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path.startswith("/_control/"):
             status, payload = control(state, method, url.path, raw_body)
             self._send(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"), {})
+        elif (method, url.path) in OAUTH_PATHS:
+            status, data, content_type = oauth_endpoint(
+                state, method, url.path, params, self.headers.get("Authorization"), raw_body
+            )
+            self._send(status, data, {}, content_type)
         else:
             self._send(*answer(state, method, url.path, params, self.headers.get("Authorization"), raw_body))
 
-    def _send(self, status: int, data: bytes, headers: dict) -> None:
+    def _send(self, status: int, data: bytes, headers: dict, content_type="application/json; charset=utf-8") -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for name, value in headers.items():
             self.send_header(name, value)
@@ -84,8 +96,9 @@ class XApiServer:
     """The local X API v2 server. Binds on construction; `start()` serves from a daemon thread."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, seed: Path | str = DEFAULT_SEED_PATH, *,
-                 handles: Path | str = DEFAULT_HANDLES_PATH, bot: str | None = None, rate_limits: dict | None = None):
-        self.state = XState(Path(seed), Path(handles), bot, rate_limits)
+                 handles: Path | str = DEFAULT_HANDLES_PATH, bot: str | None = None, rate_limits: dict | None = None,
+                 oauth2_client: dict | None = None):
+        self.state = XState(Path(seed), Path(handles), bot, rate_limits, oauth2_client)
         self._httpd = _HttpServer((host, port), self.state)
         self._thread: threading.Thread | None = None
 

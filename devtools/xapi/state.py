@@ -11,14 +11,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .model import ALL_TWEET_FIELDS, USERNAME_RE, Tweet, User, parse_iso, snowflake, utcnow
+from .oauth2 import OAuth2
+from .text import extract
 
 WINDOW_SECONDS = 15 * 60
 DEFAULT_RATE_LIMITS = {"mentions": 450, "search": 450, "users": 300, "post": 100}
 WATCHED_USER_ID_BASE = 1000
 OTHER_USER_ID_BASE = 2_000_000
-MENTION_RE = re.compile(r"(?<![A-Za-z0-9_@])@([A-Za-z0-9_]{1,15})(?![A-Za-z0-9_@])")
-# Python's \w misses Devanagari vowel signs, so the block is added explicitly.
-HASHTAG_RE = re.compile(r"(?<![\w&])#([\w\u0900-\u097F]+)")
 DEVANAGARI_RE = re.compile(r"[\u0900-\u097F]")
 
 
@@ -50,12 +49,14 @@ class Window:
 class XState:
     """Users, tweets, posted replies, faults, rate-limit windows and the call log, behind one lock."""
 
-    def __init__(self, seed: Path, handles: Path, bot: str | None, rate_limits: dict | None):
+    def __init__(self, seed: Path, handles: Path, bot: str | None, rate_limits: dict | None,
+                 oauth2_client: dict | None = None):
         self.lock = threading.RLock()
         self._seed = json.loads(Path(seed).read_text(encoding="utf-8"))
         self._handles = [h["handle"] for h in json.loads(Path(handles).read_text(encoding="utf-8"))["handles"]]
         self._bot_username = bot or self._handles[0]
         self._default_limits = DEFAULT_RATE_LIMITS | (rate_limits or {})
+        self.oauth2 = OAuth2(oauth2_client)
         self.reset()
 
     def reset(self, mentions: bool = True) -> None:
@@ -69,6 +70,7 @@ class XState:
             self.faults: list[Fault] = []
             self.limits = dict(self._default_limits)
             self.windows: dict[str, Window] = {}
+            self.oauth2.reset()
             self._next_user_id = OTHER_USER_ID_BASE
             names = self._seed.get("handle_names", {})
             # Seeded users get fixed creation dates so runs are reproducible.
@@ -152,18 +154,19 @@ class XState:
             conversation_id, replied_user = parent.conversation_id, parent.author
         if not text:
             raise ValueError("a tweet needs text")
-        # Only @names of existing accounts become mention entities, as on X.
-        mentioned = [(m, self.users[m[1].lower()]) for m in MENTION_RE.finditer(text) if m[1].lower() in self.users]
-        mentions = [{"start": m.start(), "end": m.end(), "username": u.username, "id": u.id} for m, u in mentioned]
-        hashtags = [
-            {"start": m.start(), "end": m.end(), "tag": m[1]} for m in HASHTAG_RE.finditer(text) if not m[1].isdigit()
-        ]
         tweet = Tweet(
             tweet_id, text, user, at, conversation_id, lang or ("hi" if DEVANAGARI_RE.search(text) else "en"),
-            mentions, hashtags, referenced, replied_user,
+            extract(text, self.users), referenced, replied_user,
+            # X: retweets and replies to others' posts cannot be edited; replies in one's own thread can.
+            edit_eligible=not retweet_of and replied_user in (None, user),
         )
         self.tweets[tweet_id] = tweet
         return tweet
+
+    def delete_tweet(self, tweet_id: str) -> bool:
+        """The author deletes a post: it is gone from lookups, timelines and search; replies to it stay."""
+        with self.lock:
+            return self.tweets.pop(str(tweet_id), None) is not None
 
     def _existing(self, tweet_id) -> Tweet:
         try:

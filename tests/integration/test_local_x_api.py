@@ -16,60 +16,11 @@ from pathlib import Path
 import pytest
 import requests
 import tweepy
-from requests.adapters import HTTPAdapter
 
-from devtools.xapi import DEFAULT_SEED_PATH, XApiServer
+from devtools.xapi import DEFAULT_SEED_PATH
+from tests.integration.local_x import BEARER, control
 
-X_API = "https://api.twitter.com"
-BEARER = {"Authorization": "Bearer dummy"}
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class ToLocalServer(HTTPAdapter):
-    def __init__(self, base_url: str):
-        super().__init__()
-        self.base_url = base_url
-
-    def send(self, request, **kwargs):
-        request.url = self.base_url + request.url[len(X_API):]
-        return super().send(request, **kwargs)
-
-
-def tweepy_client(base_url: str, **credentials) -> tweepy.Client:
-    client = tweepy.Client(**credentials)
-    client.session.mount(X_API, ToLocalServer(base_url))
-    return client
-
-
-@pytest.fixture(scope="module")
-def running_server():
-    with XApiServer() as server:
-        yield server
-
-
-@pytest.fixture
-def server(running_server):
-    running_server.reset()
-    return running_server
-
-
-@pytest.fixture
-def app(server):
-    """App-only (Bearer) client, as the poller uses."""
-    return tweepy_client(server.url, bearer_token="dummy")
-
-
-@pytest.fixture
-def bot(server):
-    """User-context (OAuth 1.0a) client, as the reply sender uses."""
-    oauth = {"consumer_key": "ck", "consumer_secret": "cs", "access_token": "at", "access_token_secret": "ats"}
-    return tweepy_client(server.url, **oauth)
-
-
-def control(server, method: str, path: str, body=None):
-    answer = requests.request(method, f"{server.url}/_control/{path}", json=body, timeout=5)
-    answer.raise_for_status()
-    return answer.json()
 
 
 def get(server, path: str, headers=BEARER, **params) -> requests.Response:
@@ -290,7 +241,8 @@ def test_faults_queue_in_order_and_can_be_cleared(server, app):
 
 
 def test_a_reply_posted_with_oauth_is_recorded_in_the_conversation(server, app, bot):
-    uid = user_id(app, "noidapolice")
+    # The bot (OAuth 1.0a) acts as @Uppolice, so it answers a post that mentions @Uppolice (X's reply rule).
+    uid = user_id(app, "Uppolice")
     fields = ["conversation_id", "author_id"]
     complaint = app.get_users_mentions(uid, max_results=100, tweet_fields=fields).data[-1]
 
