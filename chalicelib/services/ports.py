@@ -219,7 +219,6 @@ class Grants(Protocol):
         """Every handle that ever authorised the desk, by handle key."""
 
     def get(self, user_id: str) -> Grant | None: ...
-
     def store(self, grant: Grant, at: datetime) -> None:
         """After the owner's consent: the grant replaces any earlier one, and the handle is authorised."""
 
@@ -233,7 +232,6 @@ class Grants(Protocol):
         """Flag the grant unusable; True only for the call that set the flag (so ops are told once)."""
 
     def start_authorisation(self, state: str, handle: str, verifier: str, expires_at: datetime) -> None: ...
-
     def finish_authorisation(self, state: str, now: datetime) -> tuple[str, str] | None:
         """(handle, PKCE verifier) of an unexpired, unused state, used up by this call; None otherwise."""
 
@@ -272,7 +270,6 @@ class Replies(Protocol):
     NeedsAuthorisation: its grant is gone."""
 
     def post_reply(self, handle: str, in_reply_to: str, text: str) -> str: ...
-
     def post(self, handle: str, text: str) -> str: ...
 
 
@@ -280,7 +277,6 @@ class Cipher(Protocol):
     """Seals tokens (KMS), bound to the X user and handle they belong to."""
 
     def seal(self, user_id: str, handle: str, tokens: Tokens) -> bytes: ...
-
     def open(self, user_id: str, handle: str, sealed: bytes, expires_at: datetime) -> Tokens: ...
 
 
@@ -288,7 +284,6 @@ class XAuthorisation(Protocol):
     """X's OAuth 2.0 endpoints for the desk's app (client id and secret from SSM)."""
 
     def authorize_url(self, state: str, challenge: str) -> str: ...
-
     def exchange(self, code: str, verifier: str, now: datetime) -> Tokens:
         """TokenRefused for a bad or used code."""
 
