@@ -37,7 +37,7 @@ ACCOUNT = "123456789012"  # the placeholder account of the policy files (devtool
 PLATFORM_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 
 # Grants made ahead of the code that will use them: (action, environment variable) -> why, e.g.
-#   ("ssm:GetParameter", "X_OAUTH_PARAMETER"): "OAuth keys for replies on X (issue 7, not built yet)",
+#   ("ssm:GetParameter", "X_BEARER_TOKEN_PARAMETER"): "the bearer token for a reader not built yet",
 # Remove an entry once the code calls it (the check says so).
 AWAITING_CODE: dict[tuple[str, str], str] = {}
 
