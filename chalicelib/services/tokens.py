@@ -52,9 +52,12 @@ class UserTokens:
         """X refused a token just refreshed: the grant is gone. Marks it, tells ops once; returns the error."""
         key = handle.lower()
         self._cache.pop(key, None)
-        grant = self.grants.get(self._user_id(key))
-        if grant is not None:
-            self._mark(grant, detail)
+        try:
+            grant = self.grants.get(self._user_id(key))
+            if grant is not None:
+                self._mark(grant, detail)
+        except StorageUnavailable as e:  # not flagged this time: the next attempt meets the same refusal
+            log.warning("handle not marked as needing authorisation", extra={"handle": key, "detail": str(e)})
         return NeedsAuthorisation(key, detail)
 
     def _user_id(self, key: str) -> str:
