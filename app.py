@@ -98,6 +98,14 @@ def import_handles():
     return runtime.import_handles(principal(), api.csv_text(request.raw_body), api.import_dry_run(request.query_params))
 
 
+# No bearer authorizer: X sends the handle owner's browser here after the consent page; the state
+# (single use, 15 minutes) is what ties the request to an admin's authorisation link.
+@app.route("/x/callback", methods=["GET"])
+@api.json_errors
+def x_callback():
+    return runtime.complete_authorisation(api.callback_query(app.current_request.query_params))
+
+
 @app.route("/openapi.json", methods=["GET"])
 @api.json_errors
 def openapi():

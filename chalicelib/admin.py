@@ -5,6 +5,9 @@ started by `make serve`, its endpoint is picked up from .local/stack.env):
       prints a signed bearer token (the signing key is read from SSM, as the API reads it)
   python -m chalicelib.admin handles list | add | change | disable | enable | import FILE.csv [--dry-run]
       the registry of watched X handles; the poll picks a change up within a minute, no redeploy
+  python -m chalicelib.admin authorise HANDLE
+      prints the link the handle's owner opens, logged in to X as the handle, to let the desk reply as it
+      (valid 15 minutes, once)
 """
 
 from __future__ import annotations
@@ -62,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     imports = handles.add_parser("import", parents=[stage], help="add and change handles from a CSV file")
     imports.add_argument("file", type=Path)
     imports.add_argument("--dry-run", action="store_true", help="only say what the import would do")
+    authorise = commands.add_parser("authorise", parents=[stage],
+                                    help="print the link a handle's owner opens to let the desk post as it")
+    authorise.add_argument("handle", help="a watched handle, e.g. lucknowpolice")
     return parser
 
 
@@ -73,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "token":
             print(_token(args))
+        elif args.command == "authorise":
+            print(_authorisation_link(args.handle))
         else:
             return _handles(args)
     except (DeskError, ValueError) as e:
@@ -88,6 +96,15 @@ def _token(args) -> str:
                                "officer-" + "-".join(map(str, args.district + args.department)))
     return auth.issue(runtime.signing_key(), subject, args.role, args.district, args.department,
                       now=runtime.utcnow(), hours=args.hours)
+
+
+def _authorisation_link(handle: str) -> str:
+    from . import runtime
+
+    handle = handle.lstrip("@")
+    link = runtime.authorisation_link(handle)
+    return (f"Send this link to the owner of @{handle}. They open it while logged in to X as @{handle} "
+            f"and approve; it works once, within 15 minutes:\n{link}")
 
 
 def _handles(args) -> int:

@@ -118,6 +118,11 @@ def list_query(params: dict | None) -> ListQuery:
                      unknown_district=district == "unknown")
 
 
+def callback_query(params: dict | None) -> dict:
+    """X's redirect to GET /x/callback: state with code, or with error (the owner declined)."""
+    return _validate("/x/callback", "get", "query", dict(params or {}))
+
+
 def _json_body(raw: bytes | None, path: str, method: str, what: str) -> dict:
     """A JSON body checked against the operation's schema in the document."""
     try:

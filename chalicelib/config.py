@@ -20,13 +20,17 @@ class Config:
     table_name: str
     alerts_topic_arn: str
     x_bearer_token_parameter: str
-    x_oauth_parameter: str  # JSON: consumer_key, consumer_secret, access_token, access_token_secret
+    x_oauth2_client_parameter: str  # JSON: {"client_id", "client_secret"} of the desk's app on X
+    x_oauth2_redirect_uri: str  # the API's /x/callback, as registered with the app on X
+    x_tokens_key_id: str  # the KMS key (id, ARN or alias) sealing the handles' user tokens
+    ops_topic_arn: str  # notices for the people running the desk (a handle needs authorisation)
     token_signing_key_parameter: str
     x_api_base_url: str | None = None  # unset: the real X API
     http_timeout_seconds: float = 10.0
     secrets_max_age_seconds: int = 300
     reopen_window_days: int = 7
     weekly_summary_enabled: bool = False  # public weekly posts on X, per department
+    x_posting_enabled: bool = False  # replies and posts on X in this stage (off: they wait, pending)
     tracing_enabled: bool = False  # X-Ray subsegments through powertools Tracer
     # SMS to Indian numbers must name the sender's DLT registration (TRAI rules); empty: not sent.
     sms_dlt_entity_id: str = ""
@@ -40,7 +44,10 @@ class Config:
             "table_name": "TABLE_NAME",
             "alerts_topic_arn": "ALERTS_TOPIC_ARN",
             "x_bearer_token_parameter": "X_BEARER_TOKEN_PARAMETER",
-            "x_oauth_parameter": "X_OAUTH_PARAMETER",
+            "x_oauth2_client_parameter": "X_OAUTH2_CLIENT_PARAMETER",
+            "x_oauth2_redirect_uri": "X_OAUTH2_REDIRECT_URI",
+            "x_tokens_key_id": "X_TOKENS_KEY_ID",
+            "ops_topic_arn": "OPS_TOPIC_ARN",
             "token_signing_key_parameter": "TOKEN_SIGNING_KEY_PARAMETER",
         }
         missing = [var for var in required.values() if not env.get(var)]
@@ -62,6 +69,7 @@ class Config:
             secrets_max_age_seconds=max_age,
             reopen_window_days=reopen_days,
             weekly_summary_enabled=env.get("WEEKLY_SUMMARY_ENABLED", "false").lower() == "true",
+            x_posting_enabled=env.get("X_POSTING_ENABLED", "false").lower() == "true",
             tracing_enabled=env.get("TRACING_ENABLED", "false").lower() == "true",
             sms_dlt_entity_id=env.get("SMS_DLT_ENTITY_ID", ""),
             sms_dlt_template_id=env.get("SMS_DLT_TEMPLATE_ID", ""),

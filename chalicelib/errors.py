@@ -71,6 +71,6 @@ class UnknownOnX(DeskError, ValueError):
 
 
 class XUnavailable(DeskError):
-    """X could not be asked (rate limited, down): try again in a few minutes."""
+    """X could not be asked (rate limited, down, a server error): try again in a few minutes."""
 
     status, code = 503, "x_unavailable"

@@ -93,13 +93,39 @@ def source():
 
 
 @cache
+def x_authorisation():
+    from .adapters.x_oauth import XOAuth
+
+    cfg = config()
+    return XOAuth(lambda: json.loads(secret(cfg.x_oauth2_client_parameter)), cfg.x_oauth2_redirect_uri,
+                  cfg.x_api_base_url, cfg.http_timeout_seconds)
+
+
+@cache
+def cipher():
+    from .adapters.kms_cipher import KmsCipher
+
+    return KmsCipher(config().x_tokens_key_id)
+
+
+@cache
+def user_tokens():
+    """The handles' access tokens, kept in memory for the container's life (until near their expiry)."""
+    from .adapters.sns_alerts import SnsOpsNotices
+    from .services.tokens import UserTokens
+
+    return UserTokens(storage().grants, cipher(), x_authorisation(), SnsOpsNotices(config().ops_topic_arn), utcnow)
+
+
+@cache
 def replies():
+    """None when posting to X is switched off in this stage: replies wait, pending."""
+    if not config().x_posting_enabled:
+        return None
     from .adapters.x_replies import TweepyReplies
 
     cfg = config()
-    return TweepyReplies(
-        lambda: json.loads(secret(cfg.x_oauth_parameter)), cfg.x_api_base_url, cfg.http_timeout_seconds
-    )
+    return TweepyReplies(user_tokens(), cfg.x_api_base_url, cfg.http_timeout_seconds)
 
 
 def signing_key() -> str:
@@ -164,14 +190,29 @@ def run_weekly_summary() -> dict:
 
     if not config().weekly_summary_enabled:
         return {"skipped": "WEEKLY_SUMMARY_ENABLED is off"}
-    return report_service.weekly_summary(storage(), replies().post, policies(), utcnow).as_dict()
+    post = replies().post if replies() else None
+    return report_service.weekly_summary(storage(), post, registry(), policies(), utcnow).as_dict()
 
 
 def read_status(principal: Principal) -> dict:
     from .services import status as status_service
 
     complaint_service.read_status_as(principal)
-    return status_service.status(storage(), registry(), utcnow)
+    return status_service.status(storage(), registry(), utcnow, config().x_posting_enabled)
+
+
+def authorisation_link(handle: str) -> str:
+    from .services import authorise
+
+    return authorise.authorisation_link(storage().grants, x_authorisation(), registry(), handle, utcnow)
+
+
+def complete_authorisation(query: dict) -> dict:
+    """X's redirect after the handle's owner answered the consent page."""
+    from .services import authorise
+
+    return authorise.complete(storage().grants, cipher(), x_authorisation(), utcnow, query.get("state"),
+                              query.get("code"), query.get("error"))
 
 
 def authenticate(token: str) -> Principal:

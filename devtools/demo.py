@@ -19,6 +19,8 @@ def main() -> None:
     started = time.monotonic()
     with LocalStack() as stack:
         stack.provision()
+        # The handles the seed mentions tag let the desk reply as them (admin link, consent on the local X, callback).
+        print(f"authorised on the local X: {', '.join('@' + h for h in stack.authorise_seeded())}", flush=True)
         from chalice.test import Client
 
         from app import app
@@ -40,18 +42,33 @@ def main() -> None:
         print(f"Poll 2: {len(second['created'])} complaints created, skipped {second['skipped']}")
         print(f"Deadline sweep, clock advanced 20 minutes: {swept['reminders']} reminders, "
               f"{swept['escalations']} escalations, {swept['alerts_sent']} alerts sent\n")
-        print(f"{'reference':<18} {'district':<22} {'department':<12} {'status':<15} urgent")
+        print(f"{'reference':<18} {'district':<22} {'department':<12} {'status':<15} {'urgent':<7} reply to the citizen")
         for ref in first["created"]:
             c = complaints.get(ref)
-            print(f"{c.ref:<18} {c.district_name or '(state triage)':<22} {c.department:<12} {c.status.value:<15} {'yes' if c.urgent else ''}")
+            print(f"{c.ref:<18} {c.district_name or '(state triage)':<22} {c.department:<12} {c.status.value:<15} "
+                  f"{'yes' if c.urgent else '':<7} {_reply(c)}")
         for officer in stack.officers:
             alerts = stack.received(officer.name)
             print(f"\nAlerts received by {officer.name} (filter {json.dumps(officer.filter_policy)}): {len(alerts)}")
             for alert in alerts:
                 print(f"  {alert['subject']}  {alert['attributes']}")
+        costs = stack.x.costs()
+        print(f"\nWhat X would bill for this demo (the local X's ledger, 2026 pay-per-use prices): "
+              f"${costs['total_usd']:.3f}")
+        for kind, line in sorted(costs["by_kind"].items()):
+            print(f"  {kind:<16} {line['count']:>4} x  = ${line['usd']:.3f}")
         print("\nGET /status:")
         print(json.dumps(status, ensure_ascii=False, separators=(",", ":")))
     print(f"\nDemo finished in {time.monotonic() - started:.1f} s; local stack stopped.")
+
+
+def _reply(complaint) -> str:
+    """Which handle answered the citizen: X takes a reply only from an account the citizen tagged."""
+    replies = [r for r in complaint.replies.values()]
+    if not replies:
+        return "(none: not actionable)"
+    return "; ".join(f"{r.status} from @{r.from_handle}" if r.from_handle else f"{r.status}: {r.last_error or ''}".strip()
+                     for r in replies)
 
 
 if __name__ == "__main__":

@@ -121,6 +121,7 @@ def resources_template(stage: str) -> dict:
         raise PackageError(f"infra/resources.json sets {sorted(clash)}, which belong to infra/complaints_table.json")
     template["Resources"]["ComplaintsTable"]["Properties"] = {"TableName": env["TABLE_NAME"], **table_shape, **table}
     template["Resources"]["AlertsTopic"]["Properties"]["TopicName"] = env["ALERTS_TOPIC_ARN"].rsplit(":", 1)[1]
+    template["Resources"]["TokensKeyAlias"]["Properties"]["AliasName"] = env["X_TOKENS_KEY_ID"]
     template["Parameters"]["Stage"].update(Default=stage, AllowedValues=[stage])
     for var, name in secret_parameters(stage).items():
         output = "".join(part.capitalize() for part in var.lower().split("_"))  # XBearerTokenParameter

@@ -44,6 +44,8 @@ def main() -> None:
     stop = threading.Event()
     with LocalStack() as stack:
         stack.provision()
+        # The handles the seed mentions tag let the desk reply as them (admin link, consent on the local X, callback).
+        print(f"authorised on the local X: {', '.join('@' + h for h in stack.authorise_seeded())}", flush=True)
         # `python -m chalicelib.admin token` in another shell finds this stack through this file.
         LOCAL_STACK_ENV.parent.mkdir(exist_ok=True)
         LOCAL_STACK_ENV.write_text("".join(f"{k}={v}\n" for k, v in stack.env.items()))

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import boto3
 import requests
@@ -22,13 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGE = "local"
 REGION = "ap-south-1"
 DUMMY_X_TOKEN = "local-dummy-bearer-token"
-# The local X server posts a reply as the user whose id leads the access token, as X does.
-DUMMY_X_OAUTH = {
-    "consumer_key": "local-consumer-key",
-    "consumer_secret": "local-consumer-secret",
-    "access_token": "1000-local-access-token",
-    "access_token_secret": "local-access-token-secret",
-}
+# The desk's app as registered on the local X server (its defaults; see /work OAUTH2 protocol in devtools/xapi).
+DUMMY_X_CLIENT = {"client_id": "local-desk-client", "client_secret": "local-desk-secret"}
 DUMMY_SIGNING_KEY = "local-token-signing-key-not-for-production-use-0123456789"
 # The seeded handles went live this long ago: the seed mentions (devtools/xapi/seed_mentions.json) are newer.
 SEED_LIVE_FOR = timedelta(days=30)
@@ -146,15 +143,21 @@ class LocalStack:
         self.provision()
 
     def provision(self) -> None:
-        """Create what the deployed stack would have: table, topic, secrets, officer subscriptions."""
+        """Create what the deployed stack would have: table, topics, the tokens' key, secrets, subscriptions."""
         table = json.loads((ROOT / "infra" / "complaints_table.json").read_text())
         self.client("dynamodb").create_table(TableName=self.env["TABLE_NAME"], **table)
         topic_name = self.env["ALERTS_TOPIC_ARN"].rsplit(":", 1)[1]
         topic_arn = self.client("sns").create_topic(Name=topic_name)["TopicArn"]
         assert topic_arn == self.env["ALERTS_TOPIC_ARN"], f"{topic_arn} != {self.env['ALERTS_TOPIC_ARN']}"
+        ops_arn = self.client("sns").create_topic(Name=self.env["OPS_TOPIC_ARN"].rsplit(":", 1)[1])["TopicArn"]
+        assert ops_arn == self.env["OPS_TOPIC_ARN"], f"{ops_arn} != {self.env['OPS_TOPIC_ARN']}"
+        self.subscribe(Officer("ops", {}), topic_arn=ops_arn)
+        kms = self.client("kms")
+        key_id = kms.create_key(Description="complaint-desk-local: seals the handles' X user tokens")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=self.env["X_TOKENS_KEY_ID"], TargetKeyId=key_id)
         for name, value in (
             ("X_BEARER_TOKEN_PARAMETER", DUMMY_X_TOKEN),
-            ("X_OAUTH_PARAMETER", json.dumps(DUMMY_X_OAUTH)),
+            ("X_OAUTH2_CLIENT_PARAMETER", json.dumps(DUMMY_X_CLIENT)),
             ("TOKEN_SIGNING_KEY_PARAMETER", DUMMY_SIGNING_KEY),
         ):
             self.client("ssm").put_parameter(Name=self.env[name], Value=value, Type="SecureString", Overwrite=True)
@@ -175,17 +178,37 @@ class LocalStack:
             answer = self.client("dynamodb").batch_write_item(RequestItems={self.env["TABLE_NAME"]: batch})
             assert not answer.get("UnprocessedItems"), "moto left registry entries unwritten"
 
-    def subscribe(self, officer: Officer) -> str:
+    def subscribe(self, officer: Officer, topic_arn: str | None = None) -> str:
+        """An SQS queue per subscriber; the ops topic's queue ("officer-ops") stands in for the ops inbox."""
         sqs = self.client("sqs")
         queue_url = sqs.create_queue(QueueName=f"officer-{officer.name}")["QueueUrl"]
         queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        self.client("sns").subscribe(
-            TopicArn=self.env["ALERTS_TOPIC_ARN"],
-            Protocol="sqs",
-            Endpoint=queue_arn,
-            Attributes={"FilterPolicy": json.dumps(officer.filter_policy)},
-        )
+        attributes = {"FilterPolicy": json.dumps(officer.filter_policy)} if officer.filter_policy else {}
+        self.client("sns").subscribe(TopicArn=topic_arn or self.env["ALERTS_TOPIC_ARN"], Protocol="sqs",
+                                     Endpoint=queue_arn, Attributes=attributes)
         return queue_url
+
+    def authorise(self, handle: str, as_user: str | None = None, approve: bool = True) -> dict:
+        """A handle's owner authorises the desk, through the real flow: the admin command's link, the local
+        X's consent page answered as `as_user` (default: the handle), X's redirect to the callback service."""
+        from chalicelib import runtime
+
+        link = runtime.authorisation_link(handle)
+        answer = requests.post(f"{self.x.url}/_control/oauth2/consent", timeout=10,
+                               json={"authorize_url": link, "username": as_user or handle, "approve": approve})
+        answer.raise_for_status()
+        return runtime.complete_authorisation(dict(parse_qsl(urlsplit(answer.json()["location"]).query)))
+
+    def authorise_seeded(self) -> list[str]:
+        """Authorise every watched handle the seed mentions tag, so the demo's replies can go out."""
+        from chalicelib import runtime
+
+        seed = json.loads((ROOT / "devtools" / "xapi" / "seed_mentions.json").read_text(encoding="utf-8"))
+        tagged = [m for entry in seed["mentions"] for m in re.findall(r"@(\w+)", entry.get("text") or "")]
+        handles = [h.handle for h in runtime.registry().watched(tagged)]
+        for handle in handles:
+            self.authorise(handle)
+        return handles
 
     def received(self, officer_name: str) -> list[dict]:
         """Every alert waiting in an officer's queue: the SNS message with its attributes."""

@@ -20,6 +20,10 @@ from chalicelib.errors import HandleExists, InvalidCursor, NotFound
 from chalicelib.services.ports import (
     ALL_DISTRICTS,
     REPORT_CLAIM_EXPIRES,
+    Grant,
+    GrantState,
+    TokenRefused,
+    Tokens,
     AlertFailed,
     DuplicateReply,
     HandleState,
@@ -277,20 +281,129 @@ def _position(query: ListQuery) -> tuple[datetime, str]:
 class FakeOutbox:
     def __init__(self, complaints: FakeComplaints):
         self.store = complaints
-        self.held_until = None
+        self.held: dict[str, datetime] = {}
 
     def pending_alerts(self):
         return sorted((c for c in self.store.complaints.values() if c.alert.pending), key=lambda c: (c.created_at, c.ref))
 
-    def pending_replies(self):
-        return sorted((c for c in self.store.complaints.values() if c.pending_replies),
+    def pending_replies(self, now, authorised=frozenset()):
+        return sorted((c for c in self.store.complaints.values() if c.due_replies(now, authorised)),
                       key=lambda c: (c.created_at, c.ref))
 
-    def replies_held_until(self):
-        return self.held_until
+    def replies_held(self):
+        return dict(self.held)
 
-    def hold_replies(self, until):
-        self.held_until = until
+    def hold_replies(self, handle, until):
+        self.held[handle] = until
+
+
+class FakeGrants:
+    """Grants by X user id, with the directory, leases and single-use states of the DynamoDB store."""
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.grants: dict[str, Grant] = {}
+        self.directory: dict[str, GrantState] = {}
+        self.pending: dict[str, tuple[str, str, datetime]] = {}
+
+    def authorise(self, *handles: str, at=datetime(2026, 11, 29, 5, 0, tzinfo=timezone.utc), x=None) -> None:
+        """Test set-up: the handles have authorised the desk (tokens sealed as FakeCipher seals them;
+        `x`: the FakeX that issued them)."""
+        for h in handles:
+            if x is not None:
+                x.live[f"refresh-{h.lower()}-1"] = h.lower()
+            tokens = Tokens(f"access-{h.lower()}-1", f"refresh-{h.lower()}-1", at + timedelta(hours=2))
+            self.store(Grant(h.lower(), f"id-{h.lower()}", FakeCipher().seal(f"id-{h.lower()}", h.lower(), tokens),
+                             tokens.expires_at), at)
+
+    def states(self):
+        return dict(self.directory)
+
+    def get(self, user_id):
+        return self.grants.get(user_id)
+
+    def store(self, grant, at):
+        with self.lock:
+            self.grants[grant.user_id] = grant
+            self.directory[grant.handle] = GrantState(grant.user_id, "authorised", at.isoformat())
+
+    def take_lease(self, grant, lease, until, now):
+        with self.lock:
+            current = self.grants.get(grant.user_id)
+            if current is None or current.version != grant.version or current.needs_authorisation:
+                return False
+            if current.lease and current.lease_until and now < current.lease_until:
+                return False
+            self.grants[grant.user_id] = dataclasses.replace(current, lease=lease, lease_until=until)
+            return True
+
+    def renew(self, grant, lease, sealed, expires_at):
+        with self.lock:
+            current = self.grants.get(grant.user_id)
+            if current is None or current.lease != lease or current.version != grant.version:
+                return False
+            self.grants[grant.user_id] = dataclasses.replace(current, sealed=sealed, expires_at=expires_at,
+                                                             version=current.version + 1, lease=None, lease_until=None)
+            return True
+
+    def mark_needs_authorisation(self, grant, detail, at):
+        with self.lock:
+            current = self.grants.get(grant.user_id)
+            if current is None or current.needs_authorisation:
+                return False
+            self.grants[grant.user_id] = dataclasses.replace(current, needs_authorisation=detail)
+            self.directory[grant.handle] = GrantState(grant.user_id, "needs_authorisation", at.isoformat(), detail)
+            return True
+
+    def start_authorisation(self, state, handle, verifier, expires_at):
+        self.pending[state] = (handle, verifier, expires_at)
+
+    def finish_authorisation(self, state, now):
+        with self.lock:
+            found = self.pending.pop(state, None)
+        return found[:2] if found and now < found[2] else None
+
+
+class FakeCipher:
+    """Seals as KMS does for the test: readable only with the same user id and handle."""
+
+    def seal(self, user_id, handle, tokens):
+        return f"{user_id}|{handle}|{tokens.access_token}|{tokens.refresh_token}".encode()
+
+    def open(self, user_id, handle, sealed, expires_at):
+        uid, h, access, refresh = sealed.decode().split("|")
+        assert (uid, h) == (user_id, handle), "opened with the wrong encryption context"
+        return Tokens(access, refresh, expires_at)
+
+
+class FakeX:
+    """X's OAuth 2.0 token endpoint for one app: refresh tokens rotate and work once."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.live: dict[str, str] = {}  # refresh token X still takes -> username
+        self.refreshes = 0
+        self.faults: list[Exception] = []
+
+    def refresh(self, refresh_token, now):
+        with self.lock:
+            if self.faults:
+                raise self.faults.pop(0)
+            username = self.live.pop(refresh_token, None)
+            if username is None:
+                raise TokenRefused("invalid_request")
+            self.refreshes += 1
+            n = self.refreshes + 1
+            self.live[f"refresh-{username}-{n}"] = username
+            return Tokens(f"access-{username}-{n}", f"refresh-{username}-{n}", now + timedelta(hours=2))
+
+
+class FakeOps:
+    def __init__(self):
+        self.told: list[tuple[str, str]] = []
+
+    def tell(self, subject, body):
+        self.told.append((subject, body))
 
 
 class FakeWatchedHandles:
@@ -415,21 +528,26 @@ class FakeAlerts:
 
 
 class FakeReplies:
-    """Posts replies; like X, refuses the same text to the same tweet twice."""
+    """Posts as a handle; like X, refuses the same text to the same tweet twice. `failing` applies to every
+    handle, `failing_for` to one (by handle key)."""
 
     def __init__(self):
         self.posted: list[tuple[str, str]] = []
+        self.senders: list[str] = []  # who posted each, in order
         self.failing: Exception | bool = False
+        self.failing_for: dict[str, Exception] = {}
 
-    def post(self, text):
-        return self.post_reply(None, text)
+    def post(self, handle, text):
+        return self.post_reply(handle, None, text)
 
-    def post_reply(self, in_reply_to, text):
-        if self.failing:
-            raise self.failing if isinstance(self.failing, Exception) else ReplyFailed("X is down")
+    def post_reply(self, handle, in_reply_to, text):
+        fault = self.failing_for.get(handle.lower()) or self.failing
+        if fault:
+            raise fault if isinstance(fault, Exception) else ReplyFailed("X is down")
         if (in_reply_to, text) in self.posted:
             raise DuplicateReply("duplicate content")
         self.posted.append((in_reply_to, text))
+        self.senders.append(handle)
         return f"post-{len(self.posted)}"
 
 
@@ -442,6 +560,7 @@ class FakeDesk:
         self.outbox = FakeOutbox(self.complaints)
         self.handles = FakeWatchedHandles()
         self.registry = FakeHandleRegistry()
+        self.grants = FakeGrants()
 
 
 __all__ = ["POLICIES", "FakeReplies", "FakeAlerts", "FakeClock", "FakeSource", "FakeDesk", "RateLimited", "SourceUnavailable",

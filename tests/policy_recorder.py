@@ -37,7 +37,7 @@ ACCOUNT = "123456789012"  # the placeholder account of the policy files (devtool
 PLATFORM_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 
 # Grants made ahead of the code that will use them: (action, environment variable) -> why, e.g.
-#   ("ssm:GetParameter", "X_OAUTH_PARAMETER"): "OAuth keys for replies on X (issue 7, not built yet)",
+#   ("ssm:GetParameter", "X_BEARER_TOKEN_PARAMETER"): "the bearer token for a reader not built yet",
 # Remove an entry once the code calls it (the check says so).
 AWAITING_CODE: dict[tuple[str, str], str] = {}
 
@@ -47,7 +47,7 @@ class Need:
     """One permission a call needs, with the resource named by its environment variable."""
 
     action: str  # dynamodb:Query
-    kind: str  # table | topic | parameter | secret | any
+    kind: str  # table | topic | parameter | secret | key | any
     variable: str | None  # TABLE_NAME; None when no variable in config.json names the resource
     name: str  # the name the code used (complaint-desk-local)
     suffix: str = ""  # /index/alerts_pending
@@ -82,7 +82,7 @@ def variable_for(kind: str, name: str) -> str | None:
         for var, value in stage_env(stage).items():
             if kind == "topic" and value.startswith("arn:aws:sns:") and value.rsplit(":", 1)[1] == name.rsplit(":", 1)[-1]:
                 return var
-            if kind in ("table", "parameter", "secret") and value == name:
+            if kind in ("table", "parameter", "secret", "key") and value == name:
                 return var
     return None
 
@@ -100,6 +100,10 @@ def arn(need: Need, stage: str) -> str:
         return f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{name if name.startswith('/') else '/' + name}"
     if need.kind == "secret":
         return f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-??????"
+    if need.kind == "key":
+        # IAM checks a KMS call against the key's ARN, not the alias the code names: a policy names the key
+        # by a kms:ResourceAliases condition (not evaluated here), so any key of the account matches.
+        return f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"
     raise ValueError(need.kind)
 
 
@@ -131,6 +135,8 @@ def needs(prefix: str, operation: str, params: dict) -> list[Need]:
     if prefix == "ssm":
         names = params.get("Names") or [params.get("Name") or params.get("Path")]
         return [Need(f"ssm:{operation}", "parameter", variable_for("parameter", n), n) for n in names if n]
+    if prefix == "kms" and params.get("KeyId"):
+        return [Need(f"kms:{operation}", "key", variable_for("key", params["KeyId"]), params["KeyId"])]
     if prefix == "secretsmanager" and params.get("SecretId"):
         name = params["SecretId"]
         return [Need(f"secretsmanager:{operation}", "secret", variable_for("secret", name), name)]
@@ -285,7 +291,8 @@ class Recorder:
 
 
 def _kind_of(action: str) -> str:
-    return {"dynamodb": "table", "sns": "topic", "ssm": "parameter", "secretsmanager": "secret"}.get(action.split(":")[0], "any")
+    return {"dynamodb": "table", "sns": "topic", "ssm": "parameter", "secretsmanager": "secret",
+            "kms": "key"}.get(action.split(":")[0], "any")
 
 
 # --- pytest hooks ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Callable
 
 from ..services.ports import Storage
 from .dynamo_complaints import DynamoComplaints, DynamoOutbox
+from .dynamo_grants import DynamoGrants
 from .dynamo_handles import DynamoWatchedHandles
 from .dynamo_registry import DynamoHandleRegistry
 from .dynamo_stats import DynamoStatistics
@@ -21,4 +22,5 @@ def storage(table_name: str, client=None, cursor_key: bytes | Callable[[], bytes
     table = Table(table_name, client)
     complaints = DynamoComplaints(table, cursor_key)
     return Storage(complaints=complaints, outbox=DynamoOutbox(table), handles=DynamoWatchedHandles(table),
-                   stats=DynamoStatistics(table), registry=DynamoHandleRegistry(table))
+                   stats=DynamoStatistics(table), registry=DynamoHandleRegistry(table),
+                   grants=DynamoGrants(table))

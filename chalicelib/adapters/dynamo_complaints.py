@@ -186,18 +186,20 @@ class DynamoOutbox:
     def pending_alerts(self) -> list[Complaint]:
         return [c for c in _waiting(self.table, indexes.ALERTS_PENDING) if c.alert.pending]
 
-    def pending_replies(self) -> list[Complaint]:
+    def pending_replies(self, now: datetime, authorised: frozenset[str] = frozenset()) -> list[Complaint]:
+        """The queue holds every waiting reply (few: blocked ones leave it within 48 hours); those not due yet
+        stay on it and are not returned."""
         waiting = _waiting(self.table, indexes.REPLIES_PENDING)
         for c in waiting:
             if not c.pending_replies:
                 self._clear_flag(c.ref)
-        return [c for c in waiting if c.pending_replies]
+        return [c for c in waiting if c.due_replies(now, authorised)]
 
-    def replies_held_until(self) -> datetime | None:
-        return items.held_until(self.table.get(items.REPLIES_HOLD))
+    def replies_held(self) -> dict[str, datetime]:
+        return items.held(self.table.get(items.REPLIES_HOLD))
 
-    def hold_replies(self, until: datetime) -> None:
-        self.table.write([{"Put": {"TableName": self.table.name, "Item": items.replies_hold(until)}}])
+    def hold_replies(self, handle: str, until: datetime) -> None:
+        self.table.update(**items.replies_hold(handle, until))
 
     def _clear_flag(self, ref: str) -> None:
         """A repair: the flag outlived its replies (left by a crash, or by code before this version)."""

@@ -7,7 +7,7 @@ Items (pk, sk):
                                an edited post's first id is guarded too (ref: where it is recorded)
   V#<conversation>#<author>, V  the citizen's complaint in a conversation, for their follow-ups
   SEQ#<code>-<year>, SEQ       the reference number counter of a district and year
-  HOLD#REPLIES, HOLD           until when X's posting limit holds replies back
+  HOLD#REPLIES, HOLD           per handle key: until when X's posting limit holds its replies back
 
 A complaint carries its index keys only while it is on the index: alert_pending and reply_pending
 ("Y") while something waits to be sent, next_check_at while its deadline clock runs, open_district
@@ -24,14 +24,15 @@ from ..domain.complaint import Change, Complaint
 from ..domain.districts import district_key
 from ..domain.messages import KINDS
 from ..domain.status import OPEN, Status
-from ..domain.values import CLAIM_EXPIRES, Alert, Entry, Reply, reference_code
+from ..domain.values import CLAIM_EXPIRES, WAITING, Alert, Entry, Reply, reference_code
 from .dynamo_table import Expression, deserialize, key, serialize
 
 COMPLAINT = "C"  # the sort key of every complaint: also the partition of the feed and deadline indexes
 PENDING = "Y"
 UNKNOWN_DISTRICT = district_key(None)  # the state triage queue, as alert filters spell it
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-TIMES = {"claimed_at", "sent_at", "at", "started_at", "due_at", "resolve_due_at", "remind_at", "next_check_at"}
+TIMES = {"claimed_at", "sent_at", "at", "started_at", "due_at", "resolve_due_at", "remind_at", "next_check_at",
+         "next_attempt_at", "blocked_since"}
 
 
 def seconds(at: datetime) -> Decimal:
@@ -82,15 +83,21 @@ def thread_ref(item: dict | None) -> str | None:
 guarded_ref = thread_ref  # a tweet guard names its complaint the same way
 
 
-REPLIES_HOLD = key("HOLD#REPLIES", "HOLD")  # replies wait until X's posting window resets
+REPLIES_HOLD = key("HOLD#REPLIES", "HOLD")  # a handle's replies wait until X's posting window resets
 
 
-def replies_hold(until: datetime) -> dict:
-    return REPLIES_HOLD | {"until": {"N": str(seconds(until))}}
+def replies_hold(handle: str, until: datetime) -> dict:
+    """The UpdateItem holding one handle's replies: an attribute per handle, so holds never overwrite each other."""
+    e = Expression()
+    return {"Key": REPLIES_HOLD, "UpdateExpression": f"SET {e.name(handle)} = {e.value(seconds(until))}", **e.params()}
 
 
-def held_until(item: dict | None) -> datetime | None:
-    return from_seconds(Decimal(item["until"]["N"])) if item else None
+def held(item: dict | None) -> dict[str, datetime]:
+    return {name: from_seconds(Decimal(value["N"])) for name, value in (item or {}).items() if name not in ("pk", "sk")}
+
+
+def _waiting(e: Expression, kind: str) -> str:
+    return f"{e.name(f'replies.{kind}.status')} IN ({', '.join(e.value(s) for s in WAITING)})"
 
 
 def guard_key(tweet_id: str) -> dict:
@@ -238,8 +245,7 @@ def update(table: str, change: Change, keep_reply_flag: bool = False) -> dict:
         put("reply_pending", PENDING)
     elif written and not keep_reply_flag:
         removes.append(e.name("reply_pending"))
-        conditions += [f"(attribute_not_exists({e.name(f'replies.{k}.status')}) OR "
-                       f"{e.name(f'replies.{k}.status')} <> {e.value('pending')})"
+        conditions += [f"(attribute_not_exists({e.name(f'replies.{k}.status')}) OR NOT {_waiting(e, k)})"
                        for k in KINDS if k not in written]
     if len(after.history) > len(before.history):
         added = [entry.as_dict() for entry in after.history[len(before.history):]]
@@ -282,8 +288,7 @@ def _expected(change: Change, e: Expression) -> str:
         return f"{pending} AND {claim} = {e.value(before.alert.claim)}"
     if change.expect.startswith("reply:"):
         kind = change.expect.split(":", 1)[1]
-        return (f"{e.name(f'replies.{kind}.status')} = {e.value('pending')} AND "
-                f"{e.name(f'replies.{kind}.text')} = {e.value(before.replies[kind].text)}")
+        return f"{_waiting(e, kind)} AND {e.name(f'replies.{kind}.text')} = {e.value(before.replies[kind].text)}"
     if change.expect == "exists":
         return "attribute_exists(pk)"
     if change.expect == "open":
@@ -295,6 +300,6 @@ def _expected(change: Change, e: Expression) -> str:
 def clear_reply_flag(ref: str) -> dict:
     """Remove a reply_pending no reply needs any more (left by a crash), unless one waits again."""
     e = Expression()
-    waiting = [f"{e.name(f'replies.{k}.status')} = {e.value('pending')}" for k in KINDS]
+    waiting = [_waiting(e, k) for k in KINDS]
     return {"Key": complaint_key(ref), "UpdateExpression": f"REMOVE {e.name('reply_pending')}",
             "ConditionExpression": f"NOT ({' OR '.join(waiting)})", **e.params()}

@@ -72,3 +72,14 @@ class SnsAlerts:
         except (BotoCoreError, ClientError) as e:  # what was to be sent stays pending for the next run
             raise AlertFailed(f"{type(e).__name__}: {e}") from e
         return answer["MessageId"]
+
+
+class SnsOpsNotices:
+    """Notices for the people running the desk (a handle needs authorisation), on the ops topic the alarms use."""
+
+    def __init__(self, topic_arn: str, sns=None):
+        self.topic_arn = topic_arn
+        self._client = sns
+
+    def tell(self, subject: str, body: str) -> None:
+        (self._client or client("sns")).publish(TopicArn=self.topic_arn, Subject=subject[:100], Message=body)

@@ -1,43 +1,60 @@
-"""Posts on X through tweepy as the desk's account (OAuth 1.0a user context): replies to citizens,
-weekly summaries."""
+"""Posts on X through tweepy as a watched handle, with that handle's own OAuth 2.0 user access token
+(Bearer): replies to citizens, weekly summaries."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Callable
 
 from ..services.ports import DuplicateReply, RateLimited, ReplyFailed
+from ..services.tokens import UserTokens
 from . import x_http
-
-OAUTH_KEYS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
 
 
 class TweepyReplies:
-    """`oauth_keys` returns the four OAuth 1.0a keys; called per use so rotation needs no redeploy."""
+    def __init__(self, tokens: UserTokens, base_url: str | None, timeout: float):
+        self._tokens = tokens
+        self._base_url, self._timeout = base_url, timeout
+        self._clients: dict[str, x_http.TweepyClient] = {}
+        self._token: dict[str, str] = {}  # the token each handle's client is built with
 
-    def __init__(self, oauth_keys: Callable[[], dict], base_url: str | None, timeout: float):
-        def credentials() -> dict:
-            keys = oauth_keys()
-            missing = [k for k in OAUTH_KEYS if not keys.get(k)]
-            if missing:
-                raise ReplyFailed(f"the X OAuth secret lacks {', '.join(missing)}")
-            return {k: keys[k] for k in OAUTH_KEYS}
+    def post_reply(self, handle: str, in_reply_to: str, text: str) -> str:
+        return self._create(handle, text=text, in_reply_to_tweet_id=in_reply_to)
 
-        self._client = x_http.TweepyClient(credentials, base_url, timeout)
+    def post(self, handle: str, text: str) -> str:
+        return self._create(handle, text=text)
 
-    def post_reply(self, in_reply_to: str, text: str) -> str:
-        return self._create(text=text, in_reply_to_tweet_id=in_reply_to)
+    def _create(self, handle: str, **tweet) -> str:
+        import tweepy
 
-    def post(self, text: str) -> str:
-        return self._create(text=text)
+        token = self._tokens.access_token(handle)
+        try:
+            return self._post(handle, token, tweet)
+        except tweepy.Unauthorized:
+            pass  # expired or revoked early: another function may have refreshed it, or it needs refreshing
+        fresh = self._tokens.after_unauthorised(handle, token)
+        try:
+            return self._post(handle, fresh, tweet)
+        except tweepy.Unauthorized:
+            raise self._tokens.revoked(handle, "X refused a freshly refreshed token") from None
 
-    def _create(self, **tweet) -> str:
+    def _client(self, handle: str, token: str):
+        key = handle.lower()
+        self._token[key] = token
+        if key not in self._clients:
+            self._clients[key] = x_http.TweepyClient(lambda: {"bearer_token": self._token[key]}, self._base_url,
+                                                     self._timeout)
+        return self._clients[key].get()
+
+    def _post(self, handle: str, token: str, tweet: dict) -> str:
         import requests
         import tweepy
 
         try:
-            response = self._client.get().create_tweet(**tweet, user_auth=True)
+            # user_auth=False: the Bearer token is the handle's user token, so X posts as the handle.
+            response = self._client(handle, token).create_tweet(**tweet, user_auth=False)
             return response.json()["data"]["id"]
+        except tweepy.Unauthorized:
+            raise
         except tweepy.TooManyRequests as e:
             reset = e.response.headers.get("x-rate-limit-reset")
             raise RateLimited(datetime.fromtimestamp(int(reset), tz=timezone.utc) if reset else None) from e
@@ -45,8 +62,8 @@ class TweepyReplies:
             if "duplicate" in str(e).lower():
                 raise DuplicateReply(str(e)) from e
             # Not allowed to reply there (not summoned, deleted or hidden post): asking again changes nothing.
-            raise ReplyFailed(f"X refused the reply: {e}", final=True) from e
+            raise ReplyFailed(f"X refused the reply from @{handle}: {e}", final=True) from e
         except tweepy.BadRequest as e:
-            raise ReplyFailed(f"X refused the reply: {e}", final=True) from e
+            raise ReplyFailed(f"X refused the reply from @{handle}: {e}", final=True) from e
         except (tweepy.TweepyException, requests.RequestException, ValueError, KeyError) as e:
             raise ReplyFailed(f"{type(e).__name__}: {e}") from e

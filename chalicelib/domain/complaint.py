@@ -227,12 +227,36 @@ class Complaint:
 
     # --- replies to the citizen -----------------------------------------------------------
 
-    def reply_sent(self, kind: str, post_id: str | None, now: datetime) -> Change:
-        reply = self.replies[kind].sent(post_id, now)
-        return Change(self, replace(self, replies=self.replies | {kind: reply}), one("replies_sent"), f"reply:{kind}")
+    def due_replies(self, now: datetime, authorised: frozenset[str] = frozenset()) -> dict[str, Reply]:
+        """Replies to post now: pending ones past any backoff, and blocked ones when their hour is up or
+        a handle the citizen tagged has been authorised since (`authorised`: handle keys)."""
+        tagged_authorised = any(h.lower() in authorised for h in self.handles)
+        return {kind: r for kind, r in self.replies.items()
+                if r.due(now) or (r.status == "blocked" and tagged_authorised)}
 
-    def reply_failed(self, kind: str, error: str, now: datetime, final: bool = False) -> Change:
-        """Kept pending for a later run, or given up when X's refusal is final or attempts run out."""
-        reply = self.replies[kind].failed(error, now, final)
-        name = "replies_given_up" if reply.status == "given_up" else "replies_failed"
-        return Change(self, replace(self, replies=self.replies | {kind: reply}), one(name), f"reply:{kind}")
+    def reply_sent(self, kind: str, post_id: str | None, now: datetime, from_handle: str) -> Change:
+        reply = self.replies[kind].sent(post_id, now, from_handle)
+        entry = Entry(now, f"@{from_handle}", "reply_sent", {"kind": kind, "from_handle": from_handle}
+                      | ({"post_id": post_id} if post_id else {}))
+        after = replace(self, replies=self.replies | {kind: reply}, history=self.history + (entry,))
+        return Change(self, after, one("replies_sent"), f"reply:{kind}")
+
+    def reply_failed(self, kind: str, error: str, now: datetime, final: bool = False,
+                     from_handle: str | None = None) -> Change:
+        """Tried again after a backoff, or undeliverable when X's refusal is final or attempts run out."""
+        reply = self.replies[kind].failed(error, now, final, from_handle)
+        return self._reply_changed(kind, reply, now, "replies_failed")
+
+    def reply_blocked(self, kind: str, reason: str, now: datetime) -> Change:
+        """No tagged handle may post it: it waits (counted once), until it is too late to help."""
+        before = self.replies[kind]
+        reply = before.blocked(reason, now)
+        return self._reply_changed(kind, reply, now, "replies_blocked" if before.status != "blocked" else None)
+
+    def _reply_changed(self, kind: str, reply: Reply, now: datetime, counter: str | None) -> Change:
+        after = replace(self, replies=self.replies | {kind: reply})
+        if reply.status == "undeliverable":
+            counter = "replies_undeliverable"
+            entry = Entry(now, "reply-sender", "reply_undeliverable", {"kind": kind, "reason": reply.last_error or ""})
+            after = replace(after, history=self.history + (entry,))
+        return Change(self, after, one(counter) if counter else {}, f"reply:{kind}")

@@ -10,7 +10,11 @@ from .districts import DISTRICTS
 
 STATE_QUEUE_CODE = "HQ"  # reference prefix for complaints no district could be told for
 CLAIM_EXPIRES = timedelta(minutes=5)  # a sender that held an alert this long has crashed
-MAX_REPLY_ATTEMPTS = 5  # after these, a reply X keeps refusing is given up, not retried forever
+MAX_REPLY_ATTEMPTS = 5  # after these, a reply X keeps refusing is undeliverable, not retried forever
+RETRY_FIRST = timedelta(minutes=1)  # a failed reply waits this long, doubled each attempt (1, 2, 4, 8 min)
+BLOCKED_RECHECK = timedelta(hours=1)  # a blocked reply is looked at again this often (or when a handle is authorised)
+BLOCKED_LIMIT = timedelta(hours=48)  # a reply this late helps no one: blocked this long, it is undeliverable
+WAITING = ("pending", "blocked")  # reply states still to go out
 
 
 @dataclass(frozen=True)
@@ -95,26 +99,50 @@ NO_ALERT = Alert(state="not_needed")
 
 @dataclass(frozen=True)
 class Reply:
-    """A reply to the citizen on X: its text, and whether it went out."""
+    """A reply to the citizen on X: its text, which handle it went (or goes) from, and whether it went out.
+
+    pending: to be posted (after next_attempt_at, when a failure set one); blocked: none of the handles the
+    citizen tagged has authorised the desk to post (looked at again hourly); sent; undeliverable: X refused
+    it for good, it kept failing, or it stayed blocked too long to help.
+    """
 
     text: str
-    status: str = "pending"  # pending | sent | given_up
+    status: str = "pending"  # pending | blocked | sent | undeliverable
     post_id: str | None = None
     at: datetime | None = None
     attempts: int = 0
     last_error: str | None = None
+    from_handle: str | None = None
+    next_attempt_at: datetime | None = None
+    blocked_since: datetime | None = None
 
     @property
     def pending(self) -> bool:
-        return self.status == "pending"
+        """Still to go out: pending or blocked."""
+        return self.status in WAITING
 
-    def sent(self, post_id: str | None, at: datetime) -> "Reply":
-        return replace(self, status="sent", post_id=post_id, at=at, last_error=None)
+    def due(self, now: datetime) -> bool:
+        return self.pending and (self.next_attempt_at is None or now >= self.next_attempt_at)
 
-    def failed(self, error: str, at: datetime, final: bool) -> "Reply":
+    def sent(self, post_id: str | None, at: datetime, from_handle: str) -> "Reply":
+        return replace(self, status="sent", post_id=post_id, at=at, last_error=None, from_handle=from_handle,
+                       next_attempt_at=None)
+
+    def failed(self, error: str, at: datetime, final: bool, from_handle: str | None) -> "Reply":
         attempts = self.attempts + 1
-        given_up = final or attempts >= MAX_REPLY_ATTEMPTS
-        return replace(self, status="given_up" if given_up else "pending", at=at, attempts=attempts, last_error=error[:500])
+        if final or attempts >= MAX_REPLY_ATTEMPTS:
+            return replace(self, status="undeliverable", at=at, attempts=attempts, last_error=error[:500],
+                           from_handle=from_handle, next_attempt_at=None)
+        return replace(self, status="pending", at=at, attempts=attempts, last_error=error[:500],
+                       from_handle=from_handle, next_attempt_at=at + RETRY_FIRST * 2 ** (attempts - 1))
+
+    def blocked(self, reason: str, at: datetime) -> "Reply":
+        since = self.blocked_since or at
+        if at - since >= BLOCKED_LIMIT:
+            return replace(self, status="undeliverable", at=at, last_error=f"blocked for 48 hours: {reason}"[:500],
+                           next_attempt_at=None)
+        return replace(self, status="blocked", at=at, last_error=reason[:500], blocked_since=since,
+                       next_attempt_at=at + BLOCKED_RECHECK)
 
 
 @dataclass(frozen=True)

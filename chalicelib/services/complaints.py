@@ -47,11 +47,25 @@ def detail(c: Complaint) -> dict:
         "alert": c.alert.state,
         "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
         "deadline": deadline,
-        "replies": {kind: {"status": r.status, "text": r.text}
-                    | ({"post_id": r.post_id} if r.post_id else {}) | ({"at": r.at.isoformat()} if r.at else {})
-                    for kind, r in c.replies.items()},
+        "replies": {kind: _reply(r) for kind, r in c.replies.items()},
         "history": [_shown(e.as_dict()) for e in c.history],
     }
+
+
+def _reply(r) -> dict:
+    """A reply as officers see it: who it went from, or why it waits (blocked: no tagged handle authorised)."""
+    shown = {"status": r.status, "text": r.text}
+    if r.from_handle:
+        shown["from_handle"] = r.from_handle
+    if r.post_id:
+        shown["post_id"] = r.post_id
+    if r.at:
+        shown["at"] = r.at.isoformat()
+    if r.last_error and r.status != "sent":
+        shown["reason"] = r.last_error
+    if r.next_attempt_at and r.pending:
+        shown["next_attempt_at"] = r.next_attempt_at.isoformat()
+    return shown
 
 
 def _shown(entry: dict) -> dict:

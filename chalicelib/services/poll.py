@@ -26,7 +26,7 @@ from ..triage import triage
 from .ports import (TIMELINES, Alerts, HandleState, HandleUnavailable, MentionSource, RateLimited, Replies,
                     SourceUnavailable, Storage)
 from .recording import Classifier, Recorder
-from .sending import Sent, publish_alert, quietly, send_replies, send_waiting_alerts, send_waiting_replies
+from .sending import ReplyRun, Sent, publish_alert, quietly, send_replies, send_waiting_alerts, send_waiting_replies
 
 log = logging.getLogger(__name__)
 RESERVE_SECONDS = 20.0  # stop taking new work with this much of the function's time left
@@ -67,7 +67,8 @@ class PollReport:
             "AlertsSent": ("Count", self.sent.alerts_sent),
             "AlertsFailed": ("Count", self.sent.alerts_failed),
             "RepliesSent": ("Count", self.sent.replies_sent),
-            "RepliesFailed": ("Count", self.sent.replies_failed + self.sent.replies_given_up),
+            "RepliesFailed": ("Count", self.sent.replies_failed + self.sent.replies_undeliverable),
+            "RepliesBlocked": ("Count", self.sent.replies_blocked),
             "HandlesRateLimited": ("Count", sum(h.outcome == "rate_limited" for h in self.handles)),
             "HandlesFailed": ("Count", sum(h.outcome in ("error", "unknown_handle") for h in self.handles)),
             "HandlesUnavailable": ("Count", sum(h.outcome == "unavailable" for h in self.handles)),
@@ -89,10 +90,11 @@ class _Fetched:
     checked: bool = False  # X was asked whether an unavailable account is back (or first said it is gone)
 
 
-def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Alerts, replies: Replies,
+def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Alerts, replies: Replies | None,
          clock: Callable[[], datetime], policies: Policies, classify: Classifier = triage,
          time_left: Callable[[], float] | None = None) -> PollReport:
-    """`time_left`: seconds the function has left (Lambda's clock); None: no limit."""
+    """`time_left`: seconds the function has left (Lambda's clock); None: no limit.
+    `replies` None: posting to X is switched off in this stage (replies wait)."""
     report = PollReport()
 
     def keep_going() -> bool:
@@ -127,9 +129,10 @@ def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Aler
     handled = [c.ref for c in created]
     if keep_going():
         send_waiting_alerts(store, alerts, clock, report.sent, skip=handled, keep_going=keep_going)
-    send_replies(store, replies, created, clock, report.sent, keep_going=keep_going)
+    run = ReplyRun(store, registry, clock, report.sent)
+    send_replies(store, replies, registry, created, clock, report.sent, keep_going=keep_going, run=run)
     if keep_going():
-        send_waiting_replies(store, replies, clock, report.sent, skip=handled, keep_going=keep_going)
+        send_waiting_replies(store, replies, registry, clock, report.sent, skip=handled, keep_going=keep_going, run=run)
     for f in fetched:
         _advance(f, store, clock)
         report.handles.append(f.outcome)

@@ -70,6 +70,18 @@ class DuplicateReply(Exception):
     """X refused the reply as a duplicate: an earlier attempt was posted but not recorded."""
 
 
+class NeedsAuthorisation(Exception):
+    """The handle's grant is gone (revoked by its owner, or expired): its owner must authorise the desk again."""
+
+    def __init__(self, handle: str, detail: str = ""):
+        super().__init__(f"@{handle} needs authorisation" + (f": {detail}" if detail else ""))
+        self.handle = handle
+
+
+class TokenRefused(Exception):
+    """X refused a code or refresh token (400 invalid_request): that grant cannot be used again."""
+
+
 @dataclass(frozen=True)
 class ListQuery:
     """Filters for listing complaints; the scope sets carry an officer's districts/departments."""
@@ -128,6 +140,37 @@ class Report:
 
 
 @dataclass(frozen=True)
+class GrantState:
+    """A handle's authorisation as /status and the reply sender see it (one directory read for all)."""
+
+    user_id: str
+    state: str  # authorised | needs_authorisation
+    changed_at: str  # ISO time
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Grant:
+    """The desk's hold on one handle's X account: its tokens sealed by the Cipher, and the refresh lease."""
+
+    handle: str  # the handle's key (lowercase)
+    user_id: str
+    sealed: bytes  # {"access_token", "refresh_token"} encrypted
+    expires_at: datetime  # when the access token expires
+    version: int = 1  # raised by every refresh: the refresh token in `sealed` is the current one
+    lease: str | None = None  # a refresher holding the chain
+    lease_until: datetime | None = None
+    needs_authorisation: str | None = None  # why X refused it (ops are told when this is first set)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class Storage:
     """The storage ports a service needs, wired once by the bootstrap."""
 
@@ -136,6 +179,7 @@ class Storage:
     handles: "WatchedHandles"
     stats: "Statistics"
     registry: "HandleRegistry"
+    grants: "Grants"
 
 
 class MentionSource(Protocol):
@@ -178,16 +222,41 @@ class Complaints(Protocol):
 
 
 class Outbox(Protocol):
-    """Complaints with work still to send, oldest first, and when X lets replies go out again."""
+    """Complaints with work still to send, oldest first, and when X lets each handle post again."""
 
     def pending_alerts(self) -> list[Complaint]: ...
 
-    def pending_replies(self) -> list[Complaint]: ...
+    def pending_replies(self, now: datetime, authorised: frozenset[str] = frozenset()) -> list[Complaint]:
+        """Complaints with a reply due now (Complaint.due_replies): none before its next_attempt_at."""
 
-    def replies_held_until(self) -> datetime | None:
-        """When X's posting window resets, after it refused a reply for its limit (None: not held)."""
+    def replies_held(self) -> dict[str, datetime]:
+        """Handle key -> when X's posting window resets, after it refused that handle's reply for its limit."""
 
-    def hold_replies(self, until: datetime) -> None: ...
+    def hold_replies(self, handle: str, until: datetime) -> None: ...
+
+
+class Grants(Protocol):
+    """The handles' grants (DynamoDB: one item per X user id, and a directory), and pending authorisations."""
+
+    def states(self) -> dict[str, GrantState]:
+        """Every handle that ever authorised the desk, by handle key."""
+
+    def get(self, user_id: str) -> Grant | None: ...
+    def store(self, grant: Grant, at: datetime) -> None:
+        """After the owner's consent: the grant replaces any earlier one, and the handle is authorised."""
+
+    def take_lease(self, grant: Grant, lease: str, until: datetime, now: datetime) -> bool:
+        """Hold the refresh chain: False when the grant changed or another live lease holds it."""
+
+    def renew(self, grant: Grant, lease: str, sealed: bytes, expires_at: datetime) -> bool:
+        """Store the rotated tokens, only while `lease` still holds the grant read as `grant`."""
+
+    def mark_needs_authorisation(self, grant: Grant, detail: str, at: datetime) -> bool:
+        """Flag the grant unusable; True only for the call that set the flag (so ops are told once)."""
+
+    def start_authorisation(self, state: str, handle: str, verifier: str, expires_at: datetime) -> None: ...
+    def finish_authorisation(self, state: str, now: datetime) -> tuple[str, str] | None:
+        """(handle, PKCE verifier) of an unexpired, unused state, used up by this call; None otherwise."""
 
 
 class WatchedHandles(Protocol):
@@ -244,6 +313,36 @@ class Alerts(Protocol):
 
 
 class Replies(Protocol):
-    def post_reply(self, in_reply_to: str, text: str) -> str: ...
+    """Posts as a watched handle, with its own user token. RateLimited is that handle's window;
+    NeedsAuthorisation: its grant is gone."""
 
-    def post(self, text: str) -> str: ...
+    def post_reply(self, handle: str, in_reply_to: str, text: str) -> str: ...
+    def post(self, handle: str, text: str) -> str: ...
+
+
+class Cipher(Protocol):
+    """Seals tokens (KMS), bound to the X user and handle they belong to."""
+
+    def seal(self, user_id: str, handle: str, tokens: Tokens) -> bytes: ...
+    def open(self, user_id: str, handle: str, sealed: bytes, expires_at: datetime) -> Tokens: ...
+
+
+class XAuthorisation(Protocol):
+    """X's OAuth 2.0 endpoints for the desk's app (client id and secret from SSM)."""
+
+    def authorize_url(self, state: str, challenge: str) -> str: ...
+    def exchange(self, code: str, verifier: str, now: datetime) -> Tokens:
+        """TokenRefused for a bad or used code."""
+
+    def refresh(self, refresh_token: str, now: datetime) -> Tokens:
+        """TokenRefused when the refresh token is revoked, used or expired; ReplyFailed when X is unreachable."""
+
+    def user(self, access_token: str) -> tuple[str, str]:
+        """(user id, username) of the account the token acts for."""
+
+    def revoke(self, token: str) -> None:
+        """Give a token back (best effort)."""
+
+
+class OpsNotices(Protocol):
+    def tell(self, subject: str, body: str) -> None: ...

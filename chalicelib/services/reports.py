@@ -16,9 +16,11 @@ from typing import Callable
 from ..domain.complaint import Policies
 from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS, district_key
+from ..domain.handles import Registry
+from ..domain.senders import summary_senders
 from ..domain.tally import Scope, iso_week
-from .ports import AlertFailed, RateLimited, ReplyFailed, Report, Storage, StorageUnavailable
-from .sending import new_claim
+from .ports import AlertFailed, NeedsAuthorisation, RateLimited, ReplyFailed, Report, Storage, StorageUnavailable
+from .sending import POSTING_OFF, new_claim
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,7 @@ class ReportRun:
     sent: list[str] = field(default_factory=list)
     already_sent: int = 0
     failed: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # target -> why it was not sent
 
     def as_dict(self) -> dict:
         return vars(self).copy()
@@ -65,7 +68,7 @@ def _send(store: Storage, report: Report, claim: str, run: ReportRun, send, cloc
     """Send a claimed report; on failure give the claim back, so that a retried run sends it."""
     try:
         send()
-    except (AlertFailed, ReplyFailed, RateLimited):
+    except (AlertFailed, ReplyFailed, RateLimited, NeedsAuthorisation):
         _release(store, report, claim, run)
         return
     run.sent.append(report.target)
@@ -94,17 +97,33 @@ def median_bucket(histogram: dict[int, int]) -> int | None:
     return None
 
 
-def weekly_summary(store: Storage, post: Callable[[str], str], policies: Policies,
+def weekly_summary(store: Storage, post: Callable[[str, str], str] | None, registry: Registry, policies: Policies,
                    clock: Callable[[], datetime]) -> ReportRun:
-    """A public post per department on last week's complaints (no link: a link costs 13 times more)."""
+    """A public post per department on last week's complaints (no link: a link costs 13 times more), from the
+    department's own authorised state-wide handle: `post(handle, text)`; None: posting is switched off."""
     run, now, claim = ReportRun(), clock(), new_claim()
     year, week = iso_week(now - timedelta(days=7), policies.sla.tz)
     name = f"{year}-W{week:02d}"
     counts = store.stats.read([Scope.of_week((year, week), p) for p in DEPARTMENTS])
+    grants = None
     for department in DEPARTMENTS:
         week_counts = counts[Scope.of_week((year, week), department)]
         received = week_counts.get("received", 0)
         if not received:
+            continue
+        if post is None:
+            run.skipped[department] = POSTING_OFF
+            continue
+        try:
+            grants = store.grants.states() if grants is None else grants
+        except StorageUnavailable:
+            run.failed.append(department)
+            continue
+        own = summary_senders(registry, department)
+        sender = next((h for h in own if getattr(grants.get(h.key), "state", None) == "authorised"), None)
+        if sender is None:
+            names = ", ".join(f"@{h.handle}" for h in own) or "none in the registry"
+            run.skipped[department] = f"no authorised state-wide handle of the department ({names})"
             continue
         report = Report("summary", name, department)
         try:
@@ -117,5 +136,5 @@ def weekly_summary(store: Storage, post: Callable[[str], str], policies: Policie
         histogram = {int(k.split(":", 1)[1]): v for k, v in week_counts.items() if k.startswith("hours:")}
         text = policies.messages.weekly_summary(department, name, received, week_counts.get("resolved", 0),
                                                 median_bucket(histogram))
-        _send(store, report, claim, run, lambda: post(text), clock)
+        _send(store, report, claim, run, lambda: post(sender.handle, text), clock)
     return run

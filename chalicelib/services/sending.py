@@ -1,25 +1,31 @@
 """Sending what waits on complaints: officers' alerts over SNS and replies to citizens on X.
 
 An alert is held by one sender (a claim token) from the moment it is written or claimed until
-it is marked sent, so two senders running at once publish it once. Replies rely on X refusing
-the same text twice; X's posting limit stops the run's replies until the window resets.
+it is marked sent, so two senders running at once publish it once. A reply goes from a handle the
+citizen tagged that has authorised the desk (domain/senders.py); none: it is blocked, and looked at
+again hourly or when such a handle is authorised. Replies rely on X refusing the same text twice;
+X's posting limit holds that handle's replies until its window resets, not the other handles'.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
 from ..domain.complaint import Complaint
-from .ports import AlertFailed, Alerts, DuplicateReply, RateLimited, Replies, ReplyFailed, Storage, StorageUnavailable
+from ..domain.handles import Registry, WatchedHandle
+from ..domain.senders import blocked_reason, reply_senders
+from .ports import (AlertFailed, Alerts, DuplicateReply, NeedsAuthorisation, RateLimited, Replies, ReplyFailed,
+                    Storage, StorageUnavailable)
 
 log = logging.getLogger(__name__)
 
 
 UNKNOWN_RESET = timedelta(minutes=15)  # X's windows are 15 minutes: when it names no reset, wait one
+POSTING_OFF = "posting to X is switched off in this stage"
 
 
 def new_claim() -> str:
@@ -32,8 +38,10 @@ class Sent:
     alerts_failed: int = 0
     replies_sent: int = 0
     replies_failed: int = 0
-    replies_given_up: int = 0
-    replies_rate_limited: bool = False
+    replies_blocked: int = 0
+    replies_undeliverable: int = 0
+    replies_held: list[str] = field(default_factory=list)  # handles waiting for X's posting window
+    posting: str = "on"  # or why nothing was posted
 
 
 def _always() -> bool:
@@ -56,14 +64,6 @@ def publish_alert(store: Storage, alerts: Alerts, complaint: Complaint, clock: C
     elif saved is False:
         # Replaced meanwhile (a transfer or an escalation): the new alert waits for its own sender.
         log.info("alert replaced while it was sent", extra={"complaint_ref": complaint.ref})
-
-
-def _held(store: Storage, clock: Callable[[], datetime], sent: Sent) -> bool:
-    """Whether replies wait for X's posting window (read only when there is a reply to send)."""
-    if not sent.replies_rate_limited:
-        until = quietly(store.outbox.replies_held_until)
-        sent.replies_rate_limited = bool(until and clock() < until)
-    return sent.replies_rate_limited
 
 
 def quietly(work):
@@ -102,42 +102,110 @@ def _waiting(read) -> list[Complaint]:
     return quietly(read) or []
 
 
-def send_replies(store: Storage, replies: Replies, complaints: Iterable[Complaint], clock: Callable[[], datetime],
-                 sent: Sent, keep_going: Callable[[], bool] = _always) -> None:
-    complaints = [c for c in complaints if c.pending_replies]
-    if not complaints or _held(store, clock, sent):
-        return
-    for complaint in complaints:
-        for kind, reply in complaint.pending_replies.items():
-            if sent.replies_rate_limited or not keep_going():
-                return
+class ReplyRun:
+    """Who may post in this run: the grants and X's holds, read once, when the first reply is due."""
+
+    def __init__(self, store: Storage, registry: Registry, clock: Callable[[], datetime], sent: Sent):
+        self.store, self.registry, self.clock, self.sent = store, registry, clock, sent
+        self.authorised: set[str] | None = None
+        self.needing: set[str] = set()
+        self.held: dict[str, datetime] = {}
+
+    def ready(self) -> bool:
+        """False when the grants cannot be read: replies wait rather than being wrongly blocked."""
+        if self.authorised is None:
+            grants, held = quietly(self.store.grants.states), quietly(self.store.outbox.replies_held)
+            if grants is None or held is None:
+                return False
+            self.authorised = {k for k, g in grants.items() if g.state == "authorised"}
+            self.needing = {k for k, g in grants.items() if g.state == "needs_authorisation"}
+            now = self.clock()
+            self.held = {k: until for k, until in held.items() if now < until}
+            self.sent.replies_held = sorted(self.held)
+        return True
+
+    def hold(self, handle: WatchedHandle, e: RateLimited) -> None:
+        log.warning("X's posting limit reached", extra={"handle": handle.handle, "reset_at": str(e.reset_at)})
+        until = e.reset_at or self.clock() + UNKNOWN_RESET
+        self.held[handle.key] = until
+        self.sent.replies_held = sorted(self.held)
+        quietly(lambda: self.store.outbox.hold_replies(handle.key, until))
+
+    def revoked(self, handle: WatchedHandle) -> None:
+        self.authorised.discard(handle.key)
+        self.needing.add(handle.key)
+
+    def send(self, replies: Replies, complaint: Complaint, kind: str) -> Complaint:
+        """Post one reply from the best tagged, authorised handle that X lets post now."""
+        text = complaint.replies[kind].text
+        candidates = reply_senders(complaint.handles, self.registry, complaint.district, complaint.department)
+        for handle in candidates:
+            if handle.key not in self.authorised or handle.key in self.held:
+                continue
             try:
-                post_id = replies.post_reply(complaint.tweet_id, reply.text)
+                post_id = replies.post_reply(handle.handle, complaint.tweet_id, text)
             except DuplicateReply:
                 post_id = None  # X refuses the same text twice: an earlier attempt got through unrecorded
             except RateLimited as e:
-                # Every further reply would be refused too: none is posted until X's window resets.
-                log.warning("X's posting limit reached", extra={"reset_at": str(e.reset_at)})
-                sent.replies_rate_limited = True
-                until = e.reset_at or clock() + UNKNOWN_RESET
-                quietly(lambda: store.outbox.hold_replies(until))
-                return
-            except ReplyFailed as e:
-                change = complaint.reply_failed(kind, str(e), clock(), final=e.final)
-                _save(store, change)
-                complaint = change.after
-                given_up = change.after.replies[kind].status == "given_up"
-                sent.replies_given_up += given_up
-                sent.replies_failed += not given_up
+                self.hold(handle, e)  # every further reply from it would be refused too; others may post
                 continue
-            change = complaint.reply_sent(kind, post_id, clock())
-            if _save(store, change):
-                sent.replies_sent += 1
-                complaint = change.after
+            except NeedsAuthorisation:
+                self.revoked(handle)
+                continue
+            except ReplyFailed as e:
+                change = complaint.reply_failed(kind, str(e), self.clock(), final=e.final, from_handle=handle.handle)
+                if _save(self.store, change):
+                    undeliverable = change.after.replies[kind].status == "undeliverable"
+                    self.sent.replies_undeliverable += undeliverable
+                    self.sent.replies_failed += not undeliverable
+                    return change.after
+                return complaint
+            change = complaint.reply_sent(kind, post_id, self.clock(), handle.handle)
+            if _save(self.store, change):
+                self.sent.replies_sent += 1
+                return change.after
+            return complaint
+        if any(h.key in self.authorised for h in candidates):
+            return complaint  # an authorised handle waits for X's window: the reply waits with it
+        change = complaint.reply_blocked(kind, blocked_reason(candidates, self.needing), self.clock())
+        if _save(self.store, change):
+            status = change.after.replies[kind].status
+            self.sent.replies_blocked += status == "blocked"
+            self.sent.replies_undeliverable += status == "undeliverable"
+            return change.after
+        return complaint
 
 
-def send_waiting_replies(store: Storage, replies: Replies, clock: Callable[[], datetime], sent: Sent,
-                         skip: Iterable[str] = (), keep_going: Callable[[], bool] = _always) -> None:
+def send_replies(store: Storage, replies: Replies | None, registry: Registry, complaints: Iterable[Complaint],
+                 clock: Callable[[], datetime], sent: Sent, keep_going: Callable[[], bool] = _always,
+                 run: ReplyRun | None = None) -> None:
+    """`replies` None: posting to X is switched off in this stage; the replies stay pending."""
+    complaints = [c for c in complaints if c.pending_replies]
+    if not complaints:
+        return
+    if replies is None:
+        sent.posting = POSTING_OFF
+        return
+    run = run or ReplyRun(store, registry, clock, sent)
+    if not run.ready():
+        return
+    for complaint in complaints:
+        for kind in complaint.due_replies(clock(), frozenset(run.authorised)):
+            if not keep_going():
+                return
+            complaint = run.send(replies, complaint, kind)
+
+
+def send_waiting_replies(store: Storage, replies: Replies | None, registry: Registry, clock: Callable[[], datetime],
+                         sent: Sent, skip: Iterable[str] = (), keep_going: Callable[[], bool] = _always,
+                         run: ReplyRun | None = None) -> None:
+    """Replies left waiting by earlier runs, as they fall due."""
+    if replies is None:
+        sent.posting = POSTING_OFF
+        return
+    run = run or ReplyRun(store, registry, clock, sent)
+    if not run.ready():
+        return
     skip = set(skip)
-    waiting = [c for c in _waiting(store.outbox.pending_replies) if c.ref not in skip]
-    send_replies(store, replies, waiting, clock, sent, keep_going)
+    due = quietly(lambda: store.outbox.pending_replies(clock(), frozenset(run.authorised))) or []
+    send_replies(store, replies, registry, [c for c in due if c.ref not in skip], clock, sent, keep_going, run)

@@ -9,7 +9,8 @@ from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS, district_key
 from ..domain.handles import Registry
 from ..domain.tally import STATE, Scope
-from .ports import ALL_DISTRICTS, TIMELINES, Storage
+from .ports import ALL_DISTRICTS, TIMELINES, GrantState, Storage
+from .sending import POSTING_OFF
 
 DISTRICT_SCOPES = [Scope.of_district(d) for d in [*DISTRICTS, None]]
 DEPARTMENT_SCOPES = [Scope.of_department(p) for p in DEPARTMENTS]
@@ -35,7 +36,18 @@ def _measured(counts: dict[str, int]) -> bool:
     return any(counts.get(name) for name in ("acknowledge:n", "resolve:n", "breached_open"))
 
 
-def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) -> dict:
+def _authorisation(grant: GrantState | None, held_until: datetime | None, now: datetime) -> dict:
+    """Whether the desk may post as the handle (replies go from tagged handles that authorised it)."""
+    shown = {"authorisation": grant.state if grant else "not_authorised",
+             "authorisation_changed_at": grant.changed_at if grant else None}
+    if grant and grant.detail:
+        shown["authorisation_detail"] = grant.detail
+    if held_until and now < held_until:
+        shown["replies_held_until"] = held_until.isoformat()
+    return shown
+
+
+def status(store: Storage, registry: Registry, clock: Callable[[], datetime], posting_enabled: bool = True) -> dict:
     now = clock()
     counts = store.stats.read([STATE, *DISTRICT_SCOPES, *DEPARTMENT_SCOPES])
     state = counts[STATE]
@@ -44,6 +56,8 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) ->
     handles = registry.all()  # disabled ones too: an admin sees what is switched off
     states = store.handles.states([h.key for h in handles])
     paths = store.handles.paths()
+    grants = store.grants.states()
+    held = store.outbox.replies_held()
     oldest = store.complaints.oldest_open(ALL_DISTRICTS)
     return {
         "generated_at": now.isoformat(),
@@ -66,8 +80,10 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) ->
             "by_department": {p: _deadlines(c) for p, c in departments.items() if _measured(c)},
         },
         "alerts": {"sent": state.get("alerts_sent", 0), "failed": state.get("alerts_failed", 0)},
-        "replies": {"sent": state.get("replies_sent", 0), "failed": state.get("replies_failed", 0),
-                    "given_up": state.get("replies_given_up", 0)},
+        "replies": {"posting": "on" if posting_enabled else POSTING_OFF,
+                    "sent": state.get("replies_sent", 0), "failed": state.get("replies_failed", 0),
+                    "blocked": state.get("replies_blocked", 0),
+                    "undeliverable": state.get("replies_undeliverable", 0)},
         "ingestion": {path: {"last_success_at": at} for path, at in sorted(paths.items())},
         "handles": [
             {
@@ -85,6 +101,7 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime]) ->
                 "newest_mention_at": states[h.key].newest_mention_at,
                 # A suspended or deleted account: when X was last asked whether it is back (once a day).
                 "checked_at": states[h.key].checked_at,
+                **_authorisation(grants.get(h.key), held.get(h.key), now),
             }
             for h in handles
         ],

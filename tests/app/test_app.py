@@ -9,6 +9,7 @@ from chalicelib import runtime
 
 @pytest.fixture
 def client(stack):
+    stack.authorise_seeded()
     with Client(app, stage_name="local") as client:
         yield client
 
@@ -82,7 +83,8 @@ def test_status_reports_counts_alerts_and_every_handles_last_poll(client, stack,
     assert sum(body["complaints"]["by_status"].values()) == len(first["created"])
     assert body["complaints"]["by_district"]["162"]["name"] == "Lucknow"
     assert body["alerts"] == {"sent": first["alerts_sent"], "failed": 0}
-    assert body["replies"] == {"sent": first["replies_sent"], "failed": 0, "given_up": 0} and first["replies_sent"] > 0
+    assert body["replies"] == {"posting": "on", "sent": first["replies_sent"], "failed": 0, "blocked": 0,
+                               "undeliverable": 0} and first["replies_sent"] > 0
     assert body["complaints"]["oldest_open_age_seconds"] is not None
     handles = {h["handle"]: h for h in body["handles"]}
     assert handles["lucknowpolice"]["outcome"] == "ok" and handles["lucknowpolice"]["last_success_at"]

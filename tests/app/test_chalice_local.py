@@ -77,3 +77,21 @@ def test_the_admin_command_refuses_a_bad_request_with_a_message(stack):
     assert admin_command("token", "--role", "officer", "--district", "9999").returncode == 2
     too_long = admin_command("token", "--role", "admin", "--hours", "48")
     assert too_long.returncode == 2 and "at most 24 hours" in too_long.stderr and not too_long.stdout
+
+
+def test_a_handle_is_authorised_from_the_admin_commands_link_through_x_to_the_callback(api, stack):
+    printed = admin_command("authorise", "lucknowpolice")
+    assert printed.returncode == 0, printed.stderr
+    link = printed.stdout.strip().splitlines()[-1]
+    assert link.startswith(f"{stack.x.url}/i/oauth2/authorize?") and "code_challenge_method=S256" in link
+    consent = requests.post(f"{stack.x.url}/_control/oauth2/consent", timeout=5,
+                            json={"authorize_url": link, "username": "lucknowpolice", "approve": True})
+    location = consent.json()["location"]  # the registered http://localhost:8000/x/callback?state=…&code=…
+    assert location.startswith("http://localhost:8000/x/callback?")
+    callback = f"{api}/x/callback?{location.split('?', 1)[1]}"  # the browser, with no bearer token
+    answer = requests.get(callback, timeout=10)
+    assert answer.status_code == 200 and answer.json()["handle"] == "lucknowpolice"
+    again = requests.get(callback, timeout=10)  # the link works once
+    assert again.status_code == 400 and again.json()["error"] == "bad_request"
+    unknown = admin_command("authorise", "somebody_else")
+    assert unknown.returncode == 2 and "not a watched handle" in unknown.stderr

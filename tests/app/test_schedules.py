@@ -44,17 +44,22 @@ def test_the_weekly_summary_is_off_unless_enabled(client):
     assert client.run("weekly_summary") == {"skipped": "WEEKLY_SUMMARY_ENABLED is off"}
 
 
-def test_the_weekly_summary_posts_once_per_department_on_x(client, stack, token):
+def test_the_weekly_summary_posts_once_per_department_on_x_from_its_own_handle(client, stack, token):
+    stack.authorise("Uppolice"), stack.authorise("UPPCLLKO")
     client.run("poll")
     admin = {"Authorization": f"Bearer {token('admin')}"}
     [one, *_] = client.http.get("/complaints?department=electricity", headers=admin).json_body["complaints"]
     client.http.post(f"/complaints/{one['ref']}/actions", headers=admin | {"Content-Type": "application/json"},
                      body='{"action": "resolve", "note": "Transformer replaced"}')
     next_week = runtime.utcnow() + timedelta(days=7)
-    run = weekly_summary(runtime.storage(), runtime.replies().post, runtime.policies(), lambda: next_week)
+    run = weekly_summary(runtime.storage(), runtime.replies().post, runtime.registry(), runtime.policies(),
+                         lambda: next_week)
     assert "electricity" in run.sent and "police" in run.sent
     posts = [p for p in requests.get(f"{stack.x.url}/_control/posts", timeout=5).json() if "week" in p["text"]]
-    electricity = next(p["text"] for p in posts if "UP electricity department" in p["text"])
+    electricity = next(p for p in posts if "UP electricity department" in p["text"])
+    assert electricity["author_id"] == stack.x.state.users["uppcllko"].id
+    electricity = electricity["text"]
     assert "complaints received on X, 1 resolved" in electricity and "http" not in electricity
-    again = weekly_summary(runtime.storage(), runtime.replies().post, runtime.policies(), lambda: next_week)
+    again = weekly_summary(runtime.storage(), runtime.replies().post, runtime.registry(), runtime.policies(),
+                         lambda: next_week)
     assert again.sent == [] and again.already_sent == len(run.sent)

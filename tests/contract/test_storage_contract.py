@@ -14,7 +14,8 @@ from chalicelib.domain.status import Status
 from chalicelib.domain.tally import STATE, Counts, Scope
 from chalicelib.domain.values import CLAIM_EXPIRES, Reply
 from chalicelib.errors import InvalidCursor
-from chalicelib.services.ports import ALL_DISTRICTS, REPORT_CLAIM_EXPIRES, HandleState, ListQuery, Report, ThreadTaken
+from chalicelib.services.ports import (ALL_DISTRICTS, REPORT_CLAIM_EXPIRES, Grant, GrantState, HandleState, ListQuery,
+                                       Report, ThreadTaken)
 from tests.builders import HINDI, NOW, POLICIES, act, received
 from tests.fakes import FakeDesk, mention
 
@@ -160,9 +161,9 @@ def test_a_reply_is_marked_sent_only_while_it_waits_with_the_text_posted(desk):
     later = NOW + timedelta(hours=1)
     # A sender read the reply when it said something else, and posted that.
     reworded = replace(resolved.after, replies=resolved.after.replies | {"resolved": Reply("Complaint resolved.")})
-    assert not desk.complaints.save(reworded.reply_sent("resolved", "post-0", later))
-    assert desk.complaints.save(resolved.after.reply_sent("resolved", "post-1", later))
-    assert not desk.complaints.save(resolved.after.reply_sent("resolved", "post-2", later))  # sent already
+    assert not desk.complaints.save(reworded.reply_sent("resolved", "post-0", later, "lucknowpolice"))
+    assert desk.complaints.save(resolved.after.reply_sent("resolved", "post-1", later, "lucknowpolice"))
+    assert not desk.complaints.save(resolved.after.reply_sent("resolved", "post-2", later, "lucknowpolice"))  # sent already
     stored = desk.complaints.get(c.ref)
     assert stored.replies["resolved"].post_id == "post-1" and stored.replies["acknowledged"].pending
 
@@ -171,22 +172,22 @@ def test_a_reply_added_while_another_is_sent_stays_on_the_queue(desk):
     [c] = created(desk, received(1))
     assert desk.complaints.save(resolved := act(c, "resolve", NOW, note="Done"))
     # The sender read the complaint before the resolution: for it, the acknowledgement was the last reply.
-    assert desk.complaints.save(c.reply_sent("acknowledged", "post-1", NOW))
-    [waiting] = desk.outbox.pending_replies()
+    assert desk.complaints.save(c.reply_sent("acknowledged", "post-1", NOW, "lucknowpolice"))
+    [waiting] = desk.outbox.pending_replies(NOW)
     assert set(waiting.pending_replies) == {"resolved"}
-    assert desk.complaints.save(waiting.reply_sent("resolved", "post-2", NOW))
-    assert desk.outbox.pending_replies() == []
+    assert desk.complaints.save(waiting.reply_sent("resolved", "post-2", NOW, "lucknowpolice"))
+    assert desk.outbox.pending_replies(NOW) == []
     assert desk.complaints.get(c.ref).replies == resolved.after.replies | {
-        "acknowledged": c.replies["acknowledged"].sent("post-1", NOW),
-        "resolved": resolved.after.replies["resolved"].sent("post-2", NOW)}
+        "acknowledged": c.replies["acknowledged"].sent("post-1", NOW, "lucknowpolice"),
+        "resolved": resolved.after.replies["resolved"].sent("post-2", NOW, "lucknowpolice")}
 
 
-def test_a_reply_given_up_leaves_the_queue(desk):
+def test_a_reply_undeliverable_leaves_the_queue(desk):
     [c] = created(desk, received(1))
     final = c.reply_failed("acknowledged", "403 forbidden", NOW, final=True)
     assert desk.complaints.save(final)
-    assert desk.outbox.pending_replies() == []
-    assert desk.stats.read([STATE])[STATE]["replies_given_up"] == 1
+    assert desk.outbox.pending_replies(NOW) == []
+    assert desk.stats.read([STATE])[STATE]["replies_undeliverable"] == 1
 
 
 def test_a_follow_up_joins_once_and_keeps_what_officers_changed_meanwhile(desk):
@@ -214,11 +215,11 @@ def test_the_queues_show_exactly_what_waits(desk):
     a, b, n = created(desk, received(1, at=NOW), received(2, at=NOW + timedelta(seconds=1)),
                       received(3, is_complaint=False))
     assert [c.ref for c in desk.outbox.pending_alerts()] == [a.ref, b.ref]
-    assert [c.ref for c in desk.outbox.pending_replies()] == [a.ref, b.ref]
+    assert [c.ref for c in desk.outbox.pending_replies(NOW)] == [a.ref, b.ref]
     assert desk.complaints.save(a.alert_sent("m", NOW))
-    assert desk.complaints.save(b.reply_sent("acknowledged", "p", NOW))
+    assert desk.complaints.save(b.reply_sent("acknowledged", "p", NOW, "lucknowpolice"))
     assert [c.ref for c in desk.outbox.pending_alerts()] == [b.ref]
-    assert [c.ref for c in desk.outbox.pending_replies()] == [a.ref]
+    assert [c.ref for c in desk.outbox.pending_replies(NOW)] == [a.ref]
     assert desk.outbox.pending_alerts()[0] == desk.complaints.get(b.ref)
 
 
@@ -366,10 +367,27 @@ def test_a_thread_start_recorded_after_its_follow_up_names_the_complaint_holding
     assert not desk.complaints.create(root, take_thread=True)  # and still recorded once
 
 
-def test_replies_held_for_xs_posting_window_read_back_until_when(desk):
-    assert desk.outbox.replies_held_until() is None
-    desk.outbox.hold_replies(NOW + timedelta(minutes=15))
-    assert desk.outbox.replies_held_until() == NOW + timedelta(minutes=15)
+def test_replies_held_for_xs_posting_window_read_back_per_handle(desk):
+    assert desk.outbox.replies_held() == {}
+    desk.outbox.hold_replies("noidapolice", NOW + timedelta(minutes=15))
+    desk.outbox.hold_replies("lucknowpolice", NOW + timedelta(minutes=5))
+    assert desk.outbox.replies_held() == {"noidapolice": NOW + timedelta(minutes=15),
+                                          "lucknowpolice": NOW + timedelta(minutes=5)}
+
+
+def test_a_reply_backing_off_or_blocked_stays_queued_but_is_not_due_before_its_time(desk):
+    a, b = created(desk, received(1, at=NOW), received(2, at=NOW + timedelta(seconds=1)))
+    assert desk.complaints.save(a.reply_failed("acknowledged", "503", NOW, from_handle="lucknowpolice"))
+    assert desk.complaints.save(b.reply_blocked("acknowledged", "no tagged handle is authorised", NOW))
+    assert desk.outbox.pending_replies(NOW) == []
+    [due] = desk.outbox.pending_replies(NOW + timedelta(minutes=1))  # the first retry waits a minute
+    assert due.ref == a.ref and due.replies["acknowledged"].next_attempt_at == NOW + timedelta(minutes=1)
+    # A blocked reply is due at once when a handle its citizen tagged is authorised, else after an hour.
+    assert [c.ref for c in desk.outbox.pending_replies(NOW, frozenset({"lucknowpolice"}))] == [b.ref]
+    assert [c.ref for c in desk.outbox.pending_replies(NOW + timedelta(hours=1))] == [a.ref, b.ref]
+    stored = desk.complaints.get(b.ref).replies["acknowledged"]
+    assert (stored.status, stored.blocked_since) == ("blocked", NOW)
+    assert desk.stats.read([STATE])[STATE]["replies_blocked"] == 1
 
 
 def test_the_oldest_open_complaint_per_district_queue_and_state(desk):
@@ -460,3 +478,56 @@ def test_each_ingestion_path_remembers_its_last_success(desk):
     desk.handles.path_succeeded("timelines", NOW + timedelta(minutes=1))
     desk.handles.path_succeeded("search", NOW)
     assert desk.handles.paths() == {"timelines": (NOW + timedelta(minutes=1)).isoformat(), "search": NOW.isoformat()}
+
+
+# --- grants ----------------------------------------------------------------------------------
+
+def a_grant(handle="lucknowpolice", user_id="1001", version=1):
+    return Grant(handle, user_id, b"\x00sealed\xff", NOW + timedelta(hours=2), version)
+
+
+def test_a_grant_reads_back_and_its_handle_is_authorised(desk):
+    assert desk.grants.states() == {} and desk.grants.get("1001") is None
+    desk.grants.store(a_grant(), NOW)
+    assert desk.grants.get("1001") == a_grant()
+    assert desk.grants.states() == {"lucknowpolice": GrantState("1001", "authorised", NOW.isoformat())}
+
+
+def test_one_refresher_holds_the_lease_and_only_it_stores_the_rotated_tokens(desk):
+    desk.grants.store(grant := a_grant(), NOW)
+    assert desk.grants.take_lease(grant, "a", NOW + timedelta(minutes=1), NOW)
+    assert not desk.grants.take_lease(grant, "b", NOW + timedelta(minutes=1), NOW)
+    assert not desk.grants.renew(grant, "b", b"b's", NOW + timedelta(hours=3))
+    assert desk.grants.renew(grant, "a", b"a's", NOW + timedelta(hours=3))
+    renewed = desk.grants.get("1001")
+    assert (renewed.sealed, renewed.version, renewed.lease) == (b"a's", 2, None)
+    assert not desk.grants.take_lease(grant, "c", NOW + timedelta(minutes=1), NOW)  # read before the renewal
+    assert not desk.grants.renew(grant, "a", b"again", NOW + timedelta(hours=3))
+
+
+def test_a_lapsed_lease_can_be_taken_over(desk):
+    desk.grants.store(grant := a_grant(), NOW)
+    assert desk.grants.take_lease(grant, "crashed", NOW + timedelta(minutes=1), NOW)
+    later = NOW + timedelta(minutes=2)
+    assert desk.grants.take_lease(desk.grants.get("1001"), "b", later + timedelta(minutes=1), later)
+
+
+def test_needs_authorisation_is_set_once_and_a_new_consent_clears_it(desk):
+    desk.grants.store(grant := a_grant(), NOW)
+    assert desk.grants.mark_needs_authorisation(grant, "revoked", NOW)
+    assert not desk.grants.mark_needs_authorisation(grant, "revoked", NOW)
+    assert desk.grants.get("1001").needs_authorisation == "revoked"
+    assert desk.grants.states()["lucknowpolice"] == GrantState("1001", "needs_authorisation", NOW.isoformat(), "revoked")
+    assert not desk.grants.take_lease(desk.grants.get("1001"), "a", NOW + timedelta(minutes=1), NOW)
+    desk.grants.store(a_grant(), NOW)
+    assert desk.grants.get("1001").needs_authorisation is None
+    assert desk.grants.states()["lucknowpolice"].state == "authorised"
+
+
+def test_an_authorisation_state_is_used_once_and_only_before_it_expires(desk):
+    desk.grants.start_authorisation("s1", "lucknowpolice", "v1", NOW + timedelta(minutes=15))
+    desk.grants.start_authorisation("s2", "noidapolice", "v2", NOW + timedelta(minutes=15))
+    assert desk.grants.finish_authorisation("s1", NOW) == ("lucknowpolice", "v1")
+    assert desk.grants.finish_authorisation("s1", NOW) is None
+    assert desk.grants.finish_authorisation("s2", NOW + timedelta(minutes=16)) is None
+    assert desk.grants.finish_authorisation("nope", NOW) is None

@@ -95,8 +95,7 @@ def deployed(_running_stack, packaged, tmp_path_factory):
 
     secrets = {
         "XBearerTokenParameter": local.DUMMY_X_TOKEN,
-        "XOauthParameter": json.dumps(getattr(local, "DUMMY_X_OAUTH", {"consumer_key": "k", "consumer_secret": "s",
-                                                                      "access_token": "1-t", "access_token_secret": "ts"})),
+        "XOauth2ClientParameter": json.dumps(local.DUMMY_X_CLIENT),
         "TokenSigningKeyParameter": getattr(local, "DUMMY_SIGNING_KEY", "a-signing-key-for-the-deploy-test-0123456789"),
     }  # fmt: skip
     for output, value in secrets.items():

@@ -73,8 +73,9 @@ def test_functions_find_this_stacks_resources_by_ref_and_secrets_by_parameter_na
         assert set(variables) == set(env), f"{name}: environment differs from .chalice/config.json"
         assert variables["TABLE_NAME"] == {"Ref": "ComplaintsTable"}
         assert variables["ALERTS_TOPIC_ARN"] == {"Ref": "AlertsTopic"}
+        assert variables["OPS_TOPIC_ARN"] == {"Ref": "OpsTopic"}
         for var, value in variables.items():
-            if var not in ("TABLE_NAME", "ALERTS_TOPIC_ARN"):
+            if var not in ("TABLE_NAME", "ALERTS_TOPIC_ARN", "OPS_TOPIC_ARN"):
                 assert value == env[var], f"{name}.{var}"
         assert props["FunctionName"] == function_name("dev", props["Handler"])
         assert props["Tracing"] == ("Active" if stage_setting("dev", "xray") else "PassThrough")
@@ -86,12 +87,13 @@ def test_functions_find_this_stacks_resources_by_ref_and_secrets_by_parameter_na
 def test_the_secret_parameter_names_are_outputs_and_no_secret_is_anywhere(template, packaged):
     env = stage_environment("dev")
     parameters = {k: v for k, v in env.items() if k.endswith("_PARAMETER")}
-    assert set(parameters) >= {"X_BEARER_TOKEN_PARAMETER", "X_OAUTH_PARAMETER", "TOKEN_SIGNING_KEY_PARAMETER"}
+    assert set(parameters) >= {"X_BEARER_TOKEN_PARAMETER", "X_OAUTH2_CLIENT_PARAMETER", "TOKEN_SIGNING_KEY_PARAMETER"}
     assert set(parameters.values()) <= {o["Value"] for o in template["Outputs"].values() if isinstance(o["Value"], str)}
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
     for stage, settings in config["stages"].items():
         for var, value in {**config["environment_variables"], **settings.get("environment_variables", {})}.items():
             settings_value = value.isdigit() or value in ("true", "false")  # SECRETS_MAX_AGE_SECONDS, ...
+            settings_value = settings_value or value.startswith(f"alias/complaint-desk-tokens-{stage}")  # a KMS key's name
             if re.search(r"TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL", var) and not settings_value:
                 assert var.endswith("_PARAMETER") and value.startswith(f"/complaint-desk/{stage}/"), (
                     f"{stage}.{var}: secrets live in SSM; config holds only the parameter name"
@@ -153,3 +155,11 @@ def test_the_resources_part_has_no_sam_and_nothing_that_needs_the_functions(pack
     assert "AWS::Serverless" not in text
     for name in ("APIHandler", "Poll", "RestAPI"):
         assert f'"{name}"' not in text
+
+
+def test_the_key_sealing_the_handles_tokens_is_the_one_the_functions_name(template):
+    [alias] = of_type(template, "AWS::KMS::Alias").values()
+    assert alias["Properties"] == {"AliasName": stage_environment("dev")["X_TOKENS_KEY_ID"],
+                                   "TargetKeyId": {"Ref": "TokensKey"}}
+    key = template["Resources"]["TokensKey"]
+    assert key["Properties"]["EnableKeyRotation"] and key["DeletionPolicy"] == "Retain"  # losing it loses every grant

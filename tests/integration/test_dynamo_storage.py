@@ -40,7 +40,7 @@ def a_complaint_from_mention_to_acknowledgement(desk, n: int, text: str) -> None
     assert desk.complaints.create(change)
     sent = change.after.alert_sent(f"msg-{n}", NOW)
     assert desk.complaints.save(sent)
-    assert desk.complaints.save(sent.after.reply_sent("acknowledged", f"post-{n}", NOW))
+    assert desk.complaints.save(sent.after.reply_sent("acknowledged", f"post-{n}", NOW, "lucknowpolice"))
 
 
 @pytest.mark.parametrize("text", ["Aliganj me kal raat chori ho gayi, FIR nahi likh rahe", HINDI * 4],
@@ -147,7 +147,7 @@ def test_other_cancellations_reach_the_services_as_storage_unavailable(faulty, c
     assert sleeps == [] and written(table) == [None, None]
 
 
-def test_a_transaction_that_keeps_conflicting_is_given_up_after_the_last_attempt(faulty):
+def test_a_transaction_that_keeps_conflicting_is_undeliverable_after_the_last_attempt(faulty):
     table, proxy, sleeps = faulty
     proxy.queue(*[fault_proxy.cancelled(WRITE, "TransactionConflict", "None")] * dynamo_table.ATTEMPTS)
     with pytest.raises(StorageUnavailable):
@@ -242,12 +242,12 @@ def test_a_reply_flag_left_without_a_waiting_reply_is_removed_when_found(stack):
     desk = storage(stack.env["TABLE_NAME"], stack.client("dynamodb"))
     change = received(1)
     desk.complaints.create(change)
-    desk.complaints.save(change.after.reply_sent("acknowledged", "p-1", NOW))
+    desk.complaints.save(change.after.reply_sent("acknowledged", "p-1", NOW, "lucknowpolice"))
     key = dynamo_items.complaint_key(change.after.ref)
     db = stack.client("dynamodb")
     db.update_item(TableName=stack.env["TABLE_NAME"], Key=key, UpdateExpression="SET reply_pending = :y",
                    ExpressionAttributeValues={":y": {"S": "Y"}})  # as a crash in an older version left it
-    assert desk.outbox.pending_replies() == []
+    assert desk.outbox.pending_replies(NOW) == []
     assert "reply_pending" not in db.get_item(TableName=stack.env["TABLE_NAME"], Key=key)["Item"]
 
 

@@ -32,6 +32,7 @@ class Desk:
     def __init__(self, start=TUESDAY_11, policy=POLICY):
         self.clock = FakeClock(start)
         self.source, self.store, self.alerts, self.replies = FakeSource(), FakeDesk(), FakeAlerts(), FakeReplies()
+        self.store.grants.authorise(*(h.handle for h in REGISTRY))
         self.policies = Policies(policy, MESSAGES, timedelta(days=7))
 
     def complaint_from(self, handle, text, tweet_id=1):
@@ -74,7 +75,7 @@ def test_an_urgent_complaint_reminds_at_80_percent_then_climbs_the_ladder_every_
     assert desk.sweep(minutes=9).escalations == 0
     assert desk.sweep(minutes=1).escalations == 1 and desk.alerted() == [("escalation", "L3")]
     assert desk.sweep(minutes=10).escalations == 1 and desk.alerted() == [("escalation", "L3")]  # re-alerts the top
-    history = desk.complaint(ref).history
+    history = [h for h in desk.complaint(ref).history if h.action != "reply_sent"]
     assert [(h.action, h.details["from"], h.details["to"]) for h in history] == [("escalate", "L1", "L2"), ("escalate", "L2", "L3"), ("escalate", "L3", "L3")]
 
 
@@ -188,11 +189,11 @@ def test_the_weekly_summary_counts_received_resolved_and_the_median_and_fits_a_p
     desk.clock.advance(hours=30)
     desk.act(desk.store.complaints.by_tweet["11"], "resolve", note="done")
     desk.clock.now = datetime(2026, 12, 7, 10, 0, tzinfo=IST).astimezone(timezone.utc)  # the Monday after
-    run = weekly_summary(desk.store, desk.replies.post, POLICIES, desk.clock)
-    assert run.sent == ["police"]
+    run = weekly_summary(desk.store, desk.replies.post, REGISTRY, POLICIES, desk.clock)
+    assert run.sent == ["police"] and desk.replies.senders[-1] == "Uppolice"  # the department's state-kind handle
     [text] = [text for in_reply_to, text in desk.replies.posted if in_reply_to is None]
     assert "week 2026-W49: 3 complaints received on X, 2 resolved; median resolution time up to 4 hours" in text
-    assert weekly_summary(desk.store, desk.replies.post, POLICIES, desk.clock).already_sent == 1
+    assert weekly_summary(desk.store, desk.replies.post, REGISTRY, POLICIES, desk.clock).already_sent == 1
 
 
 def test_the_median_comes_from_the_bucket_holding_the_middle_resolution():

@@ -73,7 +73,10 @@ ENV = {
     "TABLE_NAME": "t",
     "ALERTS_TOPIC_ARN": "arn:aws:sns:ap-south-1:1:a",
     "X_BEARER_TOKEN_PARAMETER": "/p",
-    "X_OAUTH_PARAMETER": "/o",
+    "X_OAUTH2_CLIENT_PARAMETER": "/o",
+    "X_OAUTH2_REDIRECT_URI": "https://desk.example/api/x/callback",
+    "X_TOKENS_KEY_ID": "alias/k",
+    "OPS_TOPIC_ARN": "arn:aws:sns:ap-south-1:1:ops",
     "TOKEN_SIGNING_KEY_PARAMETER": "/k",
 }
 
@@ -85,8 +88,7 @@ def test_configuration_is_read_from_the_environment():
 
 def test_missing_configuration_fails_fast_naming_every_missing_variable():
     with pytest.raises(ConfigError, match="TABLE_NAME, ALERTS_TOPIC_ARN"):
-        Config.from_env({"STAGE": "dev", "X_BEARER_TOKEN_PARAMETER": "/p", "X_OAUTH_PARAMETER": "/o",
-                         "TOKEN_SIGNING_KEY_PARAMETER": "/k"})
+        Config.from_env({k: v for k, v in ENV.items() if k not in ("TABLE_NAME", "ALERTS_TOPIC_ARN")})
 
 
 def test_a_non_numeric_timeout_is_refused():
@@ -97,6 +99,7 @@ def test_a_non_numeric_timeout_is_refused():
 def test_switches_and_sms_registration_come_from_the_environment():
     config = Config.from_env(ENV | {"TRACING_ENABLED": "true", "WEEKLY_SUMMARY_ENABLED": "TRUE",
                                     "SMS_DLT_ENTITY_ID": "110", "SMS_DLT_TEMPLATE_ID": "220"})
-    assert config.tracing_enabled and config.weekly_summary_enabled
+    assert config.tracing_enabled and config.weekly_summary_enabled and not config.x_posting_enabled
+    assert Config.from_env(ENV | {"X_POSTING_ENABLED": "true"}).x_posting_enabled
     assert (config.sms_dlt_entity_id, config.sms_dlt_template_id) == ("110", "220")
     assert not Config.from_env(ENV).tracing_enabled

@@ -17,7 +17,7 @@ from chalicelib.domain.lifecycle import ACTIONS
 from chalicelib.domain.status import TRANSITIONS, Status
 from chalicelib.domain.tally import STATE, Scope
 from chalicelib.domain.values import Reply
-from chalicelib.services.ports import ALL_DISTRICTS, HandleState, ListQuery, Report
+from chalicelib.services.ports import ALL_DISTRICTS, Grant, HandleState, ListQuery, Report
 from tests.builders import NOW, POLICIES, act, received
 from tests.fakes import mention
 
@@ -39,7 +39,7 @@ class Recorder:
         return call
 
     def __getattr__(self, operation):
-        answers = {"update_item": {"Attributes": {"n": {"N": "7"}}}, "query": {"Items": []},
+        answers = {"update_item": {"Attributes": {"n": {"N": "7"}, "handle": {"S": "h"}, "verifier": {"S": "v"}}}, "query": {"Items": []},
                    "batch_get_item": {"Responses": {}}, "get_item": {}}
         return self._keep(operation, answers.get(operation, {}))
 
@@ -105,7 +105,7 @@ def test_every_officer_action_from_every_status_is_a_well_formed_save(status, na
     claim = "api-1" if name == "transfer" else None
     check(act(before, name, NOW + timedelta(hours=1), claim=claim, note="n"))
     # ...also by an officer whose read is older than the replies that went out meanwhile.
-    acknowledged = replace(before, replies={k: r.sent("p", NOW) for k, r in before.replies.items()})
+    acknowledged = replace(before, replies={k: r.sent("p", NOW, "lucknowpolice") for k, r in before.replies.items()})
     check(act(acknowledged, name, NOW + timedelta(hours=1), claim=claim))
 
 
@@ -141,13 +141,15 @@ def test_alert_claims_sends_and_failures_are_well_formed_saves():
     check(taken.claim_alert("sender-b", NOW))  # renewed within the same microsecond: changes nothing
 
 
-def test_replies_sent_failed_and_given_up_are_well_formed_saves():
+def test_replies_sent_failed_and_undeliverable_are_well_formed_saves():
     c = received(1).after
-    check(c.reply_sent("acknowledged", "p-1", NOW), c.reply_sent("acknowledged", None, NOW), keep_reply_flag=True)
+    check(c.reply_sent("acknowledged", "p-1", NOW, "lucknowpolice"), c.reply_sent("acknowledged", None, NOW, "lucknowpolice"), keep_reply_flag=True)
     check(c.reply_failed("acknowledged", "503", NOW), c.reply_failed("acknowledged", "403", NOW, final=True),
           keep_reply_flag=True)
     both = replace(c, replies=c.replies | {"resolved": Reply("Complaint resolved: done")})
-    check(both.reply_sent("acknowledged", "p-1", NOW), both.reply_sent("resolved", "p-2", NOW))
+    check(both.reply_sent("acknowledged", "p-1", NOW, "lucknowpolice"), both.reply_sent("resolved", "p-2", NOW, "lucknowpolice"))
+    blocked = c.reply_blocked("acknowledged", "no tagged handle is authorised", NOW)
+    check(blocked, blocked.after.reply_blocked("acknowledged", "still", NOW + timedelta(hours=49)), keep_reply_flag=True)
 
 
 def test_a_follow_up_is_a_well_formed_save_with_its_tweet_guard():
@@ -179,7 +181,18 @@ def test_creations_counters_queries_reports_and_handles_are_well_formed():
                   ListQuery(scope_districts=frozenset({162}), scope_departments=frozenset({"police", "water"}))):
         desk.complaints.list(query)
     desk.outbox.pending_alerts()
-    desk.outbox.pending_replies()
+    desk.outbox.pending_replies(NOW)
+    desk.outbox.replies_held()
+    desk.outbox.hold_replies("lucknowpolice", NOW)
+    grant = Grant("lucknowpolice", "1001", b"sealed", NOW, 3)
+    desk.grants.store(grant, NOW)
+    desk.grants.take_lease(grant, "lease", NOW, NOW)
+    desk.grants.renew(grant, "lease", b"new", NOW)
+    desk.grants.mark_needs_authorisation(grant, "revoked", NOW)
+    desk.grants.start_authorisation("state", "lucknowpolice", "verifier", NOW)
+    desk.grants.finish_authorisation("state", NOW)
+    desk.grants.states()
+    desk.grants.get("1001")
     report = Report("digest", "2026-11-29", "162")
     desk.stats.claim_report(report, "run-1", NOW)
     desk.stats.report_sent(report, "run-1", NOW)

@@ -272,6 +272,7 @@ def test_an_sns_alert_is_published_as_rendered_with_the_policys_time_zone():
 
 def test_the_reports_send_the_digest_and_the_summary_messages_renders():
     from chalicelib.services.reports import daily_digest, weekly_summary
+    from chalicelib.domain.handles import load_registry
     from tests.fakes import FakeAlerts, FakeDesk, FakeReplies
 
     desk, alerts, replies = FakeDesk(), FakeAlerts(), FakeReplies()
@@ -281,5 +282,6 @@ def test_the_reports_send_the_digest_and_the_summary_messages_renders():
     next_day, next_week = NOW + timedelta(days=1), NOW + timedelta(days=7)
     assert daily_digest(desk, alerts.digest, POLICIES, lambda: next_day).sent == ["162"]
     assert alerts.digests == [(162, *MESSAGES.digest(162, 1, 0, 0, NOW, next_day, "2026-11-30"))]
-    assert weekly_summary(desk, replies.post, POLICIES, lambda: next_week).sent == ["police"]
+    desk.grants.authorise("Uppolice")
+    assert weekly_summary(desk, replies.post, load_registry(), POLICIES, lambda: next_week).sent == ["police"]
     assert replies.posted == [(None, MESSAGES.weekly_summary("police", "2026-W48", 1, 0, None))]

@@ -3,6 +3,7 @@
 import pytest
 
 from dataclasses import replace
+from datetime import timedelta
 
 from chalicelib.domain.status import Status
 from chalicelib.domain.handles import load_registry
@@ -30,6 +31,8 @@ def replies():
 @pytest.fixture
 def desk(replies):
     source, store, alerts, clock = FakeSource(), FakeDesk(), FakeAlerts(), FakeClock()
+    store.grants.authorise(*(h.handle for h in REGISTRY))
+    store.clock = clock
 
     def run():
         return poll(REGISTRY, source, store, alerts, replies, clock, POLICIES)
@@ -203,52 +206,67 @@ def test_a_reply_x_refuses_as_duplicate_counts_as_sent_and_is_not_posted_again(d
     assert store.complaints.complaints[ref].replies["acknowledged"].status == "sent"
 
 
-def test_a_failed_reply_is_retried_by_the_next_poll(desk, replies):
+def test_a_failed_reply_is_retried_after_its_backoff(desk, replies):
     source, store, alerts, run = desk
     source.add("noidapolice", mention(703, "Sector 62 me chori", "noidapolice"))
     replies.failing = True
     assert run().sent.replies_failed == 1
     replies.failing = False
+    assert run().sent.replies_sent == 0  # within its minute: the outbox does not hand it out
+    store.clock.advance(minutes=1)
     assert run().sent.replies_sent == 1 and len(replies.posted) == 1
 
 
-def test_xs_posting_limit_holds_replies_until_its_window_resets_without_counting_failures(replies):
-    from datetime import timedelta
-
-    source, store, alerts, clock = FakeSource(), FakeDesk(), FakeAlerts(), FakeClock()
-    source.add("noidapolice", *[mention(710 + i, f"Sector {i} Noida me chori", "noidapolice") for i in range(3)])
-    replies.failing = RateLimited(clock.now + timedelta(minutes=10))  # x-rate-limit-reset: 10 minutes on
-    first = poll(REGISTRY, source, store, alerts, replies, clock, POLICIES)
-    assert first.sent.replies_rate_limited and first.sent.replies_failed == 0 and replies.posted == []
-    replies.failing = False
-    clock.advance(minutes=1)
-    held = poll(REGISTRY, source, store, alerts, replies, clock, POLICIES)
-    assert held.sent.replies_rate_limited and replies.posted == []  # X was not asked again
-    clock.advance(minutes=10)
-    assert poll(REGISTRY, source, store, alerts, replies, clock, POLICIES).sent.replies_sent == 3
-
-
-def test_a_reply_x_refuses_for_good_is_given_up_and_never_posted_again(desk, replies):
-    from chalicelib.services.ports import ReplyFailed
-
-    source, store, alerts, run = desk
-    source.add("noidapolice", mention(720, "Sector 62 me chori", "noidapolice"))
-    replies.failing = ReplyFailed("403: the post is deleted or not visible", final=True)
-    assert run().sent.replies_given_up == 1
-    replies.failing = False
-    assert run().sent.replies_sent == 0 and replies.posted == []
-    [complaint] = store.complaints.complaints.values()
-    assert complaint.replies["acknowledged"].status == "given_up"
-
-
-def test_a_reply_that_keeps_failing_is_given_up_after_five_attempts(desk, replies):
+def test_retries_back_off_exponentially_and_the_reply_is_undeliverable_after_five_attempts(desk, replies):
     from chalicelib.services.ports import ReplyFailed
 
     source, store, alerts, run = desk
     source.add("noidapolice", mention(730, "Sector 62 me chori", "noidapolice"))
     replies.failing = ReplyFailed("503")
-    outcomes = [(r.sent.replies_failed, r.sent.replies_given_up) for r in (run() for _ in range(6))]
+    outcomes, waits = [], []
+    for _ in range(6):
+        report = run()
+        outcomes.append((report.sent.replies_failed, report.sent.replies_undeliverable))
+        [complaint] = store.complaints.complaints.values()
+        reply = complaint.replies["acknowledged"]
+        if reply.next_attempt_at:
+            waits.append(reply.next_attempt_at - store.clock.now)
+            store.clock.now = reply.next_attempt_at
     assert outcomes == [(1, 0)] * 4 + [(0, 1), (0, 0)]
+    assert waits == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert reply.status == "undeliverable" and store.stats.state["replies_undeliverable"] == 1
+
+
+def test_xs_posting_limit_holds_that_handles_replies_until_its_window_resets(desk, replies):
+    source, store, alerts, run = desk
+    source.add("noidapolice", *[mention(710 + i, f"Sector {i} Noida me chori", "noidapolice") for i in range(3)])
+    source.add("lucknowpolice", mention(719, "Aliganj me chori", "lucknowpolice"))
+    replies.failing_for["noidapolice"] = RateLimited(store.clock.now + timedelta(minutes=10))  # its reset: 10 min on
+    first = run()
+    # The other handle's window is its own: Lucknow's citizen hears back.
+    assert first.sent.replies_held == ["noidapolice"] and first.sent.replies_failed == 0
+    assert replies.senders == ["lucknowpolice"]
+    del replies.failing_for["noidapolice"]
+    store.clock.advance(minutes=1)
+    held = run()
+    assert held.sent.replies_held == ["noidapolice"] and replies.senders == ["lucknowpolice"]  # X was not asked again
+    store.clock.advance(minutes=10)
+    assert run().sent.replies_sent == 3 and replies.senders == ["lucknowpolice"] + ["noidapolice"] * 3
+
+
+def test_a_reply_x_refuses_for_good_is_undeliverable_and_never_posted_again(desk, replies):
+    from chalicelib.services.ports import ReplyFailed
+
+    source, store, alerts, run = desk
+    source.add("noidapolice", mention(720, "Sector 62 me chori", "noidapolice"))
+    replies.failing = ReplyFailed("403: the post is deleted or not visible", final=True)
+    assert run().sent.replies_undeliverable == 1
+    replies.failing = False
+    store.clock.advance(days=1)
+    assert run().sent.replies_sent == 0 and replies.posted == []
+    [complaint] = store.complaints.complaints.values()
+    assert complaint.replies["acknowledged"].status == "undeliverable"
+    assert complaint.history[-1].action == "reply_undeliverable"
 
 
 def test_mentions_not_judged_complaints_get_no_alert_and_no_reply(desk, replies):
@@ -282,8 +300,8 @@ def test_a_thread_start_fetched_after_its_follow_up_joins_the_complaint_the_foll
     late = run()
     assert late.created == [] and late.skipped["follow_up"] == 1
     [complaint] = store.complaints.complaints.values()
-    assert [e.action for e in complaint.history] == ["citizen_thread_start"]
-    assert complaint.history[0].details["tweet_id"] == "841" and len(alerts.sent) == 1
+    [start] = [e for e in complaint.history if e.action != "reply_sent"]
+    assert start.action == "citizen_thread_start" and start.details["tweet_id"] == "841" and len(alerts.sent) == 1
 
 
 def test_a_thread_start_fetched_after_its_follow_up_was_closed_is_a_complaint_of_its_own(desk):

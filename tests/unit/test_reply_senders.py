@@ -1,0 +1,153 @@
+"""Who replies to a citizen: a tagged handle that authorised the desk, the best placed one first; blocked
+replies when none has; the stage switch."""
+
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.domain.handles import load_registry
+from chalicelib.domain.senders import reply_senders, summary_senders
+from chalicelib.services.poll import poll
+from chalicelib.services.ports import NeedsAuthorisation
+from chalicelib.services.sending import POSTING_OFF
+from chalicelib.services.status import status
+from tests.fakes import POLICIES, FakeAlerts, FakeClock, FakeDesk, FakeReplies, FakeSource, mention
+
+REGISTRY = load_registry()
+LUCKNOW_THEFT = "Aliganj Lucknow me chori ho gayi"
+
+
+class Desk:
+    def __init__(self, *authorised: str):
+        self.source, self.store, self.alerts, self.clock = FakeSource(), FakeDesk(), FakeAlerts(), FakeClock()
+        self.replies = FakeReplies()
+        self.store.grants.authorise(*authorised)
+
+    def run(self, posting=True):
+        return poll(REGISTRY, self.source, self.store, self.alerts, self.replies if posting else None, self.clock,
+                    POLICIES)
+
+    def tweet(self, tweet_id, text, *tagged):
+        self.source.add(tagged[0], mention(tweet_id, text, *tagged))
+
+    def reply(self, kind="acknowledged"):
+        [complaint] = self.store.complaints.complaints.values()
+        return complaint, complaint.replies[kind]
+
+
+def test_the_best_placed_tagged_handle_comes_first_then_district_then_department_then_any():
+    ranked = reply_senders(["UPPCLLKO", "Uppolice", "noidapolice", "lucknowpolice", "unwatched"], REGISTRY, 162, "police")
+    assert [h.handle for h in ranked] == ["lucknowpolice", "Uppolice", "noidapolice", "UPPCLLKO"]
+    assert [h.handle for h in reply_senders(["noidatraffic", "noidapolice"], REGISTRY, 144, "transport")] == \
+        ["noidatraffic", "noidapolice"]
+    assert [h.handle for h in summary_senders(REGISTRY, "electricity")] == ["UPPCLLKO"]
+    assert summary_senders(REGISTRY, "police")[0].handle == "Uppolice"
+
+
+def test_the_reply_goes_from_the_authorised_tagged_handle_owning_the_complaint_and_says_so():
+    desk = Desk("Uppolice", "lucknowpolice")
+    desk.tweet(101, LUCKNOW_THEFT, "Uppolice", "lucknowpolice")
+    assert desk.run().sent.replies_sent == 1
+    complaint, reply = desk.reply()
+    assert desk.replies.senders == ["lucknowpolice"] and reply.from_handle == "lucknowpolice"
+    assert complaint.history[-1].action == "reply_sent" and complaint.history[-1].details["from_handle"] == "lucknowpolice"
+
+
+def test_an_unauthorised_best_handle_is_passed_over_for_a_tagged_one_that_is_authorised():
+    desk = Desk("Uppolice")
+    desk.tweet(101, LUCKNOW_THEFT, "lucknowpolice", "Uppolice")
+    desk.run()
+    assert desk.replies.senders == ["Uppolice"] and desk.reply()[1].from_handle == "Uppolice"
+
+
+def test_with_no_tagged_handle_authorised_the_reply_is_blocked_with_the_reason_and_not_retried_every_minute():
+    desk = Desk("noidapolice")
+    desk.tweet(101, LUCKNOW_THEFT, "lucknowpolice")
+    report = desk.run()
+    complaint, reply = desk.reply()
+    assert report.sent.replies_blocked == 1 and desk.replies.posted == []
+    assert reply.status == "blocked"
+    assert reply.last_error == "no tagged handle is authorised: @lucknowpolice needs authorisation"
+    assert desk.store.stats.state["replies_blocked"] == 1
+    desk.clock.advance(minutes=30)
+    assert desk.run().sent.replies_blocked == 0 and desk.reply()[1].at == reply.at  # not looked at again yet
+    desk.clock.advance(minutes=30)
+    desk.run()
+    assert desk.reply()[1].at == desk.clock.now and desk.store.stats.state["replies_blocked"] == 1  # counted once
+
+
+def test_a_blocked_reply_goes_out_as_soon_as_a_tagged_handle_is_authorised():
+    desk = Desk()
+    desk.tweet(101, LUCKNOW_THEFT, "lucknowpolice")
+    desk.run()
+    desk.clock.advance(minutes=5)
+    desk.store.grants.authorise("lucknowpolice")
+    assert desk.run().sent.replies_sent == 1 and desk.replies.senders == ["lucknowpolice"]
+    assert desk.reply()[1].status == "sent"
+
+
+def test_a_reply_blocked_for_48_hours_is_undeliverable():
+    desk = Desk()
+    desk.tweet(101, LUCKNOW_THEFT, "lucknowpolice")
+    desk.run()
+    for _ in range(48):
+        desk.clock.advance(hours=1)
+        report = desk.run()
+    assert report.sent.replies_undeliverable == 1 and desk.reply()[1].status == "undeliverable"
+    assert desk.store.stats.state["replies_undeliverable"] == 1
+    desk.store.grants.authorise("lucknowpolice")
+    desk.clock.advance(hours=1)
+    assert desk.run().sent.replies_sent == 0 and desk.replies.posted == []
+
+
+def test_a_handle_whose_grant_is_revoked_mid_run_hands_the_reply_to_the_next_tagged_handle():
+    desk = Desk("lucknowpolice", "Uppolice")
+    desk.replies.failing_for["lucknowpolice"] = NeedsAuthorisation("lucknowpolice", "revoked")
+    desk.tweet(101, LUCKNOW_THEFT, "lucknowpolice", "Uppolice")
+    desk.run()
+    assert desk.replies.senders == ["Uppolice"]
+
+
+def test_a_reply_whose_only_handle_is_revoked_is_blocked_saying_it_needs_authorisation_again():
+    desk = Desk("lucknowpolice")
+    desk.replies.failing_for["lucknowpolice"] = NeedsAuthorisation("lucknowpolice", "revoked")
+    desk.tweet(101, LUCKNOW_THEFT, "lucknowpolice")
+    assert desk.run().sent.replies_blocked == 1
+    assert "@lucknowpolice needs authorisation again" in desk.reply()[1].last_error
+
+
+def test_with_posting_switched_off_nothing_is_posted_and_replies_stay_pending():
+    desk = Desk("lucknowpolice")
+    desk.tweet(101, LUCKNOW_THEFT, "lucknowpolice")
+    report = desk.run(posting=False)
+    assert report.sent.posting == POSTING_OFF and report.as_dict()["posting"] == POSTING_OFF
+    assert desk.replies.posted == [] and desk.reply()[1].status == "pending"
+    body = status(desk.store, REGISTRY, desk.clock, posting_enabled=False)
+    assert body["replies"]["posting"] == "posting to X is switched off in this stage"
+    assert desk.run().sent.replies_sent == 1  # switched on: it goes out
+
+
+def test_status_shows_each_handles_authorisation_and_hold():
+    desk = Desk("lucknowpolice", "noidapolice")
+    grant = desk.store.grants.get("id-noidapolice")
+    desk.store.grants.mark_needs_authorisation(grant, "revoked by its owner", desk.clock.now)
+    desk.store.outbox.hold_replies("lucknowpolice", desk.clock.now + timedelta(minutes=5))
+    handles = {h["handle"]: h for h in status(desk.store, REGISTRY, desk.clock)["handles"]}
+    assert handles["lucknowpolice"]["authorisation"] == "authorised"
+    assert handles["lucknowpolice"]["replies_held_until"] == (desk.clock.now + timedelta(minutes=5)).isoformat()
+    assert handles["noidapolice"]["authorisation"] == "needs_authorisation"
+    assert handles["noidapolice"]["authorisation_detail"] == "revoked by its owner"
+    assert handles["meerutpolice"]["authorisation"] == "not_authorised"
+
+
+@pytest.mark.parametrize("authorised, sent, skipped", [(("Uppolice",), ["police"], {}),
+                                                       ((), [], {"police": "no authorised state-wide handle of the department"})])
+def test_the_weekly_summary_posts_from_the_departments_own_handle_or_says_why_not(authorised, sent, skipped):
+    from chalicelib.services.reports import weekly_summary
+
+    desk = Desk("lucknowpolice", *authorised)
+    desk.tweet(101, LUCKNOW_THEFT, "lucknowpolice")
+    desk.run()
+    run = weekly_summary(desk.store, desk.replies.post, REGISTRY, POLICIES, lambda: desk.clock.now + timedelta(days=7))
+    assert run.sent == sent and desk.replies.senders[1:] == list(authorised)
+    assert {k: v.split(" (")[0] for k, v in run.skipped.items()} == skipped

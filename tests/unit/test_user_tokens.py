@@ -1,0 +1,163 @@
+"""Each handle's user token over in-memory fakes: refreshed ahead of expiry under a lease, cached, the refresh
+chain kept whole by racing refreshers, a revoked grant flagged once; and the authorisation callback's checks."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.errors import BadRequest, NotFound
+from chalicelib.domain.handles import load_registry
+from chalicelib.services import authorise
+from chalicelib.services.ports import NeedsAuthorisation, TokenRefused, Tokens
+from chalicelib.services.tokens import UserTokens
+from tests.fakes import FakeCipher, FakeClock, FakeGrants, FakeOps, FakeX
+
+REGISTRY = load_registry()
+
+
+@pytest.fixture
+def tokens():
+    clock, grants, x, ops = FakeClock(), FakeGrants(), FakeX(), FakeOps()
+    grants.authorise("lucknowpolice", at=clock.now, x=x)
+    return UserTokens(grants, FakeCipher(), x, ops, clock, sleep=lambda s: None)
+
+
+def test_a_fresh_token_is_used_as_stored_and_then_from_memory(tokens):
+    assert tokens.access_token("lucknowpolice") == "access-lucknowpolice-1"
+    tokens.grants.grants.clear()  # not read again while the cached token is fresh
+    assert tokens.access_token("LucknowPolice") == "access-lucknowpolice-1" and tokens.x.refreshes == 0
+
+
+def test_the_token_is_refreshed_five_minutes_before_it_expires_and_the_rotated_pair_stored(tokens):
+    tokens.clock.advance(hours=1, minutes=54)
+    assert tokens.access_token("lucknowpolice") == "access-lucknowpolice-1"
+    tokens.clock.advance(minutes=1, seconds=1)
+    assert tokens.access_token("lucknowpolice") == "access-lucknowpolice-2"
+    grant = tokens.grants.get("id-lucknowpolice")
+    assert (grant.version, grant.lease, grant.expires_at) == (2, None, tokens.clock.now + timedelta(hours=2))
+    assert FakeCipher().open(grant.user_id, grant.handle, grant.sealed, grant.expires_at).refresh_token == \
+        "refresh-lucknowpolice-2"
+
+
+def test_two_functions_refreshing_at_once_keep_one_chain_and_both_get_the_winners_token(tokens):
+    import time
+
+    first = UserTokens(tokens.grants, FakeCipher(), tokens.x, FakeOps(), tokens.clock, sleep=time.sleep)
+    second = UserTokens(tokens.grants, FakeCipher(), tokens.x, FakeOps(), tokens.clock, sleep=time.sleep)
+    tokens.clock.advance(hours=2)
+    lost, take_lease, refresh = threading.Event(), tokens.grants.take_lease, tokens.x.refresh
+
+    def take_lease_noting_the_loser(*args):
+        taken = take_lease(*args)
+        if not taken:
+            lost.set()
+        return taken
+
+    def refresh_once_the_other_has_lost(refresh_token, now):
+        assert lost.wait(timeout=5), "the other function never tried the lease"
+        return refresh(refresh_token, now)
+
+    tokens.grants.take_lease, tokens.x.refresh = take_lease_noting_the_loser, refresh_once_the_other_has_lost
+    got = []
+    workers = [threading.Thread(target=lambda u=u: got.append(u.access_token("lucknowpolice"))) for u in (first, second)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=15)
+    assert got == ["access-lucknowpolice-2"] * 2
+    assert tokens.x.refreshes == 1 and list(tokens.x.live) == ["refresh-lucknowpolice-2"]
+    assert tokens.grants.get("id-lucknowpolice").version == 2
+
+
+def test_a_revoked_grant_marks_the_handle_and_tells_ops_once(tokens):
+    tokens.x.live.clear()  # the owner revoked the app: X refuses the refresh token
+    tokens.clock.advance(hours=2)
+    for _ in range(3):
+        with pytest.raises(NeedsAuthorisation, match="lucknowpolice needs authorisation"):
+            tokens.access_token("lucknowpolice")
+    assert tokens.grants.states()["lucknowpolice"].state == "needs_authorisation"
+    [(subject, body)] = tokens.ops.told
+    assert subject == "@lucknowpolice needs authorisation" and "admin authorise lucknowpolice" in body
+
+
+def test_a_401_to_the_stored_token_refreshes_it_and_a_401_to_a_fresh_one_means_the_grant_is_gone(tokens):
+    assert tokens.access_token("lucknowpolice") == "access-lucknowpolice-1"
+    assert tokens.after_unauthorised("lucknowpolice", "access-lucknowpolice-1") == "access-lucknowpolice-2"
+    error = tokens.revoked("lucknowpolice", "X refused a token just refreshed")
+    assert isinstance(error, NeedsAuthorisation) and len(tokens.ops.told) == 1
+    with pytest.raises(NeedsAuthorisation):
+        tokens.access_token("lucknowpolice")
+
+
+def test_a_handle_that_never_authorised_needs_authorisation(tokens):
+    with pytest.raises(NeedsAuthorisation, match="never authorised"):
+        tokens.access_token("noidapolice")
+
+
+# --- the callback ------------------------------------------------------------------------------
+
+class XConsent(FakeX):
+    """X's side of the consent: which account approved, and the code it issued."""
+
+    def __init__(self, username="lucknowpolice"):
+        super().__init__()
+        self.username, self.codes, self.revoked = username, {}, []
+
+    def authorize_url(self, state, challenge):
+        self.codes["code-1"] = challenge
+        return f"https://x.com/i/oauth2/authorize?state={state}&code_challenge={challenge}"
+
+    def exchange(self, code, verifier, now):
+        if self.codes.pop(code, None) != authorise.challenge_of(verifier):
+            raise TokenRefused("invalid_request")
+        return Tokens("access-0", "refresh-0", now + timedelta(hours=2))
+
+    def user(self, access_token):
+        return "id-" + self.username, self.username
+
+    def revoke(self, token):
+        self.revoked.append(token)
+
+
+def consent(x, grants, clock, handle="lucknowpolice"):
+    url = authorise.authorisation_link(grants, x, REGISTRY, handle, clock)
+    return url.split("state=")[1].split("&")[0]
+
+
+def callback(x, grants, clock, state, code="code-1", error=None):
+    return authorise.complete(grants, FakeCipher(), x, clock, state, code, error)
+
+
+def test_the_callback_stores_the_grant_of_the_handle_the_link_was_for():
+    x, grants, clock = XConsent(), FakeGrants(), FakeClock()
+    answer = callback(x, grants, clock, consent(x, grants, clock, "LucknowPolice"))
+    assert answer["handle"] == "lucknowpolice" and answer["authorised"]
+    assert grants.states()["lucknowpolice"].user_id == "id-lucknowpolice"
+
+
+@pytest.mark.parametrize("case", ["bad state", "reused state", "expired state", "access_denied", "wrong account",
+                                  "bad code"])
+def test_a_callback_that_fails_a_check_is_a_400_and_stores_nothing(case):
+    x, grants, clock = XConsent("someone_else" if case == "wrong account" else "lucknowpolice"), FakeGrants(), FakeClock()
+    state = consent(x, grants, clock)
+    if case == "reused state":
+        callback(x, grants, clock, state)
+        grants.grants.clear(), grants.directory.clear()
+        x.codes["code-1"] = "again"
+    if case == "expired state":
+        clock.advance(minutes=16)
+    with pytest.raises(BadRequest) as refused:
+        callback(x, grants, clock, "forged" if case == "bad state" else state,
+                 code="other" if case == "bad code" else "code-1",
+                 error="access_denied" if case == "access_denied" else None)
+    assert grants.states() == {}
+    if case == "wrong account":
+        assert "@someone_else, not @lucknowpolice" in refused.value.message and x.revoked == ["refresh-0"]
+    if case == "access_denied":
+        assert "access_denied" in refused.value.message
+
+
+def test_a_link_is_only_for_a_watched_handle():
+    with pytest.raises(NotFound):
+        authorise.authorisation_link(FakeGrants(), XConsent(), REGISTRY, "somebody", FakeClock())
