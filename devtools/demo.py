@@ -1,9 +1,11 @@
 """`make demo`: the whole path once, on the local stack, then a report of what happened.
 
-Starts moto and the local X server, provisions the resources, runs the scheduled poll
+Starts moto and the local X server, provisions the resources, authorises the handles the sample
+mentions tag (the real OAuth 2.0 flow against the local X), runs the scheduled poll
 function twice (the second must create nothing), runs the deadline sweep with its clock
-advanced 20 minutes (urgent complaints nobody acknowledged escalate), prints the complaints,
-the alerts each example officer received and the /status body, and stops everything it started.
+advanced 20 minutes (urgent complaints nobody acknowledged escalate), prints the complaints with the
+handle each citizen's reply went from, the alerts each example officer received, what X would bill
+(the local X's cost ledger) and the /status body, and stops everything it started.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def main() -> None:
         print(f"\nWhat X would bill for this demo (the local X's ledger, 2026 pay-per-use prices): "
               f"${costs['total_usd']:.3f}")
         for kind, line in sorted(costs["by_kind"].items()):
-            print(f"  {kind:<16} {line['count']:>4} x  = ${line['usd']:.3f}")
+            if line["count"]:
+                print(f"  {kind.replace('_', ' '):<22} {line['count']:>4}  ${line['usd']:.3f}")
         print("\nGET /status:")
         print(json.dumps(status, ensure_ascii=False, separators=(",", ":")))
     print(f"\nDemo finished in {time.monotonic() - started:.1f} s; local stack stopped.")

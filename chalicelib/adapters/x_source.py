@@ -155,8 +155,9 @@ class TweepyMentionSource:
                 max_results=100,
                 pagination_token=token,
                 tweet_fields=TWEET_FIELDS,
-                # The mentioned users come too: the watched account among them, by id, carries its username now.
-                expansions=["author_id", "entities.mentions.username"],
+                # Only the authors: X bills every user object returned, and a post's mention entities
+                # already name each tagged account with its id (how a renamed watched handle is seen).
+                expansions=["author_id"],
                 user_fields=USER_FIELDS,
             )
             if error := account_error(body, user_id):
@@ -167,8 +168,7 @@ class TweepyMentionSource:
                 # An author or a tagged account X could not show: the posts are recorded all the same.
                 log.warning("X left part of a page out", extra={"user_id": user_id, "errors": [
                     {k: e.get(k) for k in ("title", "resource_type", "parameter", "resource_id")} for e in partial]})
-            users = body.get("includes", {}).get("users", [])
-            username = next((u.get("username") for u in users if isinstance(u, dict) and u.get("id") == user_id), None)
+            username = next((name for m in mentions for name, i in zip(m.mentioned, m.mentioned_ids) if i == user_id), None)
             yield Page(mentions, meta.get("newest_id"), rejected, username, len(partial))
             token = meta.get("next_token")
             if not token:
