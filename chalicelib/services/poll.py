@@ -25,8 +25,9 @@ from ..domain.values import Mention
 from ..triage import triage
 from .ports import (TIMELINES, Alerts, HandleState, HandleUnavailable, MentionSource, RateLimited, Replies,
                     SourceUnavailable, Storage)
-from .recording import Classifier, Recorder
-from .sending import ReplyRun, Sent, publish_alert, quietly, send_replies, send_waiting_alerts, send_waiting_replies
+from .ingest import ingest
+from .recording import Classifier
+from .sending import Sent, quietly
 
 log = logging.getLogger(__name__)
 RESERVE_SECONDS = 20.0  # stop taking new work with this much of the function's time left
@@ -106,33 +107,20 @@ def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Aler
     fetched = [_fetch(h, states[h.key], source, report, now) if keep_going() else _deferred(h, states[h.key])
                for h in live]
     registry = _learn(registry, fetched, store)
-    by_tweet: dict[str, tuple[Mention, list[_Fetched]]] = {}
+    by_tweet: dict[str, list[_Fetched]] = {}
     for f in fetched:
         for m in f.mentions:
-            by_tweet.setdefault(m.tweet_id, (m, []))[1].append(f)
-    # A tweet tagging two watched handles arrives twice: it is one complaint, counted once.
-    if doubles := sum(len(fs) - 1 for _, fs in by_tweet.values()):
-        report.skipped["already_recorded"] += doubles
-    recorder = Recorder(registry, store, clock, classify, policies, report.skipped, keep_going)
-    created, left = recorder.record([m for m, _ in by_tweet.values()])
-    report.created = [c.ref for c in created]
-    for complaint in created:
-        for f in by_tweet[complaint.tweet_id][1]:
+            by_tweet.setdefault(m.tweet_id, []).append(f)
+    done = ingest([m for f in fetched for m in f.mentions], registry, store, alerts, replies, clock, policies,
+                  classify, keep_going)
+    report.created, report.sent = [c.ref for c in done.created], done.sent
+    report.skipped.update(done.skipped)
+    for complaint in done.created:
+        for f in by_tweet[complaint.tweet_id]:
             f.outcome.created += 1
-    for tweet_id in left:
-        for f in by_tweet[tweet_id][1]:
+    for tweet_id in done.left:
+        for f in by_tweet[tweet_id]:
             f.outcome.outcome, f.outcome.detail = "error", "not every mention could be recorded; fetched again next poll"
-    # Alerts first: an officer is told before the citizen hears back.
-    for complaint in created:
-        if complaint.alert.pending and keep_going():
-            publish_alert(store, alerts, complaint, clock, report.sent)
-    handled = [c.ref for c in created]
-    if keep_going():
-        send_waiting_alerts(store, alerts, clock, report.sent, skip=handled, keep_going=keep_going)
-    run = ReplyRun(store, registry, clock, report.sent)
-    send_replies(store, replies, registry, created, clock, report.sent, keep_going=keep_going, run=run)
-    if keep_going():
-        send_waiting_replies(store, replies, registry, clock, report.sent, skip=handled, keep_going=keep_going, run=run)
     for f in fetched:
         _advance(f, store, clock)
         report.handles.append(f.outcome)
