@@ -324,7 +324,9 @@ class FakeGrants:
 
     def store(self, grant, at):
         with self.lock:
-            self.grants[grant.user_id] = grant
+            earlier = self.grants.get(grant.user_id)
+            self.grants[grant.user_id] = dataclasses.replace(grant, version=earlier.version + 1 if earlier else 1,
+                                                             lease=None, lease_until=None, needs_authorisation=None)
             self.directory[grant.handle] = GrantState(grant.user_id, "authorised", at.isoformat())
 
     def take_lease(self, grant, lease, until, now):
@@ -337,10 +339,10 @@ class FakeGrants:
             self.grants[grant.user_id] = dataclasses.replace(current, lease=lease, lease_until=until)
             return True
 
-    def renew(self, grant, lease, sealed, expires_at):
+    def renew(self, grant, sealed, expires_at):
         with self.lock:
             current = self.grants.get(grant.user_id)
-            if current is None or current.lease != lease or current.version != grant.version:
+            if current is None or current.version != grant.version:
                 return False
             self.grants[grant.user_id] = dataclasses.replace(current, sealed=sealed, expires_at=expires_at,
                                                              version=current.version + 1, lease=None, lease_until=None)
