@@ -530,8 +530,8 @@ class FakeAlerts:
 
 
 class FakeReplies:
-    """Posts as a handle; like X, refuses the same text to the same tweet twice. `failing` applies to every
-    handle, `failing_for` to one (by handle key)."""
+    """Posts as a handle; like X, refuses the same text from the same account twice (another account may post
+    it). `failing` applies to every handle, `failing_for` to one (by handle key)."""
 
     def __init__(self):
         self.posted: list[tuple[str, str]] = []
@@ -546,7 +546,7 @@ class FakeReplies:
         fault = self.failing_for.get(handle.lower()) or self.failing
         if fault:
             raise fault if isinstance(fault, Exception) else ReplyFailed("X is down")
-        if (in_reply_to, text) in self.posted:
+        if any(h.lower() == handle.lower() and p == (in_reply_to, text) for h, p in zip(self.senders, self.posted)):
             raise DuplicateReply("duplicate content")
         self.posted.append((in_reply_to, text))
         self.senders.append(handle)
