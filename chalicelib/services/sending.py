@@ -118,7 +118,10 @@ class ReplyRun:
             grants, held = quietly(self.store.grants.states), quietly(self.store.outbox.replies_held)
             if grants is None or held is None:
                 return False
-            self.authorised = {k for k, g in grants.items() if g.state == "authorised"}
+            # Only a watched (enabled) handle replies: one switched off must not make its blocked replies due
+            # (and rewritten) every poll.
+            watched = {h.key for h in self.registry}
+            self.authorised = {k for k, g in grants.items() if g.state == "authorised" and k in watched}
             self.needing = {k for k, g in grants.items() if g.state == "needs_authorisation"}
             now = self.clock()
             self.held = {k: until for k, until in held.items() if now < until}

@@ -1,11 +1,12 @@
 """Who replies to a citizen: a tagged handle that authorised the desk, the best placed one first; blocked
 replies when none has; the stage switch."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from chalicelib.domain.handles import load_registry
+from chalicelib.domain.handles import Registry, load_registry
 from chalicelib.domain.senders import reply_senders, summary_senders
 from chalicelib.services.poll import poll
 from chalicelib.services.ports import NeedsAuthorisation, RateLimited, ReplyFailed
@@ -20,11 +21,11 @@ LUCKNOW_THEFT = "Aliganj Lucknow me chori ho gayi"
 class Desk:
     def __init__(self, *authorised: str):
         self.source, self.store, self.alerts, self.clock = FakeSource(), FakeDesk(), FakeAlerts(), FakeClock()
-        self.replies = FakeReplies()
+        self.replies, self.registry = FakeReplies(), REGISTRY
         self.store.grants.authorise(*authorised)
 
     def run(self, posting=True):
-        return poll(REGISTRY, self.source, self.store, self.alerts, self.replies if posting else None, self.clock,
+        return poll(self.registry, self.source, self.store, self.alerts, self.replies if posting else None, self.clock,
                     POLICIES)
 
     def tweet(self, tweet_id, text, *tagged):
@@ -186,3 +187,18 @@ def test_a_reply_whose_first_sender_lost_its_authorisation_goes_from_another_tag
     desk.clock.advance(minutes=2)
     desk.run()
     assert desk.replies.senders == ["Uppolice"] and desk.reply()[1].status == "sent"
+
+
+def test_a_blocked_reply_whose_authorised_handle_is_switched_off_is_looked_at_hourly_not_every_poll():
+    desk = Desk()
+    desk.tweet(101, LUCKNOW_THEFT, "lucknowpolice")
+    desk.run()
+    desk.store.grants.authorise("lucknowpolice")  # authorised, but an admin switched the handle off
+    desk.registry = Registry([replace(h, enabled=h.key != "lucknowpolice") for h in REGISTRY.all()])
+    desk.clock.advance(minutes=1)
+    desk.run()
+    looked_at = desk.reply()[1].at
+    for _ in range(3):
+        desk.clock.advance(minutes=1)
+        desk.run()
+    assert desk.reply()[1].status == "blocked" and desk.reply()[1].at == looked_at and desk.replies.posted == []
