@@ -348,13 +348,19 @@ class FakeGrants:
                                                              version=current.version + 1, lease=None, lease_until=None)
             return True
 
+    def renamed(self, handle, username):
+        with self.lock:
+            if handle.lower() in self.directory and username.lower() not in self.directory:
+                self.directory[username.lower()] = self.directory.pop(handle.lower())
+
     def mark_needs_authorisation(self, grant, detail, at):
         with self.lock:
             current = self.grants.get(grant.user_id)
             if current is None or current.needs_authorisation:
                 return False
             self.grants[grant.user_id] = dataclasses.replace(current, needs_authorisation=detail)
-            self.directory[grant.handle] = GrantState(grant.user_id, "needs_authorisation", at.isoformat(), detail)
+            handle = next((h for h, g in self.directory.items() if g.user_id == grant.user_id), grant.handle)
+            self.directory[handle] = GrantState(grant.user_id, "needs_authorisation", at.isoformat(), detail)
             return True
 
     def start_authorisation(self, state, handle, verifier, expires_at):

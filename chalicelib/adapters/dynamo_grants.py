@@ -5,7 +5,7 @@ Items (pk, sk):
                       lease (lease, lease_until) and needs_authorisation. Keyed by user id: a renamed handle
                       keeps its grant. Conditional writes on it are the refresh lease and the once-only flag.
   XG#DIRECTORY, G     one attribute per handle key: {user_id, state, changed_at, detail}. One read tells the
-                      reply sender and /status every handle's state.
+                      reply sender and /status every handle's state. A rename on X moves the attribute.
   XA#<state>, A       a pending authorisation: handle, PKCE verifier, expires_at (the table's TTL removes it),
                       used (set by the callback that takes it: single use)
 Times are epoch seconds. The grant's expiry is not named expires_at: the table's TTL would delete the grant.
@@ -97,6 +97,23 @@ class DynamoGrants:
             return False
         return True
 
+    def renamed(self, handle: str, username: str) -> None:
+        """The directory entry follows the handle's rename on X; its grant (by user id) is the same."""
+        if handle.lower() == username.lower():
+            return  # a change of case: the key is the same
+        e = Expression()
+        old, new = e.name(handle.lower()), e.name(username.lower())
+        try:
+            self.table.update(Key=DIRECTORY, UpdateExpression=f"SET {new} = {old} REMOVE {old}",
+                              ConditionExpression=f"attribute_exists({old}) AND attribute_not_exists({new})",
+                              **e.params())
+        except Refused:
+            pass  # never authorised, or already followed
+
+    def _handle_of(self, grant: Grant) -> str:
+        """The handle key the directory holds this grant under now (the handle may have been renamed since)."""
+        return next((name for name, state in self.states().items() if state.user_id == grant.user_id), grant.handle)
+
     def mark_needs_authorisation(self, grant: Grant, detail: str, at: datetime) -> bool:
         e = Expression()
         flag = {"TableName": self.table.name, "Key": grant_key(grant.user_id),
@@ -105,7 +122,7 @@ class DynamoGrants:
                                        f"attribute_not_exists({e.name('needs_authorisation')})", **e.params()}
         entry = _entry(grant.user_id, NEEDS_AUTHORISATION, at, detail[:500])
         try:
-            self.table.write([{"Update": flag}, self._directory(grant.handle, entry)])
+            self.table.write([{"Update": flag}, self._directory(self._handle_of(grant), entry)])
         except Refused:
             return False
         return True

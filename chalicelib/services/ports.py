@@ -253,6 +253,9 @@ class Grants(Protocol):
         """Store the rotated tokens while the grant is still the version read as `grant`, even if the caller's
         lease lapsed meanwhile (X rotated the refresh token for it: it holds the only live one)."""
 
+    def renamed(self, handle: str, username: str) -> None:
+        """The handle was renamed on X: its directory entry follows (the grant is kept by user id)."""
+
     def mark_needs_authorisation(self, grant: Grant, detail: str, at: datetime) -> bool:
         """Flag the grant unusable; True only for the call that set the flag (so ops are told once)."""
 

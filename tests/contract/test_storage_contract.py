@@ -537,6 +537,17 @@ def test_needs_authorisation_is_set_once_and_a_new_consent_clears_it(desk):
     assert desk.grants.states()["lucknowpolice"].state == "authorised"
 
 
+def test_a_renamed_handles_directory_entry_follows_it_and_its_flag_lands_there(desk):
+    desk.grants.store(a_grant(), NOW)
+    desk.grants.renamed("lucknowpolice", "LKOPolice")
+    assert desk.grants.states() == {"lkopolice": GrantState("1001", "authorised", NOW.isoformat())}
+    desk.grants.renamed("lucknowpolice", "LKOPolice")  # followed already: nothing to do
+    desk.grants.renamed("LKOPolice", "lkopolice")  # a change of case only
+    desk.grants.renamed("neverauthorised", "someone")
+    assert set(desk.grants.states()) == {"lkopolice"}
+    assert desk.grants.mark_needs_authorisation(desk.grants.get("1001"), "revoked", NOW)
+    assert desk.grants.states() == {"lkopolice": GrantState("1001", "needs_authorisation", NOW.isoformat(), "revoked")}
+
 def test_an_authorisation_state_is_used_once_and_only_before_it_expires(desk):
     desk.grants.start_authorisation("s1", "lucknowpolice", "v1", NOW + timedelta(minutes=15))
     desk.grants.start_authorisation("s2", "noidapolice", "v2", NOW + timedelta(minutes=15))

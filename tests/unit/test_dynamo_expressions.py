@@ -188,6 +188,7 @@ def test_creations_counters_queries_reports_and_handles_are_well_formed():
     desk.grants.store(grant, NOW)
     desk.grants.take_lease(grant, "lease", NOW, NOW)
     desk.grants.renew(grant, b"new", NOW)
+    desk.grants.renamed("lucknowpolice", "LKOPolice")
     desk.grants.mark_needs_authorisation(grant, "revoked", NOW)
     desk.grants.start_authorisation("state", "lucknowpolice", "verifier", NOW)
     desk.grants.finish_authorisation("state", NOW)
