@@ -63,5 +63,6 @@ def complete(grants: Grants, cipher: Cipher, x: XAuthorisation, clock: Callable[
                          f"and open a new link")
     now = clock()
     grants.store(Grant(handle, user_id, cipher.seal(user_id, handle, tokens), tokens.expires_at), now)
-    return {"handle": handle, "user_id": user_id, "authorised": True,
-            "message": f"@{handle} is authorised: the desk can now reply to citizens who tag it"}
+    # The answer names the account as X spells it (@UPJalNigam), not by the registry's lower-case key.
+    return {"handle": username, "user_id": user_id, "authorised": True,
+            "message": f"@{username} is authorised: the desk can now reply to citizens who tag it"}

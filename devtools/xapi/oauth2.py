@@ -124,7 +124,11 @@ class OAuth2:
         return (
             "<!doctype html><title>Authorize app</title>"
             f"<h1>{html.escape(self.client['client_id'])} wants to access your X account</h1><ul>{scopes}</ul>"
-            "<p>Approve with POST /_control/oauth2/consent (this is the local X).</p>"
+            # No one can log in to the local X: the page says how to answer it, as a person would press a button.
+            "<p>This is the local X. Approve with POST /_control/oauth2/consent "
+            "{&quot;authorize_url&quot;: &quot;&lt;this page&#x27;s address&gt;&quot;, "
+            "&quot;username&quot;: &quot;&lt;the account approving&gt;&quot;} (add &quot;approve&quot;: false to "
+            "decline), then open the &quot;location&quot; it answers: X would send the browser there.</p>"
         )
 
     def consent(self, authorize_url: str, user_id: str, approve: bool) -> str:

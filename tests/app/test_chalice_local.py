@@ -24,7 +24,8 @@ def api(stack):
     port = free_port()
     chalice = Path(sys.executable).with_name("chalice")
     server = subprocess.Popen(
-        [str(chalice), "local", "--stage", "local", "--host", "127.0.0.1", "--port", str(port)],
+        # Without autoreload: its worker is a child process that terminate() would leave running after the tests.
+        [str(chalice), "local", "--stage", "local", "--host", "127.0.0.1", "--port", str(port), "--no-autoreload"],
         cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"

@@ -26,6 +26,8 @@ def test_the_authorize_page_is_html_and_a_bad_parameter_is_a_400(server):
     _, challenge = pkce_pair()
     page = requests.get(authorize_url(server, challenge), timeout=5)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    # Nobody can log in to the local X, so the page says how to answer it.
+    assert all(f"&quot;{field}&quot;" in page.text for field in ("authorize_url", "username", "approve", "location"))
     for bad in ({"redirect_uri": "http://localhost:8000/elsewhere"}, {"client_id": "someone-else"},
                 {"response_type": "token"}, {"scope": "tweet.read nonsense"}, {"code_challenge": ""}):
         answer = requests.get(authorize_url(server, challenge, **bad), timeout=5)

@@ -176,6 +176,13 @@ def test_the_callback_stores_the_grant_of_the_handle_the_link_was_for():
     assert grants.states()["lucknowpolice"].user_id == "id-lucknowpolice"
 
 
+def test_the_callback_names_the_handle_as_x_spells_it_not_by_its_lower_case_key():
+    x, grants, clock = XConsent("UPPCLLKO"), FakeGrants(), FakeClock()
+    answer = callback(x, grants, clock, consent(x, grants, clock, "uppcllko"))
+    assert answer["handle"] == "UPPCLLKO"
+    assert answer["message"] == "@UPPCLLKO is authorised: the desk can now reply to citizens who tag it"
+
+
 @pytest.mark.parametrize("case", ["bad state", "reused state", "expired state", "access_denied", "wrong account",
                                   "bad code"])
 def test_a_callback_that_fails_a_check_is_a_400_and_stores_nothing(case):
