@@ -12,7 +12,7 @@ from pathlib import Path
 from chalice import Response
 
 from .errors import BadRequest, DeskError
-from .services.ports import ListQuery
+from .services.ports import ListQuery, StorageRejected, StorageUnavailable
 
 OPENAPI = Path(__file__).resolve().parent / "data" / "openapi.json"
 # A query value's text as OpenAPI's form style writes an integer; [0-9], not \d or str.isdigit(),
@@ -34,13 +34,27 @@ def json_errors(view):
             return view(**kwargs)
         except DeskError as e:
             return error_response(e.status, e.code, e.message)
-        except Exception:
+        except StorageUnavailable as e:
+            if isinstance(e, StorageRejected):  # refused for good: asking again changes nothing
+                return _internal_error(view)
+            # DynamoDB or KMS failing after their own retries: nothing half-done is kept; asking again
+            # in a minute is the answer (an authorisation link already used: ask for a new one).
             from . import runtime
 
-            runtime.logger().exception("unhandled error", extra={"view": view.__name__})
-            return error_response(500, "internal_error", "Something went wrong on our side; it has been logged.")
+            runtime.logger().warning("storage unavailable", extra={"view": view.__name__, "detail": str(e)})
+            return error_response(503, "storage_unavailable",
+                                  "The desk's storage is not answering; try again in a minute.")
+        except Exception:
+            return _internal_error(view)
 
     return wrapped
+
+
+def _internal_error(view) -> Response:
+    from . import runtime
+
+    runtime.logger().exception("unhandled error", extra={"view": view.__name__})
+    return error_response(500, "internal_error", "Something went wrong on our side; it has been logged.")
 
 
 def unauthorized() -> Exception:

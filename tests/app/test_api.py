@@ -429,3 +429,24 @@ def test_every_desk_error_is_answered_by_its_own_code_and_anything_else_is_a_log
     crash = view(error=KeyError("district_key"))
     assert crash.status_code == 500 and crash.body["error"] == "internal_error" and "district_key" not in crash.body["message"]
     assert logged == [{"view": "view"}]
+
+
+def test_a_store_that_is_not_answering_is_a_503_to_retry_and_a_refusal_for_good_a_500(monkeypatch):
+    from types import SimpleNamespace
+
+    from chalicelib.services.ports import StorageRejected, StorageUnavailable
+
+    logged = []
+    monkeypatch.setattr(runtime, "logger", lambda: SimpleNamespace(
+        warning=lambda message, extra: logged.append(("warning", extra["view"])),
+        exception=lambda message, extra: logged.append(("exception", extra["view"]))))
+
+    @api.json_errors
+    def view(error):
+        raise error
+
+    busy = view(error=StorageUnavailable("ProvisionedThroughputExceededException"))
+    assert (busy.status_code, busy.body["error"]) == (503, "storage_unavailable") and "try again" in busy.body["message"]
+    refused = view(error=StorageRejected("Item size has exceeded the maximum allowed size"))
+    assert (refused.status_code, refused.body["error"]) == (500, "internal_error")
+    assert logged == [("warning", "view"), ("exception", "view")]
