@@ -20,7 +20,7 @@ PRICES = {
     "post_created_with_url": Decimal("0.200"),
     "summoned_reply": Decimal("0.010"),  # a reply to a post that mentioned the replying account
 }
-POST_FAMILIES = frozenset({"mentions", "search", "tweet", "tweets"})
+POST_FAMILIES = frozenset({"mentions", "search", "tweet", "tweets", "stream_connect"})  # stream: per delivery
 USER_FAMILIES = frozenset({"users", "me"})
 
 

@@ -1,6 +1,7 @@
 """What X does around every v2 endpoint: route the request, apply an injected fault, require
 authentication, count it against its rate-limit windows, bill it and log the call; and the OAuth
-2.0 endpoints."""
+2.0 endpoints. A stream connection that opens is answered with its Connection, for the server to
+stream."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .oauth2 import OAuthError
 from .ratelimits import WINDOW_SECONDS, Window
 from .routes import ROUTES
 from .state import Fault, XState
+from .stream import Connection
 
 
 def answer(
@@ -31,6 +33,8 @@ def answer(
         auth = authenticate(state, parse_auth(authorization))
         status, body, headers = _answer(state, route, fault, method, path, params, auth, raw_body)
         _log(state, method, path, params, status, auth.kind if auth else None, raw_body)
+    if isinstance(body, Connection):
+        return status, body, headers  # the server streams it
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if fault and fault.malformed:
         status, data = 200, data[: len(data) // 2]

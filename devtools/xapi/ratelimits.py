@@ -23,6 +23,9 @@ RATE_TABLE = {
     "tweets": {"app": (3500, WINDOW_SECONDS), "user": (5000, WINDOW_SECONDS)},  # GET /2/tweets?ids=
     "tweet": {"app": (450, WINDOW_SECONDS), "user": (900, WINDOW_SECONDS)},  # GET /2/tweets/:id
     "post": {"app": (10_000, DAY_SECONDS), "user": (100, WINDOW_SECONDS)},  # POST /2/tweets
+    "stream_connect": {"app": (50, WINDOW_SECONDS)},  # GET /2/tweets/search/stream (app-only)
+    "stream_rules": {"app": (450, WINDOW_SECONDS)},  # GET /2/tweets/search/stream/rules
+    "stream_rules_change": {"app": (100, WINDOW_SECONDS)},  # POST /2/tweets/search/stream/rules
 }
 # Families whose per-app limit counts user-context requests (they serve only user context).
 APP_WIDE = frozenset({"post"})
@@ -63,6 +66,8 @@ class RateLimits:
         """The windows a request counts against, the one its headers report first."""
         if user_id is None:
             return [self._window(family, None)] if "app" in RATE_TABLE[family] and family not in APP_WIDE else []
+        if "user" not in RATE_TABLE[family]:
+            return []  # an app-only endpoint: it refuses user context before any window counts
         return [self._window(family, user_id)] + ([self._window(family, None)] if family in APP_WIDE else [])
 
     def _window(self, family: str, user_id: str | None) -> Window:

@@ -1,6 +1,7 @@
 """The v2 endpoints the desk uses: user lookup (by username or id, one or many), the mentions
-timeline, recent search and posting. A missing, suspended or deleted user is a 200 with an
-`errors` array, as on X."""
+timeline, recent search (a post is found `index_delay_seconds` after it is posted), the filtered
+stream and its rules (stream.py, stream_rules.py), post lookup and posting. A missing, suspended
+or deleted user is a 200 with an `errors` array, as on X."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import timedelta
 
 from chalicelib.x_text import fits
 
-from .auth import user_context
+from .auth import app_only, user_context
 from .errors import INVALID_REQUEST, ApiError, forbidden, invalid, not_found, unavailable_user
 from .model import User, snowflake_time, utcnow
 from .params import (
@@ -19,6 +20,7 @@ from .params import (
 )
 from .query import QueryParser
 from .state import XState
+from .stream_rules import get_rules, post_rules
 from .timeline import expand, render_timeline
 
 MENTIONS_CAP = 800  # the mentions timeline only reaches a user's newest 800 mentions
@@ -135,7 +137,8 @@ def search_recent(state: XState, match, params, auth, body):
         if value is not None and snowflake_time(value) < cutoff:
             message = f"'{name}' must be a tweet id created after {cutoff:%Y-%m-%dT%H:%MZ}"
             raise invalid(name, params[name], f"Invalid '{name}':'{params[name]}'. {message}")
-    found = [t for t in state.newest_first() if t.created_at >= cutoff and predicate(t)]
+    indexed = now - timedelta(seconds=state.index_delay_seconds)  # X indexes a post some seconds after it is posted
+    found = [t for t in state.newest_first() if cutoff <= t.created_at <= indexed and predicate(t)]
     return render_timeline(state, found, params, limit, "next_token", with_previous=False)
 
 
@@ -206,6 +209,18 @@ def create_tweet(state: XState, match, params, auth, raw_body):
     return 201, {"data": tweet.render()}
 
 
+def open_stream(state: XState, match, params, auth, body):
+    return 200, state.stream.open(state, params)
+
+
+def app_only_endpoint(handler):
+    """An endpoint X serves only with the app's bearer token."""
+    def endpoint(state: XState, match, params, auth, body):
+        app_only(auth)
+        return handler(state, match, params, auth, body)
+    return endpoint
+
+
 def may_reply(author, parent) -> bool:
     """X's rule for self-serve API apps since 23 February 2026: a reply only where the parent's author
     engaged the replying account (mentioned it, or replied to its post), or to one's own thread."""
@@ -225,6 +240,9 @@ ROUTES = [
     ("GET", re.compile(r"/2/users/([^/]+)/mentions"), "mentions", get_mentions),
     ("GET", re.compile(r"/2/users/([^/]+)"), "users", get_user_by_id),
     ("GET", re.compile(r"/2/tweets/search/recent"), "search", search_recent),
+    ("GET", re.compile(r"/2/tweets/search/stream"), "stream_connect", app_only_endpoint(open_stream)),
+    ("GET", re.compile(r"/2/tweets/search/stream/rules"), "stream_rules", app_only_endpoint(get_rules)),
+    ("POST", re.compile(r"/2/tweets/search/stream/rules"), "stream_rules_change", app_only_endpoint(post_rules)),
     ("GET", re.compile(r"/2/tweets/([^/]+)"), "tweet", get_tweet),
     ("GET", re.compile(r"/2/tweets"), "tweets", get_tweets),
     ("POST", re.compile(r"/2/tweets"), "post", create_tweet),

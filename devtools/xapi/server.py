@@ -28,15 +28,19 @@ This module serves HTTP; state.py holds what X holds, gateway.py applies faults,
 from __future__ import annotations
 
 import json
+import select
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .control import control
 from .gateway import OAUTH_PATHS, answer, oauth_endpoint
-from .model import ALL_TWEET_FIELDS, ALL_USER_FIELDS
+from .model import ALL_TWEET_FIELDS, ALL_USER_FIELDS, parse_iso
 from .state import XState
+from .stream import Connection, serve
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SEED_PATH = HERE / "seed_mentions.json"
@@ -75,7 +79,37 @@ class _Handler(BaseHTTPRequestHandler):
             )
             self._send(status, data, {}, content_type)
         else:
-            self._send(*answer(state, method, url.path, params, self.headers.get("Authorization"), raw_body))
+            status, data, headers = answer(state, method, url.path, params, self.headers.get("Authorization"), raw_body)
+            if isinstance(data, Connection):
+                self._stream(data, headers)
+            else:
+                self._send(status, data, headers)
+
+    def _stream(self, connection: Connection, headers: dict) -> None:
+        """Hold a filtered stream open in this request's thread: chunked, one post a line."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Transfer-Encoding", "chunked")
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.close_connection = True  # X ends a stream by closing the connection
+
+        def write(data: bytes) -> None:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+        def client_gone() -> bool:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            try:
+                return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+            except OSError:
+                return True
+
+        serve(self.server.state, connection, write, client_gone)
+        try:
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass
 
     def _send(self, status: int, data: bytes, headers: dict, content_type="application/json; charset=utf-8") -> None:
         self.send_response(status)
@@ -122,6 +156,11 @@ class XApiServer:
         return self.url
 
     def stop(self) -> None:
+        with self.state.lock:
+            connection = self.state.stream.connection
+            self.state.stream.disconnect(operational=False)
+        if connection is not None:
+            connection.done.wait(2)  # its thread notices within a tick
         if self._thread:
             self._httpd.shutdown()
             self._thread.join()
@@ -164,3 +203,22 @@ class XApiServer:
     def calls(self) -> list[dict]:
         """The API requests received: method, path, query, status, auth kind, time and JSON body."""
         return self.state.call_log()
+
+    def set_stream(self, **settings) -> dict:
+        """disconnect=True drops the live connection; drop_share (0..1) with seed; keepalive_seconds."""
+        with self.state.lock:
+            return self.state.stream.configure(settings)
+
+    def stream_status(self) -> dict:
+        """connected, connects so far, drop_share, seed, keepalive_seconds."""
+        with self.state.lock:
+            return self.state.stream.report()
+
+    def set_index_delay(self, seconds: float) -> dict:
+        """How long after it is posted recent search finds a post (default 30 s)."""
+        return self.state.set_index_delay(seconds)
+
+    def set_clock(self, now: datetime | str | None = None, rate: float = 1.0) -> dict:
+        """The clock reads `now` from this instant and runs `rate` times as fast; reset() restores real time."""
+        self.state.clock.set(parse_iso(now) if isinstance(now, str) else now, rate)
+        return self.state.clock.report()
