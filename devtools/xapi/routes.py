@@ -13,7 +13,7 @@ from chalicelib.x_text import fits
 
 from .auth import app_only, user_context
 from .errors import INVALID_REQUEST, ApiError, forbidden, invalid, not_found, unavailable_user
-from .model import User, snowflake_time, utcnow
+from .model import User, snowflake_time
 from .params import (
     ID_PATTERN, ID_RE, LOOKUP_PARAMS, TIMELINE_PARAMS, TWEET_EXPANSIONS, TWEET_FIELDS, USER_FIELDS, bounded_int,
     check_known, check_username, csv_param, id_param, time_param, user_fields_param,
@@ -123,7 +123,7 @@ def search_recent(state: XState, match, params, auth, body):
         raise invalid("sort_order", sort_order, message)
     limit = bounded_int(params, "max_results", 10, 100, 10)
     predicate = QueryParser(query).parse()
-    now = utcnow()
+    now = state.clock.now()
     cutoff = now - SEARCH_WINDOW  # recent search refuses bounds older than its 7 days
     start, end = time_param(params, "start_time"), time_param(params, "end_time")
     if start is not None and start < cutoff:
@@ -163,7 +163,8 @@ def _tweet_lookup(state: XState, ids: list[str], parameter: str, params: dict, s
     user_fields = csv_param(params, "user.fields", USER_FIELDS)
     expansions = csv_param(params, "expansions", TWEET_EXPANSIONS)
     found = [state.tweets.get(i) for i in ids]
-    found = [t if t is not None and t.author.active else None for t in found]
+    now = state.clock.now()
+    found = [t if t is not None and t.author.active and t.created_at <= now else None for t in found]
     errors = [not_found(parameter, i, "tweet") for i, t in zip(ids, found) if t is None]
     tweets = [t for t in found if t is not None]
     includes, partial = expand(state, tweets, expansions, tweet_fields, user_fields)
@@ -204,7 +205,7 @@ def create_tweet(state: XState, match, params, auth, raw_body):
     referenced = [{"type": "replied_to", "id": str(parent_id)}] if parent_id is not None else []
     if any(p.author is author and p.text == text and p.referenced == referenced for p in state.posts):
         raise forbidden("You are not allowed to create a Tweet with duplicate content.")
-    tweet = state.add_tweet(author.username, text, utcnow(), in_reply_to=parent_id)
+    tweet = state.add_tweet(author.username, text, state.clock.now(), in_reply_to=parent_id)
     state.posts.append(tweet)
     return 201, {"data": tweet.render()}
 

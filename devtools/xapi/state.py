@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .clock import Clock
 from .costs import Ledger
-from .model import ALL_TWEET_FIELDS, USERNAME_RE, VERIFIED_TYPES, Tweet, User, parse_iso, snowflake, utcnow
+from .model import ALL_TWEET_FIELDS, USERNAME_RE, VERIFIED_TYPES, Tweet, User, parse_iso, snowflake
 from .oauth2 import OAuth2
 from .ratelimits import RateLimits
 from .stream import StreamHub
@@ -52,9 +52,9 @@ class XState:
         self._seed = json.loads(Path(seed).read_text(encoding="utf-8"))
         self._handles = [h["handle"] for h in json.loads(Path(handles).read_text(encoding="utf-8"))["handles"]]
         self._bot_username = bot or self._handles[0]
-        self.rates = RateLimits(rate_limits)
-        self.oauth2 = OAuth2(oauth2_client)
         self.clock = Clock()
+        self.rates = RateLimits(rate_limits, self.clock.time)
+        self.oauth2 = OAuth2(oauth2_client, self.clock.time)
         self.stream = StreamHub()
         self.reset()
 
@@ -83,7 +83,7 @@ class XState:
                 watched = self._create_user(handle, names.get(handle, handle), created, str(WATCHED_USER_ID_BASE + i))
                 watched.verified_type = "government"  # X's grey check mark
             self.bot = self.users[self._bot_username.lower()]
-            now = utcnow()
+            now = self.clock.now()
             seeded: list[Tweet] = []
             for i, entry in enumerate(self._seed["mentions"] if mentions else []):
                 if entry["author"].lower() not in self.users:
@@ -112,7 +112,7 @@ class XState:
         if verified_type is not None and verified_type not in VERIFIED_TYPES:
             raise ValueError(f"verified_type must be one of {VERIFIED_TYPES}")
         with self.lock:
-            user = self.users.get(username.lower()) or self._create_user(username, name, utcnow())
+            user = self.users.get(username.lower()) or self._create_user(username, name, self.clock.now())
             user.verified_type = verified_type or user.verified_type
             return user
 
@@ -128,7 +128,7 @@ class XState:
     def add_tweets(self, specs: list[dict]) -> list[Tweet]:
         """Tweets from control specs: author, text, retweet_of, in_reply_to, created_at | minutes_ago, lang."""
         with self.lock:
-            now = utcnow()
+            now = self.clock.now()
             out = []
             for spec in specs:
                 if "created_at" in spec:
@@ -269,6 +269,8 @@ class XState:
 
     def newest_first(self) -> list[Tweet]:
         """The tweets timelines and search may show, newest first: the latest version of each post,
-        by authors neither suspended nor deleted. The caller holds the lock."""
-        shown = (t for t in self.tweets.values() if t.latest and t.author.active)
+        by authors neither suspended nor deleted, posted by now on the clock (a post seeded ahead
+        of the scaled clock appears when its time comes). The caller holds the lock."""
+        now = self.clock.now()
+        shown = (t for t in self.tweets.values() if t.latest and t.author.active and t.created_at <= now)
         return sorted(shown, key=lambda t: int(t.id), reverse=True)
