@@ -39,5 +39,5 @@ def edit_tweet(state: XState, tweet_id: str, text: str) -> Tweet:
         )
         old.history.append(new.id)  # the list is shared: every version now names the new one last
         state.tweets[new.id] = new
-        state.stream.published(new)  # the stream delivers an edit as a post of its own
+        state.stream.published(new, now)  # the stream delivers an edit as a post of its own
         return new

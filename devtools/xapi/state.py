@@ -173,7 +173,7 @@ class XState:
             edit_eligible=not retweet_of and replied_user in (None, user),
         )
         self.tweets[tweet_id] = tweet
-        self.stream.published(tweet)
+        self.stream.published(tweet, self.clock.now())
         return tweet
 
     def new_id(self, at: datetime) -> str:

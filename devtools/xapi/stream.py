@@ -10,9 +10,11 @@ chosen deterministically from a seed and the post id, so a run can be repeated."
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import threading
 import time
+from datetime import datetime
 
 from .errors import ApiError
 from .model import Tweet
@@ -47,12 +49,11 @@ STREAM_PARAMS = ("expansions", "tweet.fields", "user.fields", "media.fields", "p
 
 
 class Connection:
-    """One live stream: the posts published since it opened, waiting to be sent."""
+    """One live stream: the fields and expansions it asked for, and whether it is still open."""
 
     def __init__(self, hub: "StreamHub", tweet_fields, user_fields, expansions):
         self.hub = hub
         self.fields = (tweet_fields, user_fields, expansions)
-        self.pending: list[Tweet] = []
         self.wake = threading.Event()
         self.closed = threading.Event()
         self.operational = False  # closed by X (the control endpoint), which says so first
@@ -64,13 +65,9 @@ class Connection:
         self.wake.set()
 
     def due(self, state) -> list[bytes]:
-        """The lines to send now: pending posts whose time has come and that match a rule, rendered
+        """The lines to send now: waiting posts whose time has come and that match a rule, rendered
         and billed, less the dropped share. The caller holds the state's lock."""
-        now = state.clock.now()
-        ready = [t for t in self.pending if t.created_at <= now]
-        if not ready:
-            return []
-        self.pending = [t for t in self.pending if t.created_at > now]
+        ready = self.hub.come_due(state.clock.now())
         tweet_fields, user_fields, expansions = self.fields
         lines = []
         for tweet in ready:
@@ -99,7 +96,10 @@ class StreamHub:
         self.reset()
 
     def reset(self) -> None:
-        self.disconnect()
+        self.disconnect(operational=False)
+        # Posts to deliver, by date: those published while connected, and those dated ahead of the
+        # clock (published early by the bench), which go out when the clock reaches them.
+        self.waiting: list[tuple[datetime, int, Tweet]] = []
         self.keepalive_seconds = KEEPALIVE_SECONDS
         self.drop_share = 0.0
         self.seed = 0
@@ -114,6 +114,7 @@ class StreamHub:
             raise ApiError(429, TOO_MANY_CONNECTIONS)
         if not state.stream_rules.rules:
             raise ApiError(409, NO_RULES)
+        self.come_due(state.clock.now())  # what came due while no one was connected is missed, as on X
         self.connection = Connection(self, tweet_fields, user_fields, expansions)
         self.connects += 1
         return self.connection
@@ -125,11 +126,20 @@ class StreamHub:
         if self.connection is connection:
             self.connection = None
 
-    def published(self, tweet: Tweet) -> None:
-        """A post was created or edited: the live connection considers it."""
-        if self.connection is not None and not self.connection.closed.is_set():
-            self.connection.pending.append(tweet)
+    def published(self, tweet: Tweet, now: datetime) -> None:
+        """A post was created or edited: the live connection gets it, now or at its date."""
+        live = self.connection is not None and not self.connection.closed.is_set()
+        if live or tweet.created_at > now:
+            heapq.heappush(self.waiting, (tweet.created_at, int(tweet.id), tweet))
+        if live:
             self.connection.wake.set()
+
+    def come_due(self, now: datetime) -> list[Tweet]:
+        """The waiting posts dated by `now`, oldest first, taken off the wait."""
+        ready = []
+        while self.waiting and self.waiting[0][0] <= now:
+            ready.append(heapq.heappop(self.waiting)[2])
+        return ready
 
     def disconnect(self, operational: bool = True) -> bool:
         """Drop the live connection, if any; whether there was one."""

@@ -78,13 +78,16 @@ def test_recent_search_indexes_bounds_and_reaches_back_on_the_clock(server):
 def test_a_post_dated_ahead_appears_and_is_streamed_when_the_clock_reaches_it(server):
     server.set_clock(START)
     server.set_stream(keepalive_seconds=0.2)
+    missed, ahead = seed(server, {"author": "citizen_1", "text": "@noidapolice early", "created_at": at(minutes=2)},
+                         {"author": "citizen_1", "text": "@noidapolice later", "created_at": at(minutes=5)})
+    server.set_clock(at(minutes=3))  # the early post comes due while no one is connected: missed, as on X
     listener = Listener(server.url)
     listener.add_rules(tweepy.StreamRule("@noidapolice"))
     listener.start()
-    [ahead] = seed(server, {"author": "citizen_1", "text": "@noidapolice later", "created_at": at(minutes=5)})
     [now] = seed(server, {"author": "citizen_1", "text": "@noidapolice now"})
     assert listener.next("post").data.id == int(now)
     assert get_json(server, f"/2/tweets/{ahead}").get("errors")  # not posted yet
+    assert get_json(server, f"/2/tweets/{missed}")["data"]["id"] == missed
     server.set_clock(at(minutes=6))
     assert listener.next("post").data.id == int(ahead)
     assert get_json(server, f"/2/tweets/{ahead}")["data"]["id"] == ahead

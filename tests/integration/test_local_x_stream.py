@@ -247,3 +247,11 @@ def test_recent_search_finds_a_post_only_after_the_indexing_delay(server):
     found = [t["id"] for t in get_json(server, "/2/tweets/search/recent", query="noise")["data"]]
     assert found == [fresh, older]
     assert requests.post(f"{server.url}/_control/search", json={"index_delay_seconds": -1}, timeout=5).status_code == 400
+
+
+def test_the_stream_controls_report_and_refuse_bad_settings(server):
+    assert control(server, "GET", "stream") == {"connected": False, "connects": 0, "drop_share": 0.0, "seed": 0,
+                                                "keepalive_seconds": 20.0}
+    for body in ({"drop_share": 1.5}, {"keepalive_seconds": 0}, {"speed": 2}):
+        assert requests.post(f"{server.url}/_control/stream", json=body, timeout=5).status_code == 400
+    assert control(server, "POST", "stream", {"disconnect": True})["disconnected"] is False
