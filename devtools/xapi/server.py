@@ -1,14 +1,28 @@
 """A local stand-in for the X API v2, for development and tests (there is no internet here).
 
-It serves what the complaint desk uses (user lookup, the mentions timeline, recent search, post
-lookup and posting) with X's 2026 behaviour, so real tweepy can be pointed at it and tests fail
-where X would: response shapes, status codes and error bodies; snowflake ids; long posts cut in
-`text` and whole in note_tweet; HTML-escaped text; `errors` arrays for suspended and deleted users;
-edited posts with their edit chain; the reply rule for self-serve apps (a reply only where the
-parent's author engaged the account); rate windows per app and per user with X's published
-limits; and a ledger of what pay-per-use would bill. Endpoints under /_control/ (no auth) seed
-users and tweets, suspend, delete and edit, inject faults, set rate limits, stand in for a person's
-OAuth consent, and show what the product posted, called and would have paid.
+It serves what the complaint desk uses (user lookup, the mentions timeline, recent search, the
+filtered stream and its rules, post lookup and posting) with X's 2026 behaviour, so real tweepy
+(Client and StreamingClient) can be pointed at it and tests fail where X would: response shapes,
+status codes and error bodies; snowflake ids; long posts cut in `text` and whole in note_tweet;
+HTML-escaped text; `errors` arrays for suspended and deleted users; edited posts with their edit
+chain; the reply rule for self-serve apps (a reply only where the parent's author engaged the
+account); rate windows per app and per user with X's published limits; recent search finding a
+post only `index_delay_seconds` (30) after it is posted; and a ledger of what pay-per-use would
+bill. Endpoints under /_control/ (no auth) seed users and tweets, suspend, delete and edit, inject
+faults, set rate limits, stand in for a person's OAuth consent, drive the stream (disconnect it,
+drop a share of deliveries, set the keep-alive), set the indexing delay and the clock, and show
+what the product posted, called and would have paid.
+
+The filtered stream (stream.py, stream_rules.py): rules of up to 1,024 characters in the search
+query language; `GET /2/tweets/search/stream` with the app-only bearer token holds a chunked
+response open in its request thread (ThreadingHTTPServer) and writes one JSON object a line, each
+post that matches a rule as it is published, with `matching_rules`, and `\r\n` keep-alives every
+20 seconds; one connection per app. stop() ends live streams before it returns.
+
+Time (clock.py) is real by default; `POST /_control/clock {"now", "rate"}` or set_clock() makes it
+start at a chosen instant and run `rate` times as fast, and everything X times follows it (post
+dates and ids, rate windows, tokens, edit windows, search's reach and indexing delay); keep-alives
+stay in real seconds. reset() restores real time.
 
 Authentication as on X: a Bearer token is either the app's registered app-only token or a user
 access token from OAuth 2.0 Authorization Code with PKCE (oauth2.py); OAuth 1.0a user context acts
@@ -17,8 +31,10 @@ as the user whose id leads the access token.
 Known simplifications: OAuth 1.0a signatures are not verified; a person's consent is a control
 call; a posted reply keeps exactly the text sent (X prefixes the replied-to @handles); links keep
 their own address rather than a t.co one; only mentions, hashtags and links are entities; the
-wording of X's refusals of an edit is not published, so ours is our own; quoting a post does not
-count as engaging for the reply rule (quotes are not modelled).
+wording of X's refusals of an edit, of a rule too long and of the rule cap is not published, so
+ours is our own; quoting a post does not count as engaging for the reply rule (quotes are not
+modelled); the stream has no backfill_minutes (accepted, ignored) and no redundant connections;
+stream rules take effect at once (X: within about 20 seconds).
 
 This module serves HTTP; state.py holds what X holds, gateway.py applies faults, auth, rate limits
 (ratelimits.py) and billing (costs.py) around the v2 endpoints in routes.py, and control.py answers
