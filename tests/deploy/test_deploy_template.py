@@ -185,7 +185,7 @@ def test_the_streamed_path_has_its_queue_a_dead_letter_queue_and_alarms_on_both_
     holder = functions["StreamHolder"]["Properties"]
     assert holder["Timeout"] == 900 and holder["ReservedConcurrentExecutions"] == 2
     watched = {(a["Properties"]["MetricName"], json.dumps(a["Properties"]["Dimensions"]))
-               for a in of_type(template, "AWS::CloudWatch::Alarm").values()}
+               for a in of_type(template, "AWS::CloudWatch::Alarm").values() if "MetricName" in a["Properties"]}
     assert ("ApproximateNumberOfMessagesVisible",
             json.dumps([{"Name": "QueueName", "Value": {"Fn::GetAtt": ["MentionsDeadLetterQueue", "QueueName"]}}])) in watched
     assert "StreamDisconnects" in {m for m, _ in watched}
