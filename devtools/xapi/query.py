@@ -89,6 +89,8 @@ class QueryParser:
         return lambda t: set(words) <= set(WORD_RE.findall(t.text.lower()))
 
     def operator(self, operator: str, value: str, token: str, at: int):
+        if not value:
+            raise self.error(f"The operator '{token}' needs a value", at)
         if operator == "from":
             return lambda t: t.author.username.lower() == value
         if operator == "to":
