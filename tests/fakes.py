@@ -650,12 +650,21 @@ class FakeStream:
 
     def start(self, on_post, on_connect, on_disconnect):
         assert self.callbacks is None, "one connection per app"
-        self.callbacks = (on_post, on_connect, on_disconnect)
+        self.callbacks, self.dead = (on_post, on_connect, on_disconnect), False
         self.connects += 1
         on_connect()
 
     def stop(self, wait_seconds):
         self.callbacks = None
+        self.dead = False
+
+    def alive(self):
+        return self.callbacks is not None and not getattr(self, "dead", False)
+
+    def die(self, why="SSLError: bad record"):
+        """An error tweepy does not retry: its loop ends after reporting it."""
+        self.callbacks[2](why)
+        self.callbacks, self.dead = None, True
 
     def push(self, body: dict) -> bool:
         if self.callbacks is None:

@@ -44,14 +44,14 @@ def _streaming_client(bearer_token: str, base_url: str | None, timeout: float, c
         def on_data(self, raw_data):
             try:
                 delivery = json.loads(raw_data)
-            except ValueError:
-                log.error("unreadable stream message", extra={"message": raw_data[:300]})
-                return
-            body = one_post_body(delivery) if isinstance(delivery, dict) else None
-            if body is not None:
-                on_post(body)
-            else:  # e.g. X's operational-disconnect notice before it closes the connection
-                log.warning("stream message without a post", extra={"message": str(delivery)[:500]})
+                body = one_post_body(delivery) if isinstance(delivery, dict) else None
+                if body is not None:
+                    on_post(body)
+                else:  # e.g. X's operational-disconnect notice before it closes the connection
+                    log.warning("stream message without a post", extra={"content": str(delivery)[:500]})
+            except Exception as e:  # one bad message must not end tweepy's loop (and the stream with it)
+                log.error("stream message not handled", extra={"content": raw_data[:300],
+                                                               "problem": f"{type(e).__name__}: {e}"})
 
         def on_closed(self, response):
             if not stopping.is_set():
@@ -129,6 +129,9 @@ class TweepyFilteredStream:
                                          (on_post, on_connect, on_disconnect, self._stopping))
         self._client.filter(threaded=True, tweet_fields=TWEET_FIELDS, expansions=["author_id"],
                             user_fields=USER_FIELDS)
+
+    def alive(self) -> bool:
+        return self._client is not None and self._client.thread is not None and self._client.thread.is_alive()
 
     def stop(self, wait_seconds: float) -> None:
         """tweepy ends at the next message or keep-alive (X sends one every 20 s); a back-off sleep

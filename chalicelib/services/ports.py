@@ -408,6 +408,9 @@ class FilteredStream(Protocol):
         """Connect in the background and keep reconnecting by X's back-off rules until stop();
         `on_post` gets each delivery as a one-post X body; `on_disconnect` each unplanned drop, with why."""
 
+    def alive(self) -> bool:
+        """False once the stream gave up (an error tweepy does not retry): the holder starts it again."""
+
     def stop(self, wait_seconds: float) -> None:
         """Disconnect (a planned disconnect is not reported) and wait up to `wait_seconds` for it."""
 

@@ -34,6 +34,7 @@ TAKEOVER_WAIT = 75.0  # a contender waits for a holder that hands over within th
 REGISTRY_CHECK_EVERY = 60.0
 TICK = 1.0  # how often the posts read are put on the queue: the queue adds at most this to a post's latency
 STOP_WAIT = 25.0  # for the stream's thread to end after a planned disconnect (X's keep-alive is every 20 s)
+RESTART_AFTER = 5.0  # a stream that gave up (an error tweepy does not retry) is started again after this
 UNBOUNDED_HOLD = 840.0  # outside Lambda (make serve): as long as a 15-minute function would hold
 
 
@@ -127,8 +128,7 @@ class Holder:
         taken_at = self.clock()
         inbox = _Inbox(self.clock)
         self._sync()
-        self.stream.start(inbox.post, lambda: inbox.event("connected"),
-                          lambda why: inbox.event("disconnected", why))
+        self._start(inbox)
         outcome = self._run(inbox, previous, ends_at, stop)
         self.stream.stop(STOP_WAIT)
         self._deliver(inbox, previous, final=True)
@@ -141,6 +141,10 @@ class Holder:
         self.report.held_seconds = round((self.clock() - taken_at).total_seconds(), 3)
         log.info("stream held", extra={"report": self.report.as_dict()})
         return self.report
+
+    def _start(self, inbox: _Inbox) -> None:
+        self.started = self.clock()
+        self.stream.start(inbox.post, lambda: inbox.event("connected"), lambda why: inbox.event("disconnected", why))
 
     def _take(self, ends_at: datetime):
         """The lease as it stood before this holder took it; None when another holder keeps it."""
@@ -174,6 +178,9 @@ class Holder:
             delivered, dropped = self._deliver(inbox, previous)
             last_delivery = delivered or last_delivery
             disconnects_unsaved += dropped
+            if not self.stream.alive() and (now - self.started).total_seconds() >= RESTART_AFTER:
+                log.error("the stream gave up: connecting again", extra={"holder": self.report.holder})
+                self._start(inbox)
             if (now - checked).total_seconds() >= REGISTRY_CHECK_EVERY:
                 checked = now
                 self._sync()

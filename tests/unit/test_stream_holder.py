@@ -141,3 +141,11 @@ def test_rules_x_refuses_do_not_stop_the_stream(parts):
     fn.at.append((3, lambda: stream.push(post(1))))
     report = run(parts, fn, "a")
     assert report.rules_failed >= 1 and report.queued == 1
+
+
+def test_a_stream_that_gave_up_is_started_again(parts):
+    clock, leases, stream, queue = parts
+    fn = Lambda(clock)
+    fn.at += [(30, lambda: stream.die()), (60, lambda: stream.push(post(8)))]
+    report = run(parts, fn, "a")
+    assert report.disconnects == 1 and report.connects == 2 and [b["data"]["id"] for b in queue.bodies] == ["8"]
