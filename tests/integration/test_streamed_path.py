@@ -68,3 +68,34 @@ def test_an_unreadable_message_is_reported_failed_and_stays_for_the_dead_letter_
     redrive = json.loads(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])
                          ["Attributes"]["RedrivePolicy"])
     assert int(redrive["maxReceiveCount"]) == 5 and redrive["deadLetterTargetArn"].endswith("-dlq")
+
+
+def test_a_post_dynamodb_failed_to_store_is_a_batch_item_failure_and_recorded_when_sqs_delivers_it_again(stack):
+    import boto3
+    from botocore.config import Config
+
+    from chalicelib.adapters.dynamo import storage
+    from chalicelib.adapters.x_source import mentions_from
+    from chalicelib.services.queued import record
+    from chalicelib.triage import triage
+    from devtools.fault_proxy import FaultProxy, server_error
+    from devtools.stack import REGION
+
+    first = delivery(1862000000000000301, "@lucknowpolice chori Aminabad", "lucknowpolice")
+    second = delivery(1862000000000000302, "@lucknowpolice chori Alambagh", "lucknowpolice")
+    batch = [("m1", json.dumps(first)), ("m2", json.dumps(second))]
+    with FaultProxy(stack.aws_url) as proxy:
+        client = boto3.session.Session().client("dynamodb", endpoint_url=proxy.url, region_name=REGION,
+                                                config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
+        store = storage(stack.env["TABLE_NAME"], client)
+
+        def run(messages):
+            return record(messages, runtime.registry(), store, runtime.alerts(), None, runtime.utcnow,
+                          runtime.policies(), triage, mentions_from)
+
+        proxy.queue(server_error("TransactWriteItems"))  # the first post's complaint is not written
+        report = run(batch)
+        assert report.response() == {"batchItemFailures": [{"itemIdentifier": "m1"}]} and len(report.created) == 1
+        again = run(batch[:1])
+        assert again.failed == [] and len(again.created) == 1
+    assert len(stack.received("lucknow-police")) == 2
