@@ -9,7 +9,7 @@ from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS, district_key
 from ..domain.handles import Registry
 from ..domain.tally import STATE, Scope
-from .ports import ALL_DISTRICTS, TIMELINES, GrantState, Storage
+from .ports import ALL_DISTRICTS, STREAM, TIMELINES, GrantState, Storage, StreamLease
 from .sending import POSTING_OFF
 
 DISTRICT_SCOPES = [Scope.of_district(d) for d in [*DISTRICTS, None]]
@@ -45,6 +45,28 @@ def _authorisation(grant: GrantState | None, held_until: datetime | None, now: d
     if held_until and now < held_until:
         shown["replies_held_until"] = held_until.isoformat()
     return shown
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+def _stream(lease: StreamLease, now: datetime) -> dict:
+    """The filtered stream as its holders left it: connected while a live holder says so."""
+    return {
+        "connected": bool(lease.live(now) and lease.connected_since),
+        "connected_since": _iso(lease.connected_since) if lease.live(now) else None,
+        "last_delivery_at": _iso(lease.last_delivery_at),
+        "last_handover_gap_s": lease.last_handover_gap_s,
+        "disconnects": lease.disconnects,
+    }
+
+
+def _ingestion(store: Storage, paths: dict[str, str], now: datetime) -> dict:
+    ingestion = {path: {"last_success_at": at} for path, at in sorted(paths.items())}
+    if store.stream is not None:
+        ingestion[STREAM] = {**ingestion.get(STREAM, {}), **_stream(store.stream.read(), now)}
+    return ingestion
 
 
 def status(store: Storage, registry: Registry, clock: Callable[[], datetime], posting_enabled: bool = True) -> dict:
@@ -84,7 +106,7 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime], po
                     "sent": state.get("replies_sent", 0), "failed": state.get("replies_failed", 0),
                     "blocked": state.get("replies_blocked", 0),
                     "undeliverable": state.get("replies_undeliverable", 0)},
-        "ingestion": {path: {"last_success_at": at} for path, at in sorted(paths.items())},
+        "ingestion": _ingestion(store, paths, now),
         "handles": [
             {
                 "handle": h.handle,
