@@ -585,7 +585,8 @@ class FakeXBudget(Budget):
         self.writes += 1
         stored = self.items.get((window.family, window.user))
         if stored is None or stored.reset is None or stored.reset < window.reset or (
-                stored.reset == window.reset and stored.remaining > window.remaining):
+                stored.reset == window.reset and stored.remaining > window.remaining) or (
+                window.remaining <= 0 < stored.remaining):
             self.items[(window.family, window.user)] = dataclasses.replace(window, limit=window.limit or (stored and stored.limit))
             return True
         return False

@@ -3,7 +3,7 @@
     XBUDGET, <family>[#<user>]   limit, remaining, reset (epoch seconds): X's last word on that window
 
 All windows share one partition, so /status reads them with one Query. Writes are conditional: a
-window is replaced only by a newer one or by fewer calls left in the same one, and below the
+window is replaced only by a newer one, by fewer calls left in the same one, or by X's refusal; and below the
 reserve a call is one atomic decrement that fails once nothing is left (services/budget.py says when).
 """
 
@@ -53,6 +53,8 @@ class DynamoXBudget(Budget):
             sets.append(f"{e.name('limit')} = {e.value(window.limit)}")
         condition = (f"attribute_not_exists({reset}) OR {reset} < {new_reset} OR "
                      f"({reset} = {new_reset} AND {remaining} > {new_remaining})")
+        if window.remaining <= 0:  # X's refusal stands whatever the window stored said
+            condition += f" OR {remaining} > {new_remaining}"
         try:
             self.table.update(Key=key(PARTITION, _sort_key(window.family, window.user)),
                               UpdateExpression="SET " + ", ".join(sets), ConditionExpression=condition, **e.params())

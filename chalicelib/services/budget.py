@@ -4,7 +4,7 @@ X counts every call of the app in its window, whichever function makes it, and r
 back in each answer's x-rate-limit-* headers; so while a window has plenty left, each function
 counts its own calls in memory and the shared item is read once a run. The shared item is written
 only when that matters to the others: a 429 or a spent window (everyone waits until its reset),
-a new window, a drop of a tenth of the limit (for /status), and, below a small reserve, every call
+an app window's new window or drop of a tenth of its limit (for /status), and, below a small reserve, every call
 (an atomic conditional decrement), so two functions never overspend the last few calls between them.
 
 `take_turns` gives each handle or query group its turn when the budget cannot cover them all.
@@ -120,6 +120,8 @@ class Budget:
         """Worth a write: the others would act differently (or /status would be a tenth off) without it."""
         if seen.remaining <= 0:
             return stored is None or stored.reset != seen.reset or stored.remaining != 0
+        if seen.user is not None and seen.remaining > self.reserve:
+            return False  # a handle's own plentiful window concerns nobody else: not stored (/status shows it when low)
         if stored is None or stored.reset != seen.reset or stored.remaining is None:
             return stored is None or stored.reset is None or seen.reset > stored.reset
         if seen.remaining >= stored.remaining:
