@@ -53,8 +53,8 @@ def main(minutes: int = 15) -> None:
             for held in (runtime.x_budget, runtime.source, runtime.replies, runtime.x_authorisation):
                 held.cache_clear()  # a new run in a fresh container
             if minute % 3 == 1:
-                requests.post(f"{x}/_control/tweets", timeout=10, json=[
-                    {"author": f"citizen_{minute}", "text": f"@lucknowpolice madad chahiye {minute}"}]).raise_for_status()
+                tweet = {"author": f"citizen_{minute}", "text": f"@lucknowpolice madad chahiye {minute}"}
+                requests.post(f"{x}/_control/tweets", timeout=10, json=[tweet]).raise_for_status()
             before = Counter(counted.calls)
             runtime.run_poll()
             per_minute.append(counted.calls - before)

@@ -587,7 +587,8 @@ class FakeXBudget(Budget):
         if stored is None or stored.reset is None or stored.reset < window.reset or (
                 stored.reset == window.reset and stored.remaining > window.remaining) or (
                 window.remaining <= 0 < stored.remaining):
-            self.items[(window.family, window.user)] = dataclasses.replace(window, limit=window.limit or (stored and stored.limit))
+            limit = window.limit or (stored and stored.limit)
+            self.items[(window.family, window.user)] = dataclasses.replace(window, limit=limit)
             return True
         return False
 

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 RESERVE = 5  # with this many calls left, every call is counted in the shared item
 FRESH_FOR = timedelta(seconds=50)  # a copy read this long ago is read again: once per minute's run
+WINDOW_MINUTES = 15  # X's usual rate window
 STEP_SHARE = 10  # the shared item follows a plentiful window in steps of a tenth of its limit (for /status)
 Key = tuple[str, "str | None"]
 
@@ -65,7 +66,8 @@ class Budget:
         if window.waiting_until(now):
             return 0
         if window.remaining is None or window.reset is None:
-            return None
+            # A new window not heard of yet: its limit spread over X's usual 15 minutes, when the limit is known.
+            return max(1, window.limit // WINDOW_MINUTES) if window.limit else None
         runs_left = max(1, math.ceil((window.reset - now).total_seconds() / 60))
         return max(1, window.remaining // runs_left) if window.remaining > 0 else 0
 

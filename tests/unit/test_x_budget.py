@@ -79,6 +79,7 @@ def test_the_allowance_spreads_what_is_left_over_the_minutes_to_the_reset():
     assert budget.allowance("mentions", NOW) == 20
     budget.observe("mentions", 0, RESET, 450)
     assert budget.allowance("mentions", NOW) == 0
+    assert budget.allowance("mentions", RESET) == 30  # a new window, not heard of yet: its limit over 15 minutes
 
 
 def test_windows_show_what_the_budget_holds():
@@ -138,3 +139,60 @@ def test_a_handle_waiting_its_turn_keeps_its_cursor_and_is_read_on_its_turn():
         budget.observe("mentions", 1, clock() + timedelta(seconds=59), 1)
         poll(registry, source, store, FakeAlerts(), FakeReplies(), clock, POLICIES, budget=budget)
     assert store.handles.states(["dept1"])["dept1"].since_id == "5"
+
+
+class Answer:
+    """An HTTP answer as requests gives it: a status and headers."""
+
+    def __init__(self, status_code: int, **headers):
+        self.status_code, self.headers = status_code, {k.replace("_", "-"): str(v) for k, v in headers.items()}
+
+
+class Refusal(Exception):
+    def __init__(self, response):
+        super().__init__("429 Too Many Requests")
+        self.response = response
+
+
+def _gate():
+    from chalicelib.adapters.x_budget import XBudgetGate
+
+    budget = FakeXBudget()
+    return budget, XBudgetGate(budget, lambda: NOW)
+
+
+def test_the_gate_tells_the_budget_what_xs_headers_said():
+    budget, gate = _gate()
+    with gate.guard("search") as seen:
+        seen(Answer(200, x_rate_limit_limit=450, x_rate_limit_remaining=3, x_rate_limit_reset=int(RESET.timestamp())))
+    assert budget.items[("search", None)].remaining == 3
+
+
+def test_a_429_raised_through_the_gate_holds_the_family_and_later_calls_are_refused_unasked():
+    from chalicelib.services.ports import RateLimited
+
+    budget, gate = _gate()
+    reset = int(RESET.timestamp())
+    with pytest.raises(RateLimited):
+        with gate.guard("mentions"):
+            try:
+                raise Refusal(Answer(429, x_rate_limit_limit=450, x_rate_limit_remaining=0, x_rate_limit_reset=reset))
+            except Refusal as e:
+                raise RateLimited(RESET) from e
+    with pytest.raises(RateLimited) as waited:
+        with gate.guard("mentions"):
+            pytest.fail("X must not be called")
+    assert waited.value.reset_at == RESET
+
+
+def test_a_429_without_headers_waits_a_minute_and_the_apps_spent_day_holds_every_handle():
+    from chalicelib.adapters.x_budget import UNKNOWN_RESET
+
+    budget, gate = _gate()
+    gate.seen("oauth", Answer(429))
+    assert budget.take("oauth", NOW) == NOW + UNKNOWN_RESET
+    day = int((NOW + timedelta(hours=20)).timestamp())
+    gate.seen("post", Answer(429, x_rate_limit_limit=100, x_rate_limit_remaining=40,
+                             x_rate_limit_reset=int(RESET.timestamp()), x_app_limit_24hour_limit=10_000, x_app_limit_24hour_remaining=0,
+                             x_app_limit_24hour_reset=day), "lucknowpolice")
+    assert budget.take("post", NOW, "meerutpolice") == NOW + timedelta(hours=20)
