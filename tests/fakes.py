@@ -325,7 +325,9 @@ class FakeGrants:
 
     def store(self, grant, at):
         with self.lock:
-            self.grants[grant.user_id] = grant
+            earlier = self.grants.get(grant.user_id)
+            self.grants[grant.user_id] = dataclasses.replace(grant, version=earlier.version + 1 if earlier else 1,
+                                                             lease=None, lease_until=None, needs_authorisation=None)
             self.directory[grant.handle] = GrantState(grant.user_id, "authorised", at.isoformat())
 
     def take_lease(self, grant, lease, until, now):
@@ -338,14 +340,19 @@ class FakeGrants:
             self.grants[grant.user_id] = dataclasses.replace(current, lease=lease, lease_until=until)
             return True
 
-    def renew(self, grant, lease, sealed, expires_at):
+    def renew(self, grant, sealed, expires_at):
         with self.lock:
             current = self.grants.get(grant.user_id)
-            if current is None or current.lease != lease or current.version != grant.version:
+            if current is None or current.version != grant.version:
                 return False
             self.grants[grant.user_id] = dataclasses.replace(current, sealed=sealed, expires_at=expires_at,
                                                              version=current.version + 1, lease=None, lease_until=None)
             return True
+
+    def renamed(self, handle, username):
+        with self.lock:
+            if handle.lower() in self.directory and username.lower() not in self.directory:
+                self.directory[username.lower()] = self.directory.pop(handle.lower())
 
     def mark_needs_authorisation(self, grant, detail, at):
         with self.lock:
@@ -353,7 +360,8 @@ class FakeGrants:
             if current is None or current.needs_authorisation:
                 return False
             self.grants[grant.user_id] = dataclasses.replace(current, needs_authorisation=detail)
-            self.directory[grant.handle] = GrantState(grant.user_id, "needs_authorisation", at.isoformat(), detail)
+            handle = next((h for h, g in self.directory.items() if g.user_id == grant.user_id), grant.handle)
+            self.directory[handle] = GrantState(grant.user_id, "needs_authorisation", at.isoformat(), detail)
             return True
 
     def start_authorisation(self, state, handle, verifier, expires_at):
@@ -529,8 +537,8 @@ class FakeAlerts:
 
 
 class FakeReplies:
-    """Posts as a handle; like X, refuses the same text to the same tweet twice. `failing` applies to every
-    handle, `failing_for` to one (by handle key)."""
+    """Posts as a handle; like X, refuses the same text from the same account twice (another account may post
+    it). `failing` applies to every handle, `failing_for` to one (by handle key)."""
 
     def __init__(self):
         self.posted: list[tuple[str, str]] = []
@@ -545,7 +553,7 @@ class FakeReplies:
         fault = self.failing_for.get(handle.lower()) or self.failing
         if fault:
             raise fault if isinstance(fault, Exception) else ReplyFailed("X is down")
-        if (in_reply_to, text) in self.posted:
+        if any(h.lower() == handle.lower() and p == (in_reply_to, text) for h, p in zip(self.senders, self.posted)):
             raise DuplicateReply("duplicate content")
         self.posted.append((in_reply_to, text))
         self.senders.append(handle)

@@ -9,7 +9,7 @@ from typing import Callable
 from ..services.ports import DuplicateReply, RateLimited, ReplyFailed, XBudget
 from ..services.tokens import UserTokens
 from . import x_http
-from .x_budget import XBudgetGate, reset_of
+from .x_budget import XBudgetGate
 
 
 class TweepyReplies:
@@ -65,7 +65,7 @@ class TweepyReplies:
         except (tweepy.Unauthorized, RateLimited):
             raise
         except tweepy.TooManyRequests as e:
-            raise RateLimited(reset_of(e.response.headers)) from e
+            raise RateLimited(_reset(e.response.headers)) from e
         except tweepy.Forbidden as e:
             if "duplicate" in str(e).lower():
                 raise DuplicateReply(str(e)) from e
@@ -75,3 +75,19 @@ class TweepyReplies:
             raise ReplyFailed(f"X refused the reply from @{handle}: {e}", final=True) from e
         except (tweepy.TweepyException, requests.RequestException, ValueError, KeyError) as e:
             raise ReplyFailed(f"{type(e).__name__}: {e}") from e
+
+
+# X reports a post's windows: the 15-minute one, and the app's and the user's days (their own headers).
+WINDOWS = ("x-rate-limit", "x-app-limit-24hour", "x-user-limit-24hour")
+
+
+def _reset(headers) -> datetime | None:
+    """When X takes a post again: the latest reset of the windows it reports exhausted (the app's day
+    can run out while the user's 15-minute window has room), else the 15-minute window's."""
+    def at(prefix: str) -> int | None:
+        value = headers.get(f"{prefix}-reset")
+        return int(value) if value and value.isdigit() else None
+
+    exhausted = [at(p) for p in WINDOWS if headers.get(f"{p}-remaining") == "0" and at(p)]
+    reset = max(exhausted) if exhausted else at("x-rate-limit")
+    return datetime.fromtimestamp(reset, tz=timezone.utc) if reset else None

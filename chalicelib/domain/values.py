@@ -10,8 +10,11 @@ from .districts import DISTRICTS
 
 STATE_QUEUE_CODE = "HQ"  # reference prefix for complaints no district could be told for
 CLAIM_EXPIRES = timedelta(minutes=5)  # a sender that held an alert this long has crashed
-MAX_REPLY_ATTEMPTS = 5  # after these, a reply X keeps refusing is undeliverable, not retried forever
-RETRY_FIRST = timedelta(minutes=1)  # a failed reply waits this long, doubled each attempt (1, 2, 4, 8 min)
+# A failed reply waits 1, 2, 4, ... minutes, at most an hour, between attempts: ten attempts span about
+# five hours, so an X or KMS outage of an afternoon still ends with the citizen answered.
+MAX_REPLY_ATTEMPTS = 10  # after these, a reply X keeps refusing is undeliverable, not retried forever
+RETRY_FIRST = timedelta(minutes=1)
+RETRY_MAX = timedelta(hours=1)
 BLOCKED_RECHECK = timedelta(hours=1)  # a blocked reply is looked at again this often (or when a handle is authorised)
 BLOCKED_LIMIT = timedelta(hours=48)  # a reply this late helps no one: blocked this long, it is undeliverable
 WAITING = ("pending", "blocked")  # reply states still to go out
@@ -134,7 +137,7 @@ class Reply:
             return replace(self, status="undeliverable", at=at, attempts=attempts, last_error=error[:500],
                            from_handle=from_handle, next_attempt_at=None)
         return replace(self, status="pending", at=at, attempts=attempts, last_error=error[:500],
-                       from_handle=from_handle, next_attempt_at=at + RETRY_FIRST * 2 ** (attempts - 1))
+                       from_handle=from_handle, next_attempt_at=at + min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_MAX))
 
     def blocked(self, reason: str, at: datetime) -> "Reply":
         since = self.blocked_since or at

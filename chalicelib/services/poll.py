@@ -208,6 +208,7 @@ def _learn(registry: Registry, fetched: list[_Fetched], store: Storage) -> Regis
             if quietly(lambda: store.registry.rename(handle, f.username)):
                 learned[handle.key] = f.handle = replace(handle, handle=f.username)
                 f.outcome.handle = f.username
+                quietly(lambda: store.grants.renamed(handle.key, f.username))  # it replies under its new name
     return Registry([learned.get(h.key, h) for h in registry.all()]) if learned else registry
 
 

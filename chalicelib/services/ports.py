@@ -243,13 +243,18 @@ class Grants(Protocol):
 
     def get(self, user_id: str) -> Grant | None: ...
     def store(self, grant: Grant, at: datetime) -> None:
-        """After the owner's consent: the grant replaces any earlier one, and the handle is authorised."""
+        """After the owner's consent: the grant replaces any earlier one under a new version, and the handle
+        is authorised."""
 
     def take_lease(self, grant: Grant, lease: str, until: datetime, now: datetime) -> bool:
         """Hold the refresh chain: False when the grant changed or another live lease holds it."""
 
-    def renew(self, grant: Grant, lease: str, sealed: bytes, expires_at: datetime) -> bool:
-        """Store the rotated tokens, only while `lease` still holds the grant read as `grant`."""
+    def renew(self, grant: Grant, sealed: bytes, expires_at: datetime) -> bool:
+        """Store the rotated tokens while the grant is still the version read as `grant`, even if the caller's
+        lease lapsed meanwhile (X rotated the refresh token for it: it holds the only live one)."""
+
+    def renamed(self, handle: str, username: str) -> None:
+        """The handle was renamed on X: its directory entry follows (the grant is kept by user id)."""
 
     def mark_needs_authorisation(self, grant: Grant, detail: str, at: datetime) -> bool:
         """Flag the grant unusable; True only for the call that set the flag (so ops are told once)."""

@@ -3,7 +3,8 @@
 An alert is held by one sender (a claim token) from the moment it is written or claimed until
 it is marked sent, so two senders running at once publish it once. A reply goes from a handle the
 citizen tagged that has authorised the desk (domain/senders.py); none: it is blocked, and looked at
-again hourly or when such a handle is authorised. Replies rely on X refusing the same text twice;
+again hourly or when such a handle is authorised. Replies rely on X refusing the same text twice from
+one account, so a failed reply is tried again from the handle that tried it while that one is authorised;
 X's posting limit holds that handle's replies until its window resets, not the other handles'.
 """
 
@@ -117,7 +118,10 @@ class ReplyRun:
             grants, held = quietly(self.store.grants.states), quietly(self.store.outbox.replies_held)
             if grants is None or held is None:
                 return False
-            self.authorised = {k for k, g in grants.items() if g.state == "authorised"}
+            # Only a watched (enabled) handle replies: one switched off must not make its blocked replies due
+            # (and rewritten) every poll.
+            watched = {h.key for h in self.registry}
+            self.authorised = {k for k, g in grants.items() if g.state == "authorised" and k in watched}
             self.needing = {k for k, g in grants.items() if g.state == "needs_authorisation"}
             now = self.clock()
             self.held = {k: until for k, until in held.items() if now < until}
@@ -137,10 +141,19 @@ class ReplyRun:
 
     def send(self, replies: Replies, complaint: Complaint, kind: str) -> Complaint:
         """Post one reply from the best tagged, authorised handle that X lets post now."""
-        text = complaint.replies[kind].text
+        reply = complaint.replies[kind]
         candidates = reply_senders(complaint.handles, self.registry, complaint.district, complaint.department)
+        earlier = next((h for h in candidates if reply.attempts and reply.from_handle
+                        and h.key == reply.from_handle.lower() and h.key in self.authorised), None)
+        if earlier is not None:
+            candidates = [earlier] + [h for h in candidates if h is not earlier]
+        text = reply.text
         for handle in candidates:
             if handle.key not in self.authorised or handle.key in self.held:
+                continue
+            if earlier is not None and handle is not earlier and earlier.key in self.authorised:
+                # A failed attempt may have got through unanswered; X refuses the same text again only from the
+                # same account, so the reply waits for that handle while it may post (another would post it twice).
                 continue
             try:
                 post_id = replies.post_reply(handle.handle, complaint.tweet_id, text)

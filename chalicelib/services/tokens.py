@@ -1,8 +1,9 @@
 """Each handle's OAuth 2.0 user access token, kept fresh without breaking its refresh chain.
 
 X's access tokens last two hours; a refresh token works once and is replaced by the refresh. So a
-refresh is made under a lease on the grant (a conditional write), and its new pair is stored only
-while that lease holds; a function that finds the lease taken waits for the winner's token. The
+refresh is made under a lease on the grant (a conditional write), and its new pair is stored while the
+grant is still the one refreshed (even if the lease lapsed meanwhile: X rotated the token for it, so it
+holds the only live one); a function that finds the lease taken waits for the winner's token. The
 decrypted access token is kept in memory until shortly before it expires (cold starts, KMS calls).
 A grant X refuses for good marks the handle `needs_authorisation`, and ops are told once.
 """
@@ -87,8 +88,8 @@ class UserTokens:
                 fresh = self._refresh(key, grant, tokens)
                 if fresh is None:
                     continue  # the chain moved on under a lapsed lease: read it again
-                if not self.grants.renew(grant, lease, self.cipher.seal(user_id, grant.handle, fresh), fresh.expires_at):
-                    log.error("refreshed tokens not stored: the lease lapsed", extra={"handle": key})
+                if not self.grants.renew(grant, self.cipher.seal(user_id, grant.handle, fresh), fresh.expires_at):
+                    log.error("refreshed tokens not stored: the grant changed meanwhile", extra={"handle": key})
                 return self._keep(key, fresh)
         except (StorageUnavailable, SourceUnavailable) as e:
             raise ReplyFailed(f"@{key}'s token could not be made ready: {e}") from e
@@ -106,6 +107,10 @@ class UserTokens:
         try:
             return self.x.refresh(tokens.refresh_token, self.clock())
         except TokenRefused:
+            if grant.lease is not None:
+                # The lease was taken over from a holder that ran out of time: X may have rotated the token
+                # for it, and its write of the new pair may be on its way. Wait for it before judging.
+                self._wait_for_change(grant)
             current = self.grants.get(grant.user_id)
             if current is not None and current.version != grant.version:
                 return None

@@ -493,23 +493,36 @@ def test_a_grant_reads_back_and_its_handle_is_authorised(desk):
     assert desk.grants.states() == {"lucknowpolice": GrantState("1001", "authorised", NOW.isoformat())}
 
 
-def test_one_refresher_holds_the_lease_and_only_it_stores_the_rotated_tokens(desk):
+def test_one_refresher_holds_the_lease_and_the_rotated_tokens_are_stored_once(desk):
     desk.grants.store(grant := a_grant(), NOW)
     assert desk.grants.take_lease(grant, "a", NOW + timedelta(minutes=1), NOW)
     assert not desk.grants.take_lease(grant, "b", NOW + timedelta(minutes=1), NOW)
-    assert not desk.grants.renew(grant, "b", b"b's", NOW + timedelta(hours=3))
-    assert desk.grants.renew(grant, "a", b"a's", NOW + timedelta(hours=3))
+    assert desk.grants.renew(grant, b"a's", NOW + timedelta(hours=3))
     renewed = desk.grants.get("1001")
     assert (renewed.sealed, renewed.version, renewed.lease) == (b"a's", 2, None)
     assert not desk.grants.take_lease(grant, "c", NOW + timedelta(minutes=1), NOW)  # read before the renewal
-    assert not desk.grants.renew(grant, "a", b"again", NOW + timedelta(hours=3))
+    assert not desk.grants.renew(grant, b"again", NOW + timedelta(hours=3))
 
 
-def test_a_lapsed_lease_can_be_taken_over(desk):
+def test_a_lapsed_lease_can_be_taken_over_and_the_late_holders_rotation_is_still_stored(desk):
     desk.grants.store(grant := a_grant(), NOW)
-    assert desk.grants.take_lease(grant, "crashed", NOW + timedelta(minutes=1), NOW)
+    assert desk.grants.take_lease(grant, "slow", NOW + timedelta(minutes=1), NOW)
     later = NOW + timedelta(minutes=2)
     assert desk.grants.take_lease(desk.grants.get("1001"), "b", later + timedelta(minutes=1), later)
+    # X rotated the refresh token for the slow holder: only its pair is live, whoever holds the lease now.
+    assert desk.grants.renew(grant, b"slow's", NOW + timedelta(hours=3))
+    renewed = desk.grants.get("1001")
+    assert (renewed.sealed, renewed.version, renewed.lease) == (b"slow's", 2, None)
+
+
+def test_a_new_consent_is_a_new_version_that_a_refresh_of_the_replaced_grant_cannot_overwrite(desk):
+    desk.grants.store(a_grant(), NOW)
+    desk.grants.take_lease(replaced := desk.grants.get("1001"), "a", NOW + timedelta(minutes=1), NOW)
+    desk.grants.store(Grant("lucknowpolice", "1001", b"new consent", NOW + timedelta(hours=2)), NOW)
+    current = desk.grants.get("1001")
+    assert (current.version, current.lease, current.sealed) == (2, None, b"new consent")
+    assert not desk.grants.renew(replaced, b"old chain's", NOW + timedelta(hours=3))
+    assert desk.grants.get("1001").sealed == b"new consent"
 
 
 def test_needs_authorisation_is_set_once_and_a_new_consent_clears_it(desk):
@@ -523,6 +536,17 @@ def test_needs_authorisation_is_set_once_and_a_new_consent_clears_it(desk):
     assert desk.grants.get("1001").needs_authorisation is None
     assert desk.grants.states()["lucknowpolice"].state == "authorised"
 
+
+def test_a_renamed_handles_directory_entry_follows_it_and_its_flag_lands_there(desk):
+    desk.grants.store(a_grant(), NOW)
+    desk.grants.renamed("lucknowpolice", "LKOPolice")
+    assert desk.grants.states() == {"lkopolice": GrantState("1001", "authorised", NOW.isoformat())}
+    desk.grants.renamed("lucknowpolice", "LKOPolice")  # followed already: nothing to do
+    desk.grants.renamed("LKOPolice", "lkopolice")  # a change of case only
+    desk.grants.renamed("neverauthorised", "someone")
+    assert set(desk.grants.states()) == {"lkopolice"}
+    assert desk.grants.mark_needs_authorisation(desk.grants.get("1001"), "revoked", NOW)
+    assert desk.grants.states() == {"lkopolice": GrantState("1001", "needs_authorisation", NOW.isoformat(), "revoked")}
 
 def test_an_authorisation_state_is_used_once_and_only_before_it_expires(desk):
     desk.grants.start_authorisation("s1", "lucknowpolice", "v1", NOW + timedelta(minutes=15))

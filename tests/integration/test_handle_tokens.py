@@ -12,7 +12,7 @@ import requests
 from chalicelib import runtime
 from chalicelib.adapters.sns_alerts import SnsOpsNotices
 from chalicelib.adapters.x_replies import TweepyReplies
-from chalicelib.services.ports import NeedsAuthorisation
+from chalicelib.services.ports import NeedsAuthorisation, RateLimited
 from chalicelib.services.tokens import UserTokens
 
 
@@ -103,3 +103,13 @@ def test_a_revoked_grant_marks_the_handle_and_tells_ops_once(stack, x_control):
     stack.authorise("lucknowpolice")  # the owner authorises again: the handle is usable again
     assert runtime.storage().grants.states()["lucknowpolice"].state == "authorised"
     TweepyReplies(a_function(), stack.env["X_API_BASE_URL"], 5).post_reply("lucknowpolice", tweet, "Complaint noted")
+
+
+def test_the_apps_exhausted_day_holds_the_reply_until_the_day_resets_not_the_users_window(stack, x_control):
+    stack.authorise("lucknowpolice")
+    [tweet] = x_control.tweets({"author": "asha_lko", "text": "@lucknowpolice Aminabad me jeb kat gayi"})
+    requests.post(f"{stack.x.url}/_control/rate_limits", timeout=5,
+                  json={"family": "post", "limit": 10_000, "remaining": 0, "scope": "app"}).raise_for_status()
+    with pytest.raises(RateLimited) as held:
+        TweepyReplies(a_function(), stack.env["X_API_BASE_URL"], 5).post_reply("lucknowpolice", tweet, "Complaint noted")
+    assert held.value.reset_at > runtime.utcnow() + timedelta(hours=23)  # the user's 15-minute window is not it

@@ -217,14 +217,14 @@ def test_a_failed_reply_is_retried_after_its_backoff(desk, replies):
     assert run().sent.replies_sent == 1 and len(replies.posted) == 1
 
 
-def test_retries_back_off_exponentially_and_the_reply_is_undeliverable_after_five_attempts(desk, replies):
+def test_retries_back_off_exponentially_at_most_an_hour_and_the_reply_is_undeliverable_after_ten_attempts(desk, replies):
     from chalicelib.services.ports import ReplyFailed
 
     source, store, alerts, run = desk
     source.add("noidapolice", mention(730, "Sector 62 me chori", "noidapolice"))
     replies.failing = ReplyFailed("503")
     outcomes, waits = [], []
-    for _ in range(6):
+    for _ in range(11):
         report = run()
         outcomes.append((report.sent.replies_failed, report.sent.replies_undeliverable))
         [complaint] = store.complaints.complaints.values()
@@ -232,8 +232,8 @@ def test_retries_back_off_exponentially_and_the_reply_is_undeliverable_after_fiv
         if reply.next_attempt_at:
             waits.append(reply.next_attempt_at - store.clock.now)
             store.clock.now = reply.next_attempt_at
-    assert outcomes == [(1, 0)] * 4 + [(0, 1), (0, 0)]
-    assert waits == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert outcomes == [(1, 0)] * 9 + [(0, 1), (0, 0)]
+    assert waits == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60, 60, 60)]
     assert reply.status == "undeliverable" and store.stats.state["replies_undeliverable"] == 1
 
 

@@ -12,7 +12,9 @@ from chalicelib.domain.handles import Registry, RegistryError, WatchedHandle, lo
 from chalicelib.errors import BadRequest, HandleExists, NotFound, UnknownOnX, XUnavailable
 from chalicelib.services import handles
 from chalicelib.services.poll import poll
-from tests.fakes import POLICIES, FakeAlerts, FakeClock, FakeDesk, FakeReplies, FakeSource, RateLimited, mention
+from chalicelib.services.tokens import UserTokens
+from tests.fakes import (POLICIES, FakeAlerts, FakeCipher, FakeClock, FakeDesk, FakeOps, FakeReplies, FakeSource, FakeX,
+                         RateLimited, mention)
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
 GOOD = {"handle": "UPJalNigam", "kind": "department", "department": "water", "district": None}
@@ -208,6 +210,23 @@ def test_a_renamed_account_is_followed_by_its_user_id_and_its_new_name_recorded(
     assert [h.handle for h in report.handles] == ["UPJalBoard"]
     assert store.complaints.complaints[report.created[0]].handles == ("UPJalBoard",)
     assert store.handles.states(["upjalboard"])["upjalboard"].since_id == "301"
+
+
+def test_a_handle_renamed_on_x_keeps_its_grant_and_goes_on_replying(desk):
+    store, source, clock = desk
+    store.registry.add(WatchedHandle(**GOOD, user_id="id-upjalnigam", start_at=NOW - timedelta(days=1)))
+    store.grants.authorise("UPJalNigam", at=NOW)
+    source.add("UPJalNigam")
+    source.rename("UPJalNigam", "UPJalBoard")
+    source.add("UPJalBoard", mention(301, "Hazratganj Lucknow me paani nahi aa raha", "UPJalBoard"))
+    replies = FakeReplies()
+    report = poll(store.registry.load(), source, store, FakeAlerts(), replies, clock, POLICIES)
+    assert report.sent.replies_sent == 1 and replies.senders == ["UPJalBoard"]
+    assert store.grants.states()["upjalboard"].user_id == "id-upjalnigam" and "upjalnigam" not in store.grants.states()
+    tokens = UserTokens(store.grants, FakeCipher(), FakeX(), FakeOps(), clock)
+    assert tokens.access_token("UPJalBoard") == "access-upjalnigam-1"  # the grant sealed before the rename
+    tokens.revoked("UPJalBoard", "X refused a token just refreshed")
+    assert store.grants.states()["upjalboard"].state == "needs_authorisation" and "upjalnigam" not in store.grants.states()
 
 
 def test_the_seed_list_loads_without_accounts_start_times_or_owners():

@@ -1,14 +1,15 @@
 """Who replies to a citizen: a tagged handle that authorised the desk, the best placed one first; blocked
 replies when none has; the stage switch."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from chalicelib.domain.handles import load_registry
+from chalicelib.domain.handles import Registry, load_registry
 from chalicelib.domain.senders import reply_senders, summary_senders
 from chalicelib.services.poll import poll
-from chalicelib.services.ports import NeedsAuthorisation
+from chalicelib.services.ports import NeedsAuthorisation, RateLimited, ReplyFailed
 from chalicelib.services.sending import POSTING_OFF
 from chalicelib.services.status import status
 from tests.fakes import POLICIES, FakeAlerts, FakeClock, FakeDesk, FakeReplies, FakeSource, mention
@@ -20,11 +21,11 @@ LUCKNOW_THEFT = "Aliganj Lucknow me chori ho gayi"
 class Desk:
     def __init__(self, *authorised: str):
         self.source, self.store, self.alerts, self.clock = FakeSource(), FakeDesk(), FakeAlerts(), FakeClock()
-        self.replies = FakeReplies()
+        self.replies, self.registry = FakeReplies(), REGISTRY
         self.store.grants.authorise(*authorised)
 
     def run(self, posting=True):
-        return poll(REGISTRY, self.source, self.store, self.alerts, self.replies if posting else None, self.clock,
+        return poll(self.registry, self.source, self.store, self.alerts, self.replies if posting else None, self.clock,
                     POLICIES)
 
     def tweet(self, tweet_id, text, *tagged):
@@ -151,3 +152,53 @@ def test_the_weekly_summary_posts_from_the_departments_own_handle_or_says_why_no
     run = weekly_summary(desk.store, desk.replies.post, REGISTRY, POLICIES, lambda: desk.clock.now + timedelta(days=7))
     assert run.sent == sent and desk.replies.senders[1:] == list(authorised)
     assert {k: v.split(" (")[0] for k, v in run.skipped.items()} == skipped
+
+
+def test_a_reply_whose_answer_was_lost_is_tried_again_only_from_the_handle_that_may_have_posted_it():
+    """X refuses the same text twice only from the same account: another tagged handle would post it again."""
+    desk = Desk("Uppolice", "lucknowpolice")
+    desk.tweet(101, LUCKNOW_THEFT, "Uppolice", "lucknowpolice")
+    post = desk.replies.post_reply
+
+    def posted_but_the_answer_was_lost(handle, in_reply_to, text):
+        post(handle, in_reply_to, text)
+        raise ReplyFailed("ReadTimeout: X took the post, its answer never came")
+
+    desk.replies.post_reply = posted_but_the_answer_was_lost
+    desk.run()
+    assert desk.reply()[1].status == "pending" and desk.reply()[1].from_handle == "lucknowpolice"
+    desk.replies.post_reply = post
+    desk.replies.failing_for["lucknowpolice"] = RateLimited(desk.clock.now + timedelta(minutes=10))
+    desk.clock.advance(minutes=2)
+    desk.run()
+    assert desk.replies.senders == ["lucknowpolice"] and desk.reply()[1].status == "pending"  # it waits for it
+    del desk.replies.failing_for["lucknowpolice"]
+    desk.clock.advance(minutes=10)
+    desk.run()
+    assert desk.replies.senders == ["lucknowpolice"] and desk.reply()[1].status == "sent"
+
+
+def test_a_reply_whose_first_sender_lost_its_authorisation_goes_from_another_tagged_handle():
+    desk = Desk("Uppolice", "lucknowpolice")
+    desk.tweet(101, LUCKNOW_THEFT, "Uppolice", "lucknowpolice")
+    desk.replies.failing_for["lucknowpolice"] = ReplyFailed("ReadTimeout")
+    desk.run()
+    desk.replies.failing_for["lucknowpolice"] = NeedsAuthorisation("lucknowpolice", "revoked")
+    desk.clock.advance(minutes=2)
+    desk.run()
+    assert desk.replies.senders == ["Uppolice"] and desk.reply()[1].status == "sent"
+
+
+def test_a_blocked_reply_whose_authorised_handle_is_switched_off_is_looked_at_hourly_not_every_poll():
+    desk = Desk()
+    desk.tweet(101, LUCKNOW_THEFT, "lucknowpolice")
+    desk.run()
+    desk.store.grants.authorise("lucknowpolice")  # authorised, but an admin switched the handle off
+    desk.registry = Registry([replace(h, enabled=h.key != "lucknowpolice") for h in REGISTRY.all()])
+    desk.clock.advance(minutes=1)
+    desk.run()
+    looked_at = desk.reply()[1].at
+    for _ in range(3):
+        desk.clock.advance(minutes=1)
+        desk.run()
+    assert desk.reply()[1].status == "blocked" and desk.reply()[1].at == looked_at and desk.replies.posted == []

@@ -70,6 +70,46 @@ def test_two_functions_refreshing_at_once_keep_one_chain_and_both_get_the_winner
     assert tokens.grants.get("id-lucknowpolice").version == 2
 
 
+def test_a_rotation_made_under_a_lease_that_lapsed_is_kept_and_the_chain_stays_whole(tokens):
+    """A holder whose refresh outlasted its lease has X's only live refresh token: the function that took the
+    lease over is refused by X (the old token was rotated), waits for that holder's write, and nothing is flagged."""
+    import time
+
+    slow = UserTokens(tokens.grants, FakeCipher(), tokens.x, FakeOps(), tokens.clock, sleep=time.sleep)
+    other = UserTokens(tokens.grants, FakeCipher(), tokens.x, FakeOps(), tokens.clock, sleep=time.sleep)
+    tokens.clock.advance(hours=2)
+    refresh, other_refused, got = tokens.x.refresh, threading.Event(), {}
+
+    def refresh_that_outlasts_its_lease(refresh_token, now):
+        if threading.current_thread() is not threading.main_thread():
+            try:
+                return refresh(refresh_token, now)
+            except TokenRefused:
+                other_refused.set()
+                raise
+        rotated = refresh(refresh_token, now)  # X rotated the chain for the slow holder ...
+        tokens.clock.advance(seconds=61)  # ... which ran past its lease before storing it
+        worker.start()
+        assert other_refused.wait(timeout=5), "the other function never refreshed"
+        return rotated
+
+    def other_function():
+        try:
+            got["other"] = other.access_token("lucknowpolice")
+        except Exception as e:  # noqa: BLE001 - the test reports what it was
+            got["other"] = e
+
+    worker = threading.Thread(target=other_function)
+    tokens.x.refresh = refresh_that_outlasts_its_lease
+    assert slow.access_token("lucknowpolice") == "access-lucknowpolice-2"
+    worker.join(timeout=15)
+    assert got["other"] == "access-lucknowpolice-2"
+    grant = tokens.grants.get("id-lucknowpolice")
+    assert grant.needs_authorisation is None and grant.version == 2
+    assert FakeCipher().open(grant.user_id, grant.handle, grant.sealed, grant.expires_at).refresh_token == \
+        "refresh-lucknowpolice-2" and list(tokens.x.live) == ["refresh-lucknowpolice-2"]
+
+
 def test_a_revoked_grant_marks_the_handle_and_tells_ops_once(tokens):
     tokens.x.live.clear()  # the owner revoked the app: X refuses the refresh token
     tokens.clock.advance(hours=2)
