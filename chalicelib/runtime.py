@@ -83,12 +83,21 @@ def secret(name: str) -> str:
 
 
 @cache
+def x_budget():
+    """The one X budget every X call of this container goes through (shared with the other functions)."""
+    from .adapters.dynamo_budget import DynamoXBudget
+    from .adapters.dynamo_table import Table
+
+    return DynamoXBudget(Table(config().table_name))
+
+
+@cache
 def source():
     from .adapters.x_source import TweepyMentionSource
 
     cfg = config()
     return TweepyMentionSource(
-        lambda: secret(cfg.x_bearer_token_parameter), cfg.x_api_base_url, cfg.http_timeout_seconds
+        lambda: secret(cfg.x_bearer_token_parameter), cfg.x_api_base_url, cfg.http_timeout_seconds, x_budget(), utcnow
     )
 
 
@@ -98,7 +107,7 @@ def x_authorisation():
 
     cfg = config()
     return XOAuth(lambda: json.loads(secret(cfg.x_oauth2_client_parameter)), cfg.x_oauth2_redirect_uri,
-                  cfg.x_api_base_url, cfg.http_timeout_seconds)
+                  cfg.x_api_base_url, cfg.http_timeout_seconds, x_budget(), utcnow)
 
 
 @cache
@@ -125,7 +134,7 @@ def replies():
     from .adapters.x_replies import TweepyReplies
 
     cfg = config()
-    return TweepyReplies(user_tokens(), cfg.x_api_base_url, cfg.http_timeout_seconds)
+    return TweepyReplies(user_tokens(), cfg.x_api_base_url, cfg.http_timeout_seconds, x_budget(), utcnow)
 
 
 def signing_key() -> str:
@@ -161,7 +170,7 @@ def run_poll(time_left=None) -> dict:
 
     logger()  # configure the services' loggers before they log
     report = traced("poll", lambda: poll_service.poll(registry(), source(), storage(), alerts(), replies(), utcnow,
-                                                      policies(), time_left=time_left))
+                                                      policies(), time_left=time_left, budget=x_budget()))
     publish_metrics(report.metrics())
     summary = report.as_dict()
     # Not "created": LogRecord reserves that name.
@@ -248,7 +257,7 @@ def read_status(principal: Principal) -> dict:
     from .services import status as status_service
 
     complaint_service.read_status_as(principal)
-    return status_service.status(storage(), registry(), utcnow, config().x_posting_enabled)
+    return status_service.status(storage(), registry(), utcnow, config().x_posting_enabled, x_budget())
 
 
 def authorisation_link(handle: str) -> str:

@@ -26,6 +26,9 @@ def stack(_running_stack):
     # The handles' tokens are kept in memory for a container's life: a clean stack starts a new container.
     runtime.replies.cache_clear()
     runtime.user_tokens.cache_clear()
+    # The X budget is held in memory for a run: a clean stack starts without it (and the clients holding it).
+    for held in (runtime.x_budget, runtime.source, runtime.x_authorisation):
+        held.cache_clear()
     return _running_stack
 
 

@@ -17,6 +17,7 @@ from chalicelib.domain.sla import load_sla_policy
 from chalicelib.domain.values import Mention, reference, reference_code
 from chalicelib.domain.handles import Registry, WatchedHandle
 from chalicelib.errors import HandleExists, InvalidCursor, NotFound
+from chalicelib.services.budget import Budget
 from chalicelib.services.ports import (
     ALL_DISTRICTS,
     REPORT_CLAIM_EXPIRES,
@@ -709,3 +710,40 @@ class FakeQueue:
 
 __all__ = ["POLICIES", "FakeReplies", "FakeAlerts", "FakeClock", "FakeSource", "FakeDesk", "RateLimited", "SourceUnavailable",
            "mention"]
+
+
+class FakeXBudget(Budget):
+    """The X budget's rules (services/budget.py) over a dict; two fakes given the same `shared` dict are
+    two functions sharing one budget. `reads` and `writes` count the store's work, as DynamoDB would bill it."""
+
+    def __init__(self, shared: dict | None = None, **rules):
+        super().__init__(**rules)
+        self.items: dict = {} if shared is None else shared
+        self.reads = self.writes = 0
+
+    def _read(self, family, user):
+        self.reads += 1
+        return self.items.get((family, user))
+
+    def _record(self, window):
+        self.writes += 1
+        stored = self.items.get((window.family, window.user))
+        if stored is None or stored.reset is None or stored.reset < window.reset or (
+                stored.reset == window.reset and stored.remaining > window.remaining) or (
+                window.remaining <= 0 < stored.remaining):
+            limit = window.limit or (stored and stored.limit)
+            self.items[(window.family, window.user)] = dataclasses.replace(window, limit=limit)
+            return True
+        return False
+
+    def _spend(self, window):
+        self.writes += 1
+        stored = self.items.get((window.family, window.user))
+        if stored is None or stored.remaining is None or stored.remaining <= 0 or stored.reset != window.reset:
+            return False, stored
+        self.items[(window.family, window.user)] = stored = dataclasses.replace(stored, remaining=stored.remaining - 1)
+        return True, stored
+
+    def _all(self):
+        self.reads += 1
+        return list(self.items.values())

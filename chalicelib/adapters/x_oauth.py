@@ -7,11 +7,12 @@ callback, which on Lambda run in different invocations days apart; here they liv
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 from urllib.parse import urlencode
 
-from ..services.ports import SourceUnavailable, TokenRefused, Tokens
+from ..services.ports import RateLimited, SourceUnavailable, TokenRefused, Tokens, XBudget
+from .x_budget import XBudgetGate
 
 SCOPES = "tweet.read tweet.write users.read offline.access"
 X_AUTHORIZE = "https://x.com/i/oauth2/authorize"
@@ -19,10 +20,13 @@ X_API = "https://api.x.com"
 
 
 class XOAuth:
-    """`client` returns {"client_id", "client_secret"}; `base_url` is the local X server (None: X itself)."""
+    """`client` returns {"client_id", "client_secret"}; `base_url` is the local X server (None: X itself).
+    Token calls go through `budget` (family oauth): after X's 429 they wait for its reset unasked."""
 
-    def __init__(self, client: Callable[[], dict], redirect_uri: str, base_url: str | None, timeout: float):
+    def __init__(self, client: Callable[[], dict], redirect_uri: str, base_url: str | None, timeout: float,
+                 budget: XBudget | None = None, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
         self._client = client
+        self.gate = XBudgetGate(budget, clock)
         self.redirect_uri = redirect_uri
         self._api = (base_url or X_API).rstrip("/")
         self._authorize = f"{base_url.rstrip('/')}/i/oauth2/authorize" if base_url else X_AUTHORIZE
@@ -48,7 +52,13 @@ class XOAuth:
 
     def _token(self, form: dict, now: datetime) -> Tokens:
         client_id, secret = self._credentials()
-        answer = self._call("post", "/2/oauth2/token", data=form | {"client_id": client_id}, auth=(client_id, secret))
+        try:
+            with self.gate.guard("oauth") as seen:
+                answer = self._call("post", "/2/oauth2/token", data=form | {"client_id": client_id},
+                                    auth=(client_id, secret))
+                seen(answer)
+        except RateLimited as e:  # the callers know X's token endpoint only as reachable or not
+            raise SourceUnavailable(f"X's token endpoint is rate limited until {e.reset_at}") from e
         if answer.status_code == 400:
             raise TokenRefused(_error(answer))
         body = _body(answer)

@@ -4,15 +4,22 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Callable
 
-from ..services.ports import DuplicateReply, RateLimited, ReplyFailed
+from ..services.ports import DuplicateReply, RateLimited, ReplyFailed, XBudget
 from ..services.tokens import UserTokens
 from . import x_http
+from .x_budget import XBudgetGate
 
 
 class TweepyReplies:
-    def __init__(self, tokens: UserTokens, base_url: str | None, timeout: float):
+    """Each post goes through `budget` (family post, per handle, and the app's day): a spent handle
+    raises RateLimited without calling X, and its replies hold while other handles post."""
+
+    def __init__(self, tokens: UserTokens, base_url: str | None, timeout: float, budget: XBudget | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
         self._tokens = tokens
+        self.gate = XBudgetGate(budget, clock)
         self._base_url, self._timeout = base_url, timeout
         self._clients: dict[str, x_http.TweepyClient] = {}
         self._token: dict[str, str] = {}  # the token each handle's client is built with
@@ -50,10 +57,12 @@ class TweepyReplies:
         import tweepy
 
         try:
-            # user_auth=False: the Bearer token is the handle's user token, so X posts as the handle.
-            response = self._client(handle, token).create_tweet(**tweet, user_auth=False)
+            with self.gate.guard("post", handle.lower()) as seen:
+                # user_auth=False: the Bearer token is the handle's user token, so X posts as the handle.
+                response = self._client(handle, token).create_tweet(**tweet, user_auth=False)
+                seen(response)
             return response.json()["data"]["id"]
-        except tweepy.Unauthorized:
+        except (tweepy.Unauthorized, RateLimited):
             raise
         except tweepy.TooManyRequests as e:
             raise RateLimited(_reset(e.response.headers)) from e

@@ -11,11 +11,15 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, timezone
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..domain.complaint import Mention
 from ..services.ports import HandleUnavailable, Page, RateLimited, SourceUnavailable
 from . import x_http
+from .x_budget import XBudgetGate, reset_of
+
+if TYPE_CHECKING:
+    from ..services.ports import XBudget
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +101,13 @@ def _reason(e: dict) -> str:
 
 
 class TweepyMentionSource:
-    """`bearer_token` is a callable so a rotated secret is picked up without a redeploy."""
+    """`bearer_token` is a callable so a rotated secret is picked up without a redeploy. Every call
+    goes through `budget` (families users and mentions): a spent family raises RateLimited unasked."""
 
-    def __init__(self, bearer_token: Callable[[], str], base_url: str | None, timeout: float):
+    def __init__(self, bearer_token: Callable[[], str], base_url: str | None, timeout: float,
+                 budget: XBudget | None = None, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
         self._client = x_http.TweepyClient(lambda: {"bearer_token": bearer_token()}, base_url, timeout)
+        self.gate = XBudgetGate(budget, clock)
         self.rate_limit_remaining: dict[str, int] = {}
         self.calls = 0  # requests made, and how many X refused with 429: for the poll's metrics
         self.rate_limited = 0
@@ -109,22 +116,23 @@ class TweepyMentionSource:
         import requests
         import tweepy
 
-        self.calls += 1
-        try:
-            response = getattr(self._client.get(), method)(*args, **kwargs)
-            remaining = response.headers.get("x-rate-limit-remaining")
-            if remaining is not None:
-                self.rate_limit_remaining[endpoint] = int(remaining)
-            body = response.json()
-        except tweepy.TooManyRequests as e:
-            self.rate_limited += 1
-            reset = e.response.headers.get("x-rate-limit-reset")
-            raise RateLimited(datetime.fromtimestamp(int(reset), tz=timezone.utc) if reset else None) from e
-        except (tweepy.TwitterServerError, requests.RequestException, ValueError) as e:
-            # ValueError covers a malformed JSON body.
-            raise SourceUnavailable(f"{type(e).__name__}: {e}") from e
-        except tweepy.HTTPException as e:
-            raise SourceUnavailable(f"X answered {e.response.status_code}: {e}") from e
+        with self.gate.guard(endpoint) as seen:
+            self.calls += 1
+            try:
+                response = getattr(self._client.get(), method)(*args, **kwargs)
+                seen(response)
+                remaining = response.headers.get("x-rate-limit-remaining")
+                if remaining is not None:
+                    self.rate_limit_remaining[endpoint] = int(remaining)
+                body = response.json()
+            except tweepy.TooManyRequests as e:
+                self.rate_limited += 1
+                raise RateLimited(reset_of(e.response.headers)) from e
+            except (tweepy.TwitterServerError, requests.RequestException, ValueError) as e:
+                # ValueError covers a malformed JSON body.
+                raise SourceUnavailable(f"{type(e).__name__}: {e}") from e
+            except tweepy.HTTPException as e:
+                raise SourceUnavailable(f"X answered {e.response.status_code}: {e}") from e
         if not isinstance(body, dict):
             raise SourceUnavailable(f"X answered {type(body).__name__}, not an object")
         return body

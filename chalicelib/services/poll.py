@@ -23,8 +23,9 @@ from ..domain.complaint import Policies
 from ..domain.handles import Registry, WatchedHandle
 from ..domain.values import Mention
 from ..triage import triage
+from .budget import run_number, take_turns
 from .ports import (TIMELINES, Alerts, HandleState, HandleUnavailable, MentionSource, RateLimited, Replies,
-                    SourceUnavailable, Storage)
+                    SourceUnavailable, Storage, XBudget)
 from .ingest import ingest
 from .recording import Classifier
 from .sending import Sent, quietly
@@ -37,7 +38,7 @@ RECHECK_UNAVAILABLE = timedelta(days=1)  # a suspended or deleted watched accoun
 @dataclass
 class HandleOutcome:
     handle: str
-    outcome: str  # ok | rate_limited | error | unknown_handle | unavailable (suspended, deleted) | deferred
+    outcome: str  # ok | rate_limited | error | unknown_handle | unavailable (suspended, deleted) | deferred | next_turn
     fetched: int = 0
     created: int = 0
     requests: int = 0  # calls made to X for this handle
@@ -73,6 +74,7 @@ class PollReport:
             "HandlesRateLimited": ("Count", sum(h.outcome == "rate_limited" for h in self.handles)),
             "HandlesFailed": ("Count", sum(h.outcome in ("error", "unknown_handle") for h in self.handles)),
             "HandlesUnavailable": ("Count", sum(h.outcome == "unavailable" for h in self.handles)),
+            "HandlesWaitingTurn": ("Count", sum(h.outcome == "next_turn" for h in self.handles)),
             "XApiPartialErrors": ("Count", self.x_partial_errors),
         }
         if lags:
@@ -93,9 +95,10 @@ class _Fetched:
 
 def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Alerts, replies: Replies | None,
          clock: Callable[[], datetime], policies: Policies, classify: Classifier = triage,
-         time_left: Callable[[], float] | None = None) -> PollReport:
+         time_left: Callable[[], float] | None = None, budget: XBudget | None = None) -> PollReport:
     """`time_left`: seconds the function has left (Lambda's clock); None: no limit.
-    `replies` None: posting to X is switched off in this stage (replies wait)."""
+    `replies` None: posting to X is switched off in this stage (replies wait).
+    `budget`: X's mentions budget; when it cannot cover every handle this minute, the handles take turns."""
     report = PollReport()
 
     def keep_going() -> bool:
@@ -104,8 +107,12 @@ def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Aler
     now = clock()
     live = [h for h in registry if h.start_at is None or h.start_at <= now]  # the others go live later
     states = store.handles.states([h.key for h in live])
-    fetched = [_fetch(h, states[h.key], source, report, now) if keep_going() else _deferred(h, states[h.key])
-               for h in live]
+    share = budget.allowance("mentions", now) if budget else None
+    share = share or None  # 0: the budget is spent; each handle's call is refused unasked and marked rate_limited
+    order = take_turns(live, run_number(now), share)
+    turn = {h.key for h in order[:share]} if share is not None else None
+    fetched = [_fetch(h, states[h.key], source, report, now) if keep_going() and (turn is None or h.key in turn)
+               else _deferred(h, states[h.key], share if keep_going() else None) for h in order]
     registry = _learn(registry, fetched, store)
     by_tweet: dict[str, list[_Fetched]] = {}
     for f in fetched:
@@ -125,13 +132,17 @@ def poll(registry: Registry, source: MentionSource, store: Storage, alerts: Aler
         _advance(f, store, clock)
         report.handles.append(f.outcome)
     # A suspended or deleted account is the handle's trouble, not the ingestion path's.
-    if all(f.outcome.outcome in ("ok", "unavailable") for f in fetched):
+    if all(f.outcome.outcome in ("ok", "unavailable", "next_turn") for f in fetched):
         quietly(lambda: store.handles.path_succeeded(TIMELINES, clock()))
     return report
 
 
-def _deferred(handle: WatchedHandle, state: HandleState) -> "_Fetched":
-    """Not polled this time: the function was running out of time."""
+def _deferred(handle: WatchedHandle, state: HandleState, share: int | None = None) -> "_Fetched":
+    """Not polled this time: the function was running out of time, or X's budget covers only `share` handles
+    a minute and this one's turn comes in a later run."""
+    if share is not None:
+        return _Fetched(handle, state, HandleOutcome(
+            handle.handle, "next_turn", detail=f"X's mentions budget covers {share} handles a minute; its turn comes"))
     return _Fetched(handle, state, HandleOutcome(handle.handle, "deferred", detail="out of time; polled next run"))
 
 
@@ -215,7 +226,7 @@ def _advance(f: _Fetched, store: Storage, clock) -> None:
         newest_mention_at=newest_at.isoformat() if newest_at else f.state.newest_mention_at,
         checked_at=(now.isoformat() if f.checked else f.state.checked_at) if f.outcome.outcome == "unavailable" else None,
     )
-    if f.outcome.outcome == "deferred":
+    if f.outcome.outcome in ("deferred", "next_turn"):
         return
     if state != f.state or f.state.outcome is None:
         quietly(lambda: store.handles.save(f.handle.key, replace(state, changed_at=now.isoformat())))

@@ -423,3 +423,49 @@ class FilteredStream(Protocol):
 class MentionsQueue(Protocol):
     def send(self, bodies: list[dict]) -> list[dict]:
         """Put each one-post X body on the queue; those SQS did not take. QueueUnavailable: none taken."""
+
+
+# --- the X budget (issue 12) ---------------------------------------------------------------
+
+X_FAMILIES = ("users", "mentions", "search", "stream_connect", "post", "oauth")  # endpoint families X limits apart
+
+
+@dataclass(frozen=True)
+class XWindow:
+    """What the desk knows of one X rate window: an endpoint family's for the app (user None) or for one
+    handle (posting). None: not known yet (X has not answered since the window began)."""
+
+    family: str
+    user: str | None = None
+    limit: int | None = None
+    remaining: int | None = None
+    reset: datetime | None = None  # when X opens the next window (x-rate-limit-reset)
+
+    def waiting_until(self, now: datetime) -> datetime | None:
+        """When calls may go again, while this window is spent (X said 0 left, or 429); None: call now."""
+        if self.remaining is not None and self.remaining <= 0 and self.reset is not None and now < self.reset:
+            return self.reset
+        return None
+
+    def current(self, now: datetime) -> "XWindow":
+        """This window, or an unknown fresh one once its reset has passed."""
+        if self.reset is not None and now >= self.reset:
+            return XWindow(self.family, self.user, self.limit)
+        return self
+
+
+class XBudget(Protocol):
+    """One budget per X endpoint family and window, shared by every function (DynamoDB: XBUDGET#<family>).
+    Every X call asks `take` first and reports X's x-rate-limit-* headers to `observe` after."""
+
+    def take(self, family: str, now: datetime, user: str | None = None) -> bool | datetime:
+        """True: call X now (one call is counted). A time: the family is spent; wait until then without calling X."""
+
+    def observe(self, family: str, remaining: int, reset: datetime, limit: int | None, user: str | None = None) -> None:
+        """What X's answer said of the window (a 429: remaining 0 until its reset)."""
+
+    def allowance(self, family: str, now: datetime, user: str | None = None) -> int | None:
+        """Calls this minute's run may make so the window lasts to its reset (0: waiting); None: not known."""
+
+    def windows(self, now: datetime) -> list[XWindow]:
+        """Every window the budget holds, for /status (one read)."""

@@ -9,7 +9,7 @@ from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS, district_key
 from ..domain.handles import Registry
 from ..domain.tally import STATE, Scope
-from .ports import ALL_DISTRICTS, STREAM, TIMELINES, GrantState, Storage, StreamLease
+from .ports import ALL_DISTRICTS, STREAM, TIMELINES, GrantState, Storage, StreamLease, XBudget, XWindow
 from .sending import POSTING_OFF
 
 DISTRICT_SCOPES = [Scope.of_district(d) for d in [*DISTRICTS, None]]
@@ -69,7 +69,21 @@ def _ingestion(store: Storage, paths: dict[str, str], now: datetime) -> dict:
     return ingestion
 
 
-def status(store: Storage, registry: Registry, clock: Callable[[], datetime], posting_enabled: bool = True) -> dict:
+def _budget(windows: list[XWindow], now: datetime) -> dict:
+    """X's windows as the desk last heard of them: per family (and per handle for posting), whether it waits."""
+    shown = {}
+    for w in windows:
+        current = w.current(now)
+        until = current.waiting_until(now)
+        shown[w.family if w.user is None else f"{w.family}#{w.user}"] = {
+            "remaining": current.remaining, "limit": current.limit,
+            "reset": current.reset.isoformat() if current.reset else None,
+            "waiting": until is not None}
+    return shown
+
+
+def status(store: Storage, registry: Registry, clock: Callable[[], datetime], posting_enabled: bool = True,
+           budget: XBudget | None = None) -> dict:
     now = clock()
     counts = store.stats.read([STATE, *DISTRICT_SCOPES, *DEPARTMENT_SCOPES])
     state = counts[STATE]
@@ -107,6 +121,7 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime], po
                     "blocked": state.get("replies_blocked", 0),
                     "undeliverable": state.get("replies_undeliverable", 0)},
         "ingestion": _ingestion(store, paths, now),
+        "x_budget": _budget(budget.windows(now), now) if budget else {},
         "handles": [
             {
                 "handle": h.handle,
