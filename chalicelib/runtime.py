@@ -183,8 +183,10 @@ def filtered_stream():
     from .adapters.x_stream import TweepyFilteredStream
 
     cfg = config()
+    from .adapters.x_budget import XBudgetGate
+
     return TweepyFilteredStream(lambda: secret(cfg.x_bearer_token_parameter), cfg.x_api_base_url,
-                                cfg.http_timeout_seconds)
+                                cfg.http_timeout_seconds, XBudgetGate(x_budget(), utcnow))
 
 
 @cache

@@ -642,6 +642,7 @@ class FakeStream:
         self.callbacks = None
         self.connects = 0
         self.failing_rules = None
+        self.refusing_connects = 0  # the next connects the X budget refuses (RateLimited), as the adapter does
 
     def rules(self):
         if self.failing_rules:
@@ -658,6 +659,9 @@ class FakeStream:
         self.held = [r for r in self.held if r.id not in set(delete)]
 
     def start(self, on_post, on_connect, on_disconnect):
+        if self.refusing_connects:
+            self.refusing_connects -= 1
+            raise RateLimited(None)
         assert self.callbacks is None, "one connection per app"
         self.callbacks, self.dead = (on_post, on_connect, on_disconnect), False
         self.connects += 1

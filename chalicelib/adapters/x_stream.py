@@ -80,8 +80,9 @@ def _streaming_client(bearer_token: str, base_url: str | None, timeout: float, c
 class TweepyFilteredStream:
     """`bearer_token` is a callable so a rotated secret is picked up at the next connect."""
 
-    def __init__(self, bearer_token: Callable[[], str], base_url: str | None, timeout: float):
+    def __init__(self, bearer_token: Callable[[], str], base_url: str | None, timeout: float, gate=None):
         self._bearer_token, self._base_url, self._timeout = bearer_token, base_url, timeout
+        self._gate = gate  # the shared X budget (x_budget.XBudgetGate): a spent connect window is not asked
         self._client = None
         self._stopping = threading.Event()
 
@@ -124,6 +125,10 @@ class TweepyFilteredStream:
             self._call(lambda: client.delete_rules(list(delete)))
 
     def start(self, on_post, on_connect, on_disconnect) -> None:
+        """RateLimited when the budget's stream_connect window is spent. tweepy's own reconnects are not
+        counted: they follow X's back-off, and one holder at a time (the lease) connects at all."""
+        if self._gate is not None:
+            self._gate.ask("stream_connect")
         self._stopping.clear()
         self._client = _streaming_client(self._bearer_token(), self._base_url, self._timeout,
                                          (on_post, on_connect, on_disconnect, self._stopping))

@@ -145,7 +145,13 @@ class Holder:
 
     def _start(self, inbox: _Inbox) -> None:
         self.started = self.clock()
-        self.stream.start(inbox.post, lambda: inbox.event("connected"), lambda why: inbox.event("disconnected", why))
+        try:
+            self.stream.start(inbox.post, lambda: inbox.event("connected"), lambda why: inbox.event("disconnected", why))
+        except RateLimited as e:
+            # X's connect window is spent (the shared budget says so, unasked): keep the lease, and connect
+            # again after RESTART_AFTER, as for a stream that gave up; the search path covers meanwhile.
+            self.report.problems.append(f"connect: {e}")
+            log.warning("stream connect waits for X's window", extra={"holder": self.report.holder, "detail": str(e)})
 
     def _take(self, ends_at: datetime):
         """The lease as it stood before this holder took it; None when another holder keeps it."""

@@ -149,3 +149,13 @@ def test_a_stream_that_gave_up_is_started_again(parts):
     fn.at += [(30, lambda: stream.die()), (60, lambda: stream.push(post(8)))]
     report = run(parts, fn, "a")
     assert report.disconnects == 1 and report.connects == 2 and [b["data"]["id"] for b in queue.bodies] == ["8"]
+
+
+def test_a_connect_the_x_budget_refuses_keeps_the_lease_and_connects_again_later(parts):
+    clock, leases, stream, queue = parts
+    stream.refusing_connects = 1
+    fn = Lambda(clock)
+    fn.at.append((120, lambda: stream.push(post(9))))
+    report = run(parts, fn, "a")
+    assert report.connects == 1 and any(p.startswith("connect:") for p in report.problems)
+    assert [b["data"]["id"] for b in queue.bodies] == ["9"] and report.outcome == "handed_over"
