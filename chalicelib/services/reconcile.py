@@ -58,19 +58,20 @@ class ReconcileReport:
     backfilled: list[str] = field(default_factory=list)  # handles whose timelines were read
     gaps: list[str] = field(default_factory=list)  # handles found (and told) to have a gap this run
     x_partial_errors: int = 0
-    timeline_requests: int = 0
+    timelines: list = field(default_factory=list)  # the backfill's HandleOutcome per handle
 
     def as_dict(self) -> dict:
         return {"created": self.created, "caught": self.caught, "skipped": dict(self.skipped), **vars(self.sent),
                 "backfilled": self.backfilled, "gaps": self.gaps, "x_partial_errors": self.x_partial_errors,
-                "groups": [vars(g) for g in self.groups]}
+                "groups": [vars(g) for g in self.groups], "timelines": [vars(h) for h in self.timelines]}
 
     def metrics(self) -> dict[str, tuple[str, float]]:
         return {
             "SearchCaught": ("Count", self.caught),
             "SearchGroupsFailed": ("Count", sum(g.outcome in ("rate_limited", "error") for g in self.groups)),
-            "XApiCalls": ("Count", sum(g.requests for g in self.groups) + self.timeline_requests),
-            "XApi429s": ("Count", sum(g.outcome == "rate_limited" for g in self.groups)),
+            "XApiCalls": ("Count", sum(g.requests for g in self.groups) + sum(h.requests for h in self.timelines)),
+            "XApi429s": ("Count", sum(g.outcome == "rate_limited" for g in self.groups)
+                         + sum(h.outcome == "rate_limited" for h in self.timelines)),
             "MentionsFetched": ("Count", sum(g.fetched for g in self.groups)),
             "ComplaintsCreated": ("Count", len(self.created)),
             "AlertsSent": ("Count", self.sent.alerts_sent),
@@ -78,6 +79,9 @@ class ReconcileReport:
             "RepliesSent": ("Count", self.sent.replies_sent),
             "RepliesFailed": ("Count", self.sent.replies_failed + self.sent.replies_undeliverable),
             "MentionGaps": ("Count", len(self.gaps)),
+            # The backfill's timelines, as the poll names them (the same alarms watch both).
+            "HandlesFailed": ("Count", sum(h.outcome in ("error", "unknown_handle") for h in self.timelines)),
+            "HandlesRateLimited": ("Count", sum(h.outcome == "rate_limited" for h in self.timelines)),
         }
 
 
@@ -213,7 +217,7 @@ def _backfill(groups, registry, source, store, alerts, replies, ops, clock, poli
         report.skipped.update(filled.report.skipped)
         for name, value in vars(filled.report.sent).items():
             setattr(report.sent, name, getattr(report.sent, name) + value)
-        report.timeline_requests = sum(h.requests for h in filled.report.handles)
+        report.timelines = filled.report.handles
     report.backfilled, report.gaps = sorted(needs), filled.gaps
     for g in groups:
         if g.outcome.outcome == "ok" and set(g.needs) - filled.done:
