@@ -6,7 +6,8 @@ in them recorded, and only to the newest post read; the search ends `INDEX_DELAY
 post X has not indexed yet is read next minute, not skipped. A new group starts from the oldest
 cursor of the groups it takes handles from; a new handle from its start_at (go-live: never older
 mentions). Whatever lies further back than search reaches is read from the mentions timelines
-(services/backfill.py), and the group's cursor waits for that too.
+(services/backfill.py), and the group's cursor waits for that too; a group whose every handle is
+read so is not searched that run (the timelines reach up to now).
 """
 
 from __future__ import annotations
@@ -114,6 +115,8 @@ def reconcile(registry: Registry, source: MentionSource, search: MentionSearch, 
     cursors = store.searches.load()
     groups = _plan(pack(live), cursors, registry, now)
     for g in groups:
+        if set(g.needs) == set(g.group.handles):
+            continue  # every handle's timeline is read from its start this run, up to now: no search needed
         if keep_going():
             _search(g, search, end_time, report)
         else:
