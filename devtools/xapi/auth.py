@@ -20,6 +20,15 @@ UNSUPPORTED_AUTH = {
     "status": 403,
 }
 
+APP_ONLY = {
+    "title": "Unsupported Authentication",
+    "detail": "Authenticating with {kind} is forbidden for this endpoint.  Supported authentication types are "
+              "[OAuth 2.0 Application-Only].",
+    "type": "https://api.twitter.com/2/problems/unsupported-authentication",
+    "status": 403,
+}
+AUTH_NAMES = {"oauth": "OAuth 1.0a User Context", "oauth2": "OAuth 2.0 User Context"}
+
 
 @dataclass
 class Auth:
@@ -70,3 +79,9 @@ def user_context(state: XState, auth: Auth) -> User:
     if auth.user_id is None:
         raise ApiError(403, UNSUPPORTED_AUTH)
     return state.users_by_id[auth.user_id]
+
+
+def app_only(auth: Auth) -> None:
+    """Endpoints X serves only with the app's bearer token (the filtered stream and its rules)."""
+    if auth.kind != "bearer":
+        raise ApiError(403, {**APP_ONLY, "detail": APP_ONLY["detail"].format(kind=AUTH_NAMES[auth.kind])})

@@ -2,6 +2,9 @@
 users/<name>/suspend, DELETE users/<name>); edit or delete a post (POST tweets/<id>/edit, DELETE
 tweets/<id>); inject faults; set rate limits (per family, scope app|user, username); the app's
 OAuth 2.0 registration, a user's consent and what time or the owner do to tokens (oauth2/...);
+the filtered stream (POST stream {"disconnect": true} | {"drop_share", "seed"} |
+{"keepalive_seconds"}; GET stream); the search indexing delay (POST search
+{"index_delay_seconds"}); the clock (POST clock {"now", "rate"}, DELETE clock for real time);
 and show what the product posted, called and would have paid (costs). POST reset undoes it all."""
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import re
 from .costs import Ledger
 from .edits import EditRefused, edit_tweet
 from .errors import forbidden
-from .model import ALL_TWEET_FIELDS, ALL_USER_FIELDS
+from .model import ALL_TWEET_FIELDS, ALL_USER_FIELDS, parse_iso
 from .oauth2 import OAuthError
 from .state import XState
 
@@ -45,6 +48,20 @@ def control(state: XState, method: str, path: str, raw_body: bytes) -> tuple[int
             return 200, edit_tweet(state, edited[1], payload.get("text")).render(ALL_TWEET_FIELDS)
         if method == "DELETE" and (deleted := TWEET_PATH.fullmatch(path)):
             return 200, {"deleted": state.delete_tweet(deleted[1])}
+        if path == "/_control/stream" and method in ("GET", "POST"):
+            with state.lock:
+                return 200, state.stream.configure(payload) if method == "POST" else state.stream.report()
+        if (method, path) == ("POST", "/_control/search"):
+            if set(payload) != {"index_delay_seconds"}:
+                raise ValueError("the search setting is index_delay_seconds")
+            return 200, state.set_index_delay(payload["index_delay_seconds"])
+        if path == "/_control/clock" and method in ("GET", "POST", "DELETE"):
+            if method == "POST":
+                now = payload.get("now")
+                state.clock.set(parse_iso(now) if now else None, payload.get("rate", 1.0))
+            elif method == "DELETE":
+                state.clock.reset()
+            return 200, state.clock.report()
         if (method, path) == ("POST", "/_control/faults"):
             state.add_fault(**payload)
             return 200, {"queued": len(state.faults)}

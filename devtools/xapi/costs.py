@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .model import utcnow
 
 # USD per unit, from X's pricing page (docs.x.com, "X API pay-per-usage pricing").
 PRICES = {
@@ -20,7 +19,7 @@ PRICES = {
     "post_created_with_url": Decimal("0.200"),
     "summoned_reply": Decimal("0.010"),  # a reply to a post that mentioned the replying account
 }
-POST_FAMILIES = frozenset({"mentions", "search", "tweet", "tweets"})
+POST_FAMILIES = frozenset({"mentions", "search", "tweet", "tweets", "stream_connect"})  # stream: per delivery
 USER_FAMILIES = frozenset({"users", "me"})
 
 
@@ -42,7 +41,7 @@ class Ledger:
             items[_post_kind(state, data[0]["id"])] += 1
         else:
             posts = (data if family in POST_FAMILIES else []) + includes.get("tweets", [])
-            day = utcnow().date().isoformat()
+            day = state.clock.now().date().isoformat()  # X's day, on the local X's clock
             fresh = {(day, p["id"]) for p in posts} - self.posts_read
             self.posts_read |= fresh
             items["post_read"] = len(fresh)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import MAX_EDITS, Tweet, utcnow
+from .model import MAX_EDITS, Tweet
 from .state import XState, language
 
 
@@ -25,7 +25,7 @@ def edit_tweet(state: XState, tweet_id: str, text: str) -> Tweet:
             raise ValueError(f"no tweet with id {tweet_id}")
         if not old.latest:
             raise ValueError(f"tweet {tweet_id} is not the latest version; edit {old.history[-1]}")
-        now = utcnow()
+        now = state.clock.now()
         if not old.edit_eligible:
             raise EditRefused("This Tweet is not eligible for editing.")
         if now > old.editable_until:
@@ -39,4 +39,5 @@ def edit_tweet(state: XState, tweet_id: str, text: str) -> Tweet:
         )
         old.history.append(new.id)  # the list is shared: every version now names the new one last
         state.tweets[new.id] = new
+        state.stream.published(new, now)  # the stream delivers an edit as a post of its own
         return new

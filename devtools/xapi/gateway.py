@@ -1,6 +1,7 @@
 """What X does around every v2 endpoint: route the request, apply an injected fault, require
 authentication, count it against its rate-limit windows, bill it and log the call; and the OAuth
-2.0 endpoints."""
+2.0 endpoints. A stream connection that opens is answered with its Connection, for the server to
+stream."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from urllib.parse import parse_qs
 
 from .auth import Auth, authenticate, check_scopes, parse_auth
 from .errors import ApiError, problem
-from .model import iso, utcnow
+from .model import iso
 from .oauth2 import OAuthError
 from .ratelimits import WINDOW_SECONDS, Window
 from .routes import ROUTES
 from .state import Fault, XState
+from .stream import Connection
 
 
 def answer(
@@ -31,6 +33,8 @@ def answer(
         auth = authenticate(state, parse_auth(authorization))
         status, body, headers = _answer(state, route, fault, method, path, params, auth, raw_body)
         _log(state, method, path, params, status, auth.kind if auth else None, raw_body)
+    if isinstance(body, Connection):
+        return status, body, headers  # the server streams it
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if fault and fault.malformed:
         status, data = 200, data[: len(data) // 2]
@@ -46,8 +50,8 @@ def _answer(state: XState, route, fault: Fault | None, method: str, path: str, p
     headers = {k: v for w in reversed(windows) for k, v in w.headers().items()}
     if fault and fault.status == 429:
         # The fault reports an exhausted window; the real window is left alone so `times` holds.
-        primary = windows[0] if windows else Window(0, 0, int(time.time()) + WINDOW_SECONDS)
-        reset = int(time.time()) + fault.reset_in_seconds if fault.reset_in_seconds is not None else primary.reset
+        primary = windows[0] if windows else Window(0, 0, int(state.clock.time()) + WINDOW_SECONDS)
+        reset = int(state.clock.time()) + fault.reset_in_seconds if fault.reset_in_seconds is not None else primary.reset
         return 429, problem(429), headers | primary.headers(remaining=0, reset=reset)
     if fault and fault.status:
         return fault.status, problem(fault.status), headers
@@ -99,7 +103,7 @@ def oauth_endpoint(
 
 def _log(state: XState, method, path, params, status, auth_kind, raw_body: bytes) -> None:
     state.calls.append({
-        "method": method, "path": path, "query": params, "status": status, "auth": auth_kind, "at": iso(utcnow()),
+        "method": method, "path": path, "query": params, "status": status, "auth": auth_kind, "at": iso(state.clock.now()),
         **({"json": _json_or_raw(raw_body)} if raw_body else {}),
     })
 

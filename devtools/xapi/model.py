@@ -22,10 +22,6 @@ USERNAME_PATTERN = "^[A-Za-z0-9_]{1,15}$"  # as X quotes it in error messages
 USERNAME_RE = re.compile(USERNAME_PATTERN)
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def snowflake(at: datetime) -> int:
     return (int(at.timestamp() * 1000) - TWEPOCH_MS) << 22
 

@@ -77,8 +77,9 @@ def _bad(description: str) -> OAuthError:
 class OAuth2:
     """The registered client, pending codes, issued tokens and the grants users gave the app."""
 
-    def __init__(self, client: dict | None = None):
+    def __init__(self, client: dict | None = None, clock=time.time):
         self._initial = DEFAULT_CLIENT | (client or {})
+        self._time = clock  # epoch seconds: codes and tokens expire on the local X's clock
         self.reset()
 
     def reset(self) -> None:
@@ -135,7 +136,7 @@ class OAuth2:
         if not approve:
             return request["redirect_uri"] + joiner + urlencode({"error": "access_denied", "state": request["state"]})
         code = secrets.token_urlsafe(48)
-        self.codes[code] = {**request, "user_id": user_id, "expires_at": time.time() + CODE_SECONDS}
+        self.codes[code] = {**request, "user_id": user_id, "expires_at": self._time() + CODE_SECONDS}
         return request["redirect_uri"] + joiner + urlencode({"state": request["state"], "code": code})
 
     # --- token and revoke ------------------------------------------------------------------
@@ -155,7 +156,7 @@ class OAuth2:
         grant_type = form.get("grant_type")
         if grant_type == "authorization_code":
             code = self.codes.pop(form.get("code", ""), None)  # single use, even when the rest is wrong
-            if code is None or code["expires_at"] < time.time() or form.get("redirect_uri") != code["redirect_uri"]:
+            if code is None or code["expires_at"] < self._time() or form.get("redirect_uri") != code["redirect_uri"]:
                 raise OAuthError(400, INVALID_TOKEN)
             if not _verifier_matches(form.get("code_verifier", ""), code["code_challenge"], code["code_challenge_method"]):
                 raise OAuthError(400, INVALID_TOKEN)
@@ -176,7 +177,7 @@ class OAuth2:
 
     def _issue(self, grant: Grant, scopes: tuple[str, ...] | None = None) -> dict:
         scopes = scopes or grant.scopes
-        access = Token(secrets.token_urlsafe(48), "access", grant.user_id, scopes, time.time() + ACCESS_TOKEN_SECONDS)
+        access = Token(secrets.token_urlsafe(48), "access", grant.user_id, scopes, self._time() + ACCESS_TOKEN_SECONDS)
         self.tokens[access.value] = access
         grant.tokens.append(access.value)
         body = {"token_type": "bearer", "expires_in": ACCESS_TOKEN_SECONDS, "access_token": access.value,
@@ -204,7 +205,7 @@ class OAuth2:
         token = self.tokens.get(value)
         if token is None or token.kind != "access" or not token.live or token.user_id not in self.grants:
             return None
-        return token if token.expires_at > time.time() else None
+        return token if token.expires_at > self._time() else None
 
     def is_app_bearer(self, value: str) -> bool:
         return secrets.compare_digest(value.encode(), str(self.client["bearer_token"]).encode())
@@ -213,7 +214,7 @@ class OAuth2:
     def expire(self, user_id: str) -> int:
         expired = [t for t in self.tokens.values() if t.user_id == user_id and t.kind == "access" and t.live]
         for token in expired:
-            token.expires_at = time.time() - 1
+            token.expires_at = self._time() - 1
         return len(expired)
 
     def revoke_grant(self, user_id: str) -> bool:

@@ -23,6 +23,9 @@ RATE_TABLE = {
     "tweets": {"app": (3500, WINDOW_SECONDS), "user": (5000, WINDOW_SECONDS)},  # GET /2/tweets?ids=
     "tweet": {"app": (450, WINDOW_SECONDS), "user": (900, WINDOW_SECONDS)},  # GET /2/tweets/:id
     "post": {"app": (10_000, DAY_SECONDS), "user": (100, WINDOW_SECONDS)},  # POST /2/tweets
+    "stream_connect": {"app": (50, WINDOW_SECONDS)},  # GET /2/tweets/search/stream (app-only)
+    "stream_rules": {"app": (450, WINDOW_SECONDS)},  # GET /2/tweets/search/stream/rules
+    "stream_rules_change": {"app": (100, WINDOW_SECONDS)},  # POST /2/tweets/search/stream/rules
 }
 # Families whose per-app limit counts user-context requests (they serve only user context).
 APP_WIDE = frozenset({"post"})
@@ -46,7 +49,8 @@ class Window:
 class RateLimits:
     """The limits in force and the open windows, keyed by (family, user id or None for the app)."""
 
-    def __init__(self, overrides: dict | None = None):
+    def __init__(self, overrides: dict | None = None, clock=time.time):
+        self._time = clock  # epoch seconds: windows open and reset on the local X's clock
         self._overrides = dict(overrides or {})  # family -> limit for every scope, as XApiServer(rate_limits=) gives
         self.reset()
 
@@ -63,10 +67,12 @@ class RateLimits:
         """The windows a request counts against, the one its headers report first."""
         if user_id is None:
             return [self._window(family, None)] if "app" in RATE_TABLE[family] and family not in APP_WIDE else []
+        if "user" not in RATE_TABLE[family]:
+            return []  # an app-only endpoint: it refuses user context before any window counts
         return [self._window(family, user_id)] + ([self._window(family, None)] if family in APP_WIDE else [])
 
     def _window(self, family: str, user_id: str | None) -> Window:
-        now = int(time.time())
+        now = int(self._time())
         key = (family, user_id)
         window = self.windows.get(key)
         if window is None or now >= window.reset:
@@ -91,7 +97,7 @@ class RateLimits:
         remaining = limit if remaining is None else int(remaining)
         reported = None
         for sc in [scope] if scope else list(RATE_TABLE[family]):
-            reset = int(time.time()) + int(reset_in_seconds if reset_in_seconds is not None else RATE_TABLE[family][sc][1])
+            reset = int(self._time()) + int(reset_in_seconds if reset_in_seconds is not None else RATE_TABLE[family][sc][1])
             if user_id is not None:
                 self.user_limits[(family, user_id)] = limit
                 self.windows[(family, user_id)] = Window(limit, remaining, reset)

@@ -1,6 +1,7 @@
 """The v2 endpoints the desk uses: user lookup (by username or id, one or many), the mentions
-timeline, recent search and posting. A missing, suspended or deleted user is a 200 with an
-`errors` array, as on X."""
+timeline, recent search (a post is found `index_delay_seconds` after it is posted), the filtered
+stream and its rules (stream.py, stream_rules.py), post lookup and posting. A missing, suspended
+or deleted user is a 200 with an `errors` array, as on X."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from datetime import timedelta
 
 from chalicelib.x_text import fits
 
-from .auth import user_context
+from .auth import app_only, user_context
 from .errors import INVALID_REQUEST, ApiError, forbidden, invalid, not_found, unavailable_user
-from .model import User, snowflake_time, utcnow
+from .model import User, snowflake_time
 from .params import (
     ID_PATTERN, ID_RE, LOOKUP_PARAMS, TIMELINE_PARAMS, TWEET_EXPANSIONS, TWEET_FIELDS, USER_FIELDS, bounded_int,
     check_known, check_username, csv_param, id_param, time_param, user_fields_param,
 )
 from .query import QueryParser
 from .state import XState
+from .stream_rules import get_rules, post_rules
 from .timeline import expand, render_timeline
 
 MENTIONS_CAP = 800  # the mentions timeline only reaches a user's newest 800 mentions
@@ -121,7 +123,7 @@ def search_recent(state: XState, match, params, auth, body):
         raise invalid("sort_order", sort_order, message)
     limit = bounded_int(params, "max_results", 10, 100, 10)
     predicate = QueryParser(query).parse()
-    now = utcnow()
+    now = state.clock.now()
     cutoff = now - SEARCH_WINDOW  # recent search refuses bounds older than its 7 days
     start, end = time_param(params, "start_time"), time_param(params, "end_time")
     if start is not None and start < cutoff:
@@ -135,7 +137,8 @@ def search_recent(state: XState, match, params, auth, body):
         if value is not None and snowflake_time(value) < cutoff:
             message = f"'{name}' must be a tweet id created after {cutoff:%Y-%m-%dT%H:%MZ}"
             raise invalid(name, params[name], f"Invalid '{name}':'{params[name]}'. {message}")
-    found = [t for t in state.newest_first() if t.created_at >= cutoff and predicate(t)]
+    indexed = now - timedelta(seconds=state.index_delay_seconds)  # X indexes a post some seconds after it is posted
+    found = [t for t in state.newest_first() if cutoff <= t.created_at <= indexed and predicate(t)]
     return render_timeline(state, found, params, limit, "next_token", with_previous=False)
 
 
@@ -160,7 +163,8 @@ def _tweet_lookup(state: XState, ids: list[str], parameter: str, params: dict, s
     user_fields = csv_param(params, "user.fields", USER_FIELDS)
     expansions = csv_param(params, "expansions", TWEET_EXPANSIONS)
     found = [state.tweets.get(i) for i in ids]
-    found = [t if t is not None and t.author.active else None for t in found]
+    now = state.clock.now()
+    found = [t if t is not None and t.author.active and t.created_at <= now else None for t in found]
     errors = [not_found(parameter, i, "tweet") for i, t in zip(ids, found) if t is None]
     tweets = [t for t in found if t is not None]
     includes, partial = expand(state, tweets, expansions, tweet_fields, user_fields)
@@ -201,9 +205,21 @@ def create_tweet(state: XState, match, params, auth, raw_body):
     referenced = [{"type": "replied_to", "id": str(parent_id)}] if parent_id is not None else []
     if any(p.author is author and p.text == text and p.referenced == referenced for p in state.posts):
         raise forbidden("You are not allowed to create a Tweet with duplicate content.")
-    tweet = state.add_tweet(author.username, text, utcnow(), in_reply_to=parent_id)
+    tweet = state.add_tweet(author.username, text, state.clock.now(), in_reply_to=parent_id)
     state.posts.append(tweet)
     return 201, {"data": tweet.render()}
+
+
+def open_stream(state: XState, match, params, auth, body):
+    return 200, state.stream.open(state, params)
+
+
+def app_only_endpoint(handler):
+    """An endpoint X serves only with the app's bearer token."""
+    def endpoint(state: XState, match, params, auth, body):
+        app_only(auth)
+        return handler(state, match, params, auth, body)
+    return endpoint
 
 
 def may_reply(author, parent) -> bool:
@@ -225,6 +241,9 @@ ROUTES = [
     ("GET", re.compile(r"/2/users/([^/]+)/mentions"), "mentions", get_mentions),
     ("GET", re.compile(r"/2/users/([^/]+)"), "users", get_user_by_id),
     ("GET", re.compile(r"/2/tweets/search/recent"), "search", search_recent),
+    ("GET", re.compile(r"/2/tweets/search/stream"), "stream_connect", app_only_endpoint(open_stream)),
+    ("GET", re.compile(r"/2/tweets/search/stream/rules"), "stream_rules", app_only_endpoint(get_rules)),
+    ("POST", re.compile(r"/2/tweets/search/stream/rules"), "stream_rules_change", app_only_endpoint(post_rules)),
     ("GET", re.compile(r"/2/tweets/([^/]+)"), "tweet", get_tweet),
     ("GET", re.compile(r"/2/tweets"), "tweets", get_tweets),
     ("POST", re.compile(r"/2/tweets"), "post", create_tweet),

@@ -1,14 +1,28 @@
 """A local stand-in for the X API v2, for development and tests (there is no internet here).
 
-It serves what the complaint desk uses (user lookup, the mentions timeline, recent search, post
-lookup and posting) with X's 2026 behaviour, so real tweepy can be pointed at it and tests fail
-where X would: response shapes, status codes and error bodies; snowflake ids; long posts cut in
-`text` and whole in note_tweet; HTML-escaped text; `errors` arrays for suspended and deleted users;
-edited posts with their edit chain; the reply rule for self-serve apps (a reply only where the
-parent's author engaged the account); rate windows per app and per user with X's published
-limits; and a ledger of what pay-per-use would bill. Endpoints under /_control/ (no auth) seed
-users and tweets, suspend, delete and edit, inject faults, set rate limits, stand in for a person's
-OAuth consent, and show what the product posted, called and would have paid.
+It serves what the complaint desk uses (user lookup, the mentions timeline, recent search, the
+filtered stream and its rules, post lookup and posting) with X's 2026 behaviour, so real tweepy
+(Client and StreamingClient) can be pointed at it and tests fail where X would: response shapes,
+status codes and error bodies; snowflake ids; long posts cut in `text` and whole in note_tweet;
+HTML-escaped text; `errors` arrays for suspended and deleted users; edited posts with their edit
+chain; the reply rule for self-serve apps (a reply only where the parent's author engaged the
+account); rate windows per app and per user with X's published limits; recent search finding a
+post only `index_delay_seconds` (30) after it is posted; and a ledger of what pay-per-use would
+bill. Endpoints under /_control/ (no auth) seed users and tweets, suspend, delete and edit, inject
+faults, set rate limits, stand in for a person's OAuth consent, drive the stream (disconnect it,
+drop a share of deliveries, set the keep-alive), set the indexing delay and the clock, and show
+what the product posted, called and would have paid.
+
+The filtered stream (stream.py, stream_rules.py): rules of up to 1,024 characters in the search
+query language; `GET /2/tweets/search/stream` with the app-only bearer token holds a chunked
+response open in its request thread (ThreadingHTTPServer) and writes one JSON object a line, each
+post that matches a rule as it is published, with `matching_rules`, and `\r\n` keep-alives every
+20 seconds; one connection per app. stop() ends live streams before it returns.
+
+Time (clock.py) is real by default; `POST /_control/clock {"now", "rate"}` or set_clock() makes it
+start at a chosen instant and run `rate` times as fast, and everything X times follows it (post
+dates and ids, rate windows, tokens, edit windows, search's reach and indexing delay); keep-alives
+stay in real seconds. reset() restores real time.
 
 Authentication as on X: a Bearer token is either the app's registered app-only token or a user
 access token from OAuth 2.0 Authorization Code with PKCE (oauth2.py); OAuth 1.0a user context acts
@@ -17,8 +31,10 @@ as the user whose id leads the access token.
 Known simplifications: OAuth 1.0a signatures are not verified; a person's consent is a control
 call; a posted reply keeps exactly the text sent (X prefixes the replied-to @handles); links keep
 their own address rather than a t.co one; only mentions, hashtags and links are entities; the
-wording of X's refusals of an edit is not published, so ours is our own; quoting a post does not
-count as engaging for the reply rule (quotes are not modelled).
+wording of X's refusals of an edit, of a rule too long and of the rule cap is not published, so
+ours is our own; quoting a post does not count as engaging for the reply rule (quotes are not
+modelled); the stream has no backfill_minutes (accepted, ignored) and no redundant connections;
+stream rules take effect at once (X: within about 20 seconds).
 
 This module serves HTTP; state.py holds what X holds, gateway.py applies faults, auth, rate limits
 (ratelimits.py) and billing (costs.py) around the v2 endpoints in routes.py, and control.py answers
@@ -28,15 +44,19 @@ This module serves HTTP; state.py holds what X holds, gateway.py applies faults,
 from __future__ import annotations
 
 import json
+import select
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .control import control
 from .gateway import OAUTH_PATHS, answer, oauth_endpoint
-from .model import ALL_TWEET_FIELDS, ALL_USER_FIELDS
+from .model import ALL_TWEET_FIELDS, ALL_USER_FIELDS, parse_iso
 from .state import XState
+from .stream import Connection, serve
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SEED_PATH = HERE / "seed_mentions.json"
@@ -75,7 +95,37 @@ class _Handler(BaseHTTPRequestHandler):
             )
             self._send(status, data, {}, content_type)
         else:
-            self._send(*answer(state, method, url.path, params, self.headers.get("Authorization"), raw_body))
+            status, data, headers = answer(state, method, url.path, params, self.headers.get("Authorization"), raw_body)
+            if isinstance(data, Connection):
+                self._stream(data, headers)
+            else:
+                self._send(status, data, headers)
+
+    def _stream(self, connection: Connection, headers: dict) -> None:
+        """Hold a filtered stream open in this request's thread: chunked, one post a line."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Transfer-Encoding", "chunked")
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.close_connection = True  # X ends a stream by closing the connection
+
+        def write(data: bytes) -> None:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+        def client_gone() -> bool:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            try:
+                return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+            except OSError:
+                return True
+
+        serve(self.server.state, connection, write, client_gone)
+        try:
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass
 
     def _send(self, status: int, data: bytes, headers: dict, content_type="application/json; charset=utf-8") -> None:
         self.send_response(status)
@@ -122,6 +172,11 @@ class XApiServer:
         return self.url
 
     def stop(self) -> None:
+        with self.state.lock:
+            connection = self.state.stream.connection
+            self.state.stream.disconnect(operational=False)
+        if connection is not None:
+            connection.done.wait(2)  # its thread notices within a tick
         if self._thread:
             self._httpd.shutdown()
             self._thread.join()
@@ -164,3 +219,22 @@ class XApiServer:
     def calls(self) -> list[dict]:
         """The API requests received: method, path, query, status, auth kind, time and JSON body."""
         return self.state.call_log()
+
+    def set_stream(self, **settings) -> dict:
+        """disconnect=True drops the live connection; drop_share (0..1) with seed; keepalive_seconds."""
+        with self.state.lock:
+            return self.state.stream.configure(settings)
+
+    def stream_status(self) -> dict:
+        """connected, connects so far, drop_share, seed, keepalive_seconds."""
+        with self.state.lock:
+            return self.state.stream.report()
+
+    def set_index_delay(self, seconds: float) -> dict:
+        """How long after it is posted recent search finds a post (default 30 s)."""
+        return self.state.set_index_delay(seconds)
+
+    def set_clock(self, now: datetime | str | None = None, rate: float = 1.0) -> dict:
+        """The clock reads `now` from this instant and runs `rate` times as fast; reset() restores real time."""
+        self.state.clock.set(parse_iso(now) if isinstance(now, str) else now, rate)
+        return self.state.clock.report()

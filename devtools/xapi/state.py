@@ -1,6 +1,8 @@
 """What the local X holds (XState): users (with their check mark and standing), tweets and their
 edit chains, the posts the product made, injected faults, rate-limit windows (ratelimits.py),
-OAuth 2.0 grants and tokens (oauth2.py), the cost ledger (costs.py) and the call log."""
+OAuth 2.0 grants and tokens (oauth2.py), the filtered stream's rules and connection
+(stream_rules.py, stream.py), the search indexing delay, the clock (clock.py), the cost ledger
+(costs.py) and the call log."""
 
 from __future__ import annotations
 
@@ -11,14 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .clock import Clock
 from .costs import Ledger
-from .model import ALL_TWEET_FIELDS, USERNAME_RE, VERIFIED_TYPES, Tweet, User, parse_iso, snowflake, utcnow
+from .model import ALL_TWEET_FIELDS, USERNAME_RE, VERIFIED_TYPES, Tweet, User, parse_iso, snowflake
 from .oauth2 import OAuth2
 from .ratelimits import RateLimits
+from .stream import StreamHub
+from .stream_rules import StreamRules
 from .text import extract
 
 WATCHED_USER_ID_BASE = 1000
 OTHER_USER_ID_BASE = 2_000_000
+INDEX_DELAY_SECONDS = 30.0  # X: a post becomes searchable about 30 seconds after it is posted
 DEVANAGARI_RE = re.compile(r"[\u0900-\u097F]")
 
 
@@ -46,8 +52,10 @@ class XState:
         self._seed = json.loads(Path(seed).read_text(encoding="utf-8"))
         self._handles = [h["handle"] for h in json.loads(Path(handles).read_text(encoding="utf-8"))["handles"]]
         self._bot_username = bot or self._handles[0]
-        self.rates = RateLimits(rate_limits)
-        self.oauth2 = OAuth2(oauth2_client)
+        self.clock = Clock()
+        self.rates = RateLimits(rate_limits, self.clock.time)
+        self.oauth2 = OAuth2(oauth2_client, self.clock.time)
+        self.stream = StreamHub()
         self.reset()
 
     def reset(self, mentions: bool = True) -> None:
@@ -62,6 +70,10 @@ class XState:
             self.rates.reset()
             self.costs = Ledger()
             self.oauth2.reset()
+            self.clock.reset()
+            self.stream.reset()
+            self.stream_rules = StreamRules()
+            self.index_delay_seconds = INDEX_DELAY_SECONDS
             self._next_user_id = OTHER_USER_ID_BASE
             names = self._seed.get("handle_names", {})
             # Seeded users get fixed creation dates so runs are reproducible.
@@ -71,7 +83,7 @@ class XState:
                 watched = self._create_user(handle, names.get(handle, handle), created, str(WATCHED_USER_ID_BASE + i))
                 watched.verified_type = "government"  # X's grey check mark
             self.bot = self.users[self._bot_username.lower()]
-            now = utcnow()
+            now = self.clock.now()
             seeded: list[Tweet] = []
             for i, entry in enumerate(self._seed["mentions"] if mentions else []):
                 if entry["author"].lower() not in self.users:
@@ -100,7 +112,7 @@ class XState:
         if verified_type is not None and verified_type not in VERIFIED_TYPES:
             raise ValueError(f"verified_type must be one of {VERIFIED_TYPES}")
         with self.lock:
-            user = self.users.get(username.lower()) or self._create_user(username, name, utcnow())
+            user = self.users.get(username.lower()) or self._create_user(username, name, self.clock.now())
             user.verified_type = verified_type or user.verified_type
             return user
 
@@ -116,7 +128,7 @@ class XState:
     def add_tweets(self, specs: list[dict]) -> list[Tweet]:
         """Tweets from control specs: author, text, retweet_of, in_reply_to, created_at | minutes_ago, lang."""
         with self.lock:
-            now = utcnow()
+            now = self.clock.now()
             out = []
             for spec in specs:
                 if "created_at" in spec:
@@ -161,6 +173,7 @@ class XState:
             edit_eligible=not retweet_of and replied_user in (None, user),
         )
         self.tweets[tweet_id] = tweet
+        self.stream.published(tweet, self.clock.now())
         return tweet
 
     def new_id(self, at: datetime) -> str:
@@ -175,6 +188,15 @@ class XState:
     def entities(self, text: str) -> dict:
         """The entities of a text; an @name of a deleted account is no mention."""
         return extract(text, {k: u for k, u in self.users.items() if u.status != "deleted"})
+
+    def set_index_delay(self, seconds) -> dict:
+        """How long after it is posted recent search finds a post."""
+        seconds = float(seconds)
+        if seconds < 0:
+            raise ValueError("index_delay_seconds cannot be negative")
+        with self.lock:
+            self.index_delay_seconds = seconds
+            return {"index_delay_seconds": seconds}
 
     def delete_tweet(self, tweet_id: str) -> bool:
         """The author deletes a post, and with it every version of it (X deletes the whole edit
@@ -247,6 +269,8 @@ class XState:
 
     def newest_first(self) -> list[Tweet]:
         """The tweets timelines and search may show, newest first: the latest version of each post,
-        by authors neither suspended nor deleted. The caller holds the lock."""
-        shown = (t for t in self.tweets.values() if t.latest and t.author.active)
+        by authors neither suspended nor deleted, posted by now on the clock (a post seeded ahead
+        of the scaled clock appears when its time comes). The caller holds the lock."""
+        now = self.clock.now()
+        shown = (t for t in self.tweets.values() if t.latest and t.author.active and t.created_at <= now)
         return sorted(shown, key=lambda t: int(t.id), reverse=True)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .errors import not_found, unavailable_user
 from .model import Tweet, User
 from .params import TWEET_EXPANSIONS, TWEET_FIELDS, USER_FIELDS, csv_param, id_param, page_token, read_token, time_param
-from .state import XState
+
+if TYPE_CHECKING:  # state.py holds the stream, which renders with expand()
+    from .state import XState
 
 
 def render_timeline(

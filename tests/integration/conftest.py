@@ -37,3 +37,11 @@ def bot(server):
 def lucknow(server):
     """@lucknowpolice acting through an OAuth 2.0 user access token, as the desk does per handle."""
     return tweepy_client(server.url, bearer_token=user_tokens(server, "lucknowpolice")["access_token"])
+
+
+@pytest.fixture
+def instant_search(server):
+    """Recent search finds a post as soon as it is posted, for tests that search what they just
+    added (X takes about 30 seconds, the local X's default)."""
+    server.set_index_delay(0)
+    return server

@@ -1,10 +1,11 @@
-"""Helpers for tests of the local X API server: real tweepy pointed at it, control calls, and the
-OAuth 2.0 PKCE dance a handle's owner goes through."""
+"""Helpers for tests of the local X API server: real tweepy pointed at it (its Client and its
+StreamingClient), control calls, and the OAuth 2.0 PKCE dance a handle's owner goes through."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import queue
 import secrets
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -95,3 +96,50 @@ def reply(client, text: str, parent: str):
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+class Listener(tweepy.StreamingClient):
+    """Real tweepy.StreamingClient on the local X, its session's base URL rewritten as the product's
+    adapter (chalicelib/adapters/x_http.py) does; collects what it receives, for tests to wait on."""
+
+    def __init__(self, base_url: str, bearer_token: str = APP_BEARER_TOKEN, **kwargs):
+        from chalicelib.adapters.x_http import XApiAdapter
+
+        super().__init__(bearer_token, **kwargs)
+        self.session.mount(X_API, XApiAdapter(base_url))
+        self.events: queue.Queue = queue.Queue()
+        self.thread = None
+
+    def on_connect(self):
+        self.events.put(("connect", None))
+
+    def on_response(self, response):
+        self.events.put(("post", response))
+
+    def on_errors(self, errors):
+        self.events.put(("errors", errors))
+
+    def on_keep_alive(self):
+        self.events.put(("keep-alive", None))
+
+    def on_request_error(self, status_code):
+        self.events.put(("refused", status_code))
+        self.disconnect()  # tweepy would back off and retry; a test wants to see the refusal
+
+    def start(self, **params) -> "Listener":
+        self.thread = self.filter(threaded=True, **params)
+        assert self.next("connect") is None
+        return self
+
+    def next(self, kind: str, timeout: float = 10):
+        """The next event of this kind (others are skipped); fails the test if none comes."""
+        while True:
+            got, value = self.events.get(timeout=timeout)
+            if got == kind:
+                return value
+
+    def stop(self) -> None:
+        self.disconnect()
+        if self.thread:
+            self.thread.join(10)
+            assert not self.thread.is_alive()

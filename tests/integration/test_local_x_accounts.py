@@ -45,7 +45,7 @@ def test_users_lookup_by_id_and_ids(server, app):
     assert [u.username for u in many.data] == ["lucknowpolice"] and many.errors[0]["parameter"] == "ids"
 
 
-def test_posts_by_a_suspended_author_leave_timelines_and_search(server, app):
+def test_posts_by_a_suspended_author_leave_timelines_and_search(instant_search, server, app):
     seed(server, {"author": "spammer_1", "text": "@lucknowpolice buy followers now"},
          {"author": "citizen_1", "text": "@lucknowpolice genuine complaint"})
     uid = app.get_user(username="lucknowpolice").data.id
@@ -122,7 +122,7 @@ def test_an_edit_is_a_new_post_that_every_version_links_to(server, app):
                                       "@lucknowpolice theft at Aminabad market, 5 pm today"]
 
 
-def test_timelines_and_search_show_only_the_latest_version(server, app):
+def test_timelines_and_search_show_only_the_latest_version(instant_search, server, app):
     [original] = seed(server, {"author": "citizen_1", "text": "@lucknowpolice water logging near Charbagh"})
     newest = edit(server, original, "@lucknowpolice water logging near Charbagh station").json()["id"]
     uid = app.get_user(username="lucknowpolice").data.id
