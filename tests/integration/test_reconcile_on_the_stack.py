@@ -37,7 +37,7 @@ def searches(stack) -> list[dict]:
     return [c for c in control(stack, "GET", "calls") if "/2/tweets/search/recent" in c.get("path", "")]
 
 
-def test_search_records_what_no_other_path_had_and_counts_it_caught(desk, stack, token):
+def test_search_records_what_no_other_path_had_and_counts_it_caught(desk, stack, token, monkeypatch):
     first = desk.reconcile()  # the seed handles went live 30 days ago: their timelines are read, not searched
     assert first["created"] == [] and first["backfilled"] and not searches(stack)
     [(group_id, cursor)] = runtime.storage().searches.load().items()
@@ -62,6 +62,12 @@ def test_search_records_what_no_other_path_had_and_counts_it_caught(desk, stack,
     # The retweet was left out by the query itself (X bills every post it returns), not read and skipped.
     assert second["groups"][0]["fetched"] == 1 and "retweet" not in second["skipped"]
     assert recorded(retweet["id"]) is None
+
+    a_minute_later = runtime.utcnow() + timedelta(minutes=1)  # the desk's and the local X's clocks both move on
+    control(stack, "POST", "clock", {"now": a_minute_later.isoformat()})
+    monkeypatch.setattr(runtime, "utcnow", lambda: a_minute_later)
+    third = desk.reconcile()
+    assert third["created"] == [recorded(fresh["id"])] and third["caught"] == 1
 
 
 def test_after_an_eight_day_outage_the_timelines_fill_in_what_search_no_longer_reaches(desk, stack):
