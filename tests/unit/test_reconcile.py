@@ -9,8 +9,8 @@ from chalicelib.domain.handles import Registry, WatchedHandle, load_registry
 from chalicelib.domain.search_groups import QUERY_LIMIT, pack
 from chalicelib.services.reconcile import INDEX_DELAY, reconcile
 from chalicelib.services.status import status
-from tests.fakes import POLICIES, FakeAlerts, FakeClock, FakeDesk, FakeReplies, FakeSource, SourceUnavailable, mention
-from tests.fakes import FakeOps
+from tests.fakes import (POLICIES, FakeAlerts, FakeClock, FakeDesk, FakeOps, FakeReplies, FakeSource, SourceUnavailable,
+                         mention)
 
 REGISTRY = load_registry()
 T0 = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
