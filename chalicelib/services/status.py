@@ -9,7 +9,7 @@ from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS, district_key
 from ..domain.handles import Registry
 from ..domain.tally import STATE, Scope
-from .ports import ALL_DISTRICTS, STREAM, TIMELINES, GrantState, Storage, StreamLease, XBudget, XWindow
+from .ports import ALL_DISTRICTS, SEARCH, STREAM, TIMELINES, GrantState, Storage, StreamLease, XBudget, XWindow
 from .sending import POSTING_OFF
 
 DISTRICT_SCOPES = [Scope.of_district(d) for d in [*DISTRICTS, None]]
@@ -47,6 +47,12 @@ def _authorisation(grant: GrantState | None, held_until: datetime | None, now: d
     return shown
 
 
+def _last_success(paths: dict[str, str], outcome: str | None) -> str | None:
+    """The newest of: the search's last run with every group searched, the timelines' when the handle's was read."""
+    times = [paths.get(SEARCH), paths.get(TIMELINES) if outcome == "ok" else None]
+    return max((t for t in times if t), default=None)
+
+
 def _iso(at: datetime | None) -> str | None:
     return at.isoformat() if at else None
 
@@ -64,6 +70,9 @@ def _stream(lease: StreamLease, now: datetime) -> dict:
 
 def _ingestion(store: Storage, paths: dict[str, str], now: datetime) -> dict:
     ingestion = {path: {"last_success_at": at} for path, at in sorted(paths.items())}
+    # What search recorded that no other path had: above zero, the stream missed posts.
+    caught, last_caught_at = store.searches.caught()
+    ingestion.setdefault(SEARCH, {"last_success_at": None}).update(caught=caught, last_caught_at=last_caught_at)
     if store.stream is not None:
         ingestion[STREAM] = {**ingestion.get(STREAM, {}), **_stream(store.stream.read(), now)}
     return ingestion
@@ -131,13 +140,15 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime], po
                 "district": h.district,
                 "start_at": h.start_at.isoformat() if h.start_at else None,
                 "outcome": states[h.key].outcome,
-                # An idle poll writes nothing per handle: a handle that is fine last succeeded with the path.
-                "last_success_at": paths.get(TIMELINES) if states[h.key].outcome == "ok" else None,
+                # An idle run writes nothing per handle: a handle that is fine last succeeded with its path.
+                "last_success_at": _last_success(paths, states[h.key].outcome),
                 "detail": states[h.key].detail,
                 "changed_at": states[h.key].changed_at,
                 "newest_mention_at": states[h.key].newest_mention_at,
                 # A suspended or deleted account: when X was last asked whether it is back (once a day).
                 "checked_at": states[h.key].checked_at,
+                # Mentions no path could read (past the timeline's 800 and search's 7 days); ops were told.
+                "gap": states[h.key].gap,
                 **_authorisation(grants.get(h.key), held.get(h.key), now),
             }
             for h in handles
