@@ -2,8 +2,9 @@
 
 Starts moto and the local X server, provisions the resources, authorises the handles the sample
 mentions tag (the real OAuth 2.0 flow against the local X), runs the scheduled reconcile
-function (the minute's batched search of every watched handle) twice (the second must create nothing), runs the deadline sweep with its clock
-advanced 20 minutes (urgent complaints nobody acknowledged escalate), prints the complaints with the
+function (the minute's batched search of every watched handle) twice (the second must create nothing),
+streams one new post through the stream holder, the SQS queue and record_mentions, runs the deadline
+sweep with its clock advanced 20 minutes (urgent complaints nobody acknowledged escalate), prints the complaints with the
 handle each citizen's reply went from, the alerts each example officer received, what X would bill
 (the local X's cost ledger) and the /status body, and stops everything it started.
 """
@@ -11,8 +12,9 @@ handle each citizen's reply went from, the alerts each example officer received,
 from __future__ import annotations
 
 import json
+import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from devtools.stack import LocalStack
 
@@ -32,6 +34,7 @@ def main() -> None:
             event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
             first = client.lambda_.invoke("reconcile", event).payload
             second = client.lambda_.invoke("reconcile", event).payload
+            streamed = _stream_one_post(stack, client)
             later = runtime.utcnow() + timedelta(minutes=20)
             swept = runtime.run_sweep(clock=lambda: later)
             admin = auth.issue(runtime.signing_key(), "demo-admin", "admin", now=runtime.utcnow(), hours=1)
@@ -45,6 +48,9 @@ def main() -> None:
               f"{first['replies_sent']} replies to citizens posted on X")
         searches = sum(g["requests"] for g in second["groups"])
         print(f"Reconcile 2: {searches} searches, {len(second['created'])} complaints created, skipped {second['skipped']}")
+        print(f"Streamed path: a citizen posts now; the stream holder connected in {streamed['connect_s']:.1f} s "
+              f"and queued it, record_mentions took it off the SQS queue: {streamed['ref']}, officers alerted "
+              f"{streamed['alert_s']:.1f} s after the post, reply from @{streamed['from']}")
         print(f"Deadline sweep, clock advanced 20 minutes: {swept['reminders']} reminders, "
               f"{swept['escalations']} escalations, {swept['alerts_sent']} alerts sent\n")
         print(f"{'reference':<18} {'district':<22} {'department':<12} {'status':<15} {'urgent':<7} reply to the citizen")
@@ -66,6 +72,39 @@ def main() -> None:
         print("\nGET /status:")
         print(json.dumps(status, ensure_ascii=False, separators=(",", ":")))
     print(f"\nDemo finished in {time.monotonic() - started:.1f} s; local stack stopped.")
+
+
+def _stream_one_post(stack: LocalStack, client) -> dict:
+    """The streamed path once: a holder connects to the local X's filtered stream, a citizen posts, the post
+    goes on the SQS queue and the queue's recorder (invoked as Lambda's event source would) records it."""
+    from chalicelib import runtime
+    from devtools.mentions_consumer import consume_once
+
+    # tweepy notices a disconnect at the next line X sends: keep-alives each second let the holder stop at once.
+    stack.x.set_stream(keepalive_seconds=1)
+    stop, started = threading.Event(), time.monotonic()
+    holder = threading.Thread(target=lambda: runtime.run_stream_holder(stop=stop), daemon=True)
+    holder.start()
+    while not stack.x.stream_status()["connected"] and time.monotonic() - started < 20:
+        time.sleep(0.1)
+    connect_s = time.monotonic() - started
+    [post] = stack.x.add_tweets({"author": "demo_citizen",
+                                 "text": "@lucknowpolice Gomti Nagar me kal raat meri bike chori ho gayi, FIR karni hai"})
+    sqs = stack.client("sqs")
+    url = sqs.get_queue_url(QueueName=stack.env["MENTIONS_QUEUE_URL"].rsplit("/", 1)[1])["QueueUrl"]
+    complaints, ref = runtime.storage().complaints, None
+    while ref is None and time.monotonic() - started < 40:
+        consume_once(sqs, url, lambda event: client.lambda_.invoke("record_mentions", event).payload)
+        ref = complaints.recorded(post["id"])
+    stop.set()
+    holder.join(timeout=30)
+    if ref is None:
+        raise SystemExit("the streamed post was not recorded within 40 s")
+    complaint = complaints.get(ref)
+    posted = datetime.fromisoformat(post["created_at"].replace("Z", "+00:00"))
+    reply = complaint.replies.get("acknowledged")
+    return {"connect_s": connect_s, "ref": ref, "alert_s": (complaint.alert.sent_at - posted).total_seconds(),
+            "from": reply.from_handle if reply else None}
 
 
 def _reply(complaint) -> str:
