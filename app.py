@@ -27,9 +27,16 @@ def principal():
     return from_context(app.current_request.context["authorizer"])
 
 
-@app.schedule(Rate(1, unit=Rate.MINUTES), name="poll")
-def poll(event):
-    return runtime.run_poll(runtime.time_left(event.context))
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="reconcile")
+def reconcile(event):
+    return runtime.run_reconcile(runtime.time_left(event.context))
+
+
+# Not scheduled: every handle's mentions timeline read on demand (an operator's full re-read, the
+# bench's baseline); the minute's work is `reconcile`, which reads timelines only to backfill.
+@app.lambda_function(name="poll")
+def poll(event, context):
+    return runtime.run_poll(runtime.time_left(context))
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="sweep")

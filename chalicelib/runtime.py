@@ -109,12 +109,18 @@ def cipher():
 
 
 @cache
+def ops_notices():
+    from .adapters.sns_alerts import SnsOpsNotices
+
+    return SnsOpsNotices(config().ops_topic_arn)
+
+
+@cache
 def user_tokens():
     """The handles' access tokens, kept in memory for the container's life (until near their expiry)."""
-    from .adapters.sns_alerts import SnsOpsNotices
     from .services.tokens import UserTokens
 
-    return UserTokens(storage().grants, cipher(), x_authorisation(), SnsOpsNotices(config().ops_topic_arn), utcnow)
+    return UserTokens(storage().grants, cipher(), x_authorisation(), ops_notices(), utcnow)
 
 
 @cache
@@ -166,6 +172,20 @@ def run_poll(time_left=None) -> dict:
     summary = report.as_dict()
     # Not "created": LogRecord reserves that name.
     logger().info("poll finished", extra={"complaints_created": len(report.created), "report": summary})
+    return summary
+
+
+def run_reconcile(time_left=None) -> dict:
+    """The minute's search for every watched handle, and the backfill of those search no longer reaches."""
+    from .services import reconcile as reconcile_service
+
+    logger()
+    report = traced("reconcile", lambda: reconcile_service.reconcile(
+        registry(), source(), source(), storage(), alerts(), replies(), ops_notices(), utcnow, policies(),
+        time_left=time_left))
+    publish_metrics(report.metrics())
+    summary = report.as_dict()
+    logger().info("reconcile finished", extra={"complaints_created": len(report.created), "report": summary})
     return summary
 
 

@@ -1,8 +1,8 @@
 """`make demo`: the whole path once, on the local stack, then a report of what happened.
 
 Starts moto and the local X server, provisions the resources, authorises the handles the sample
-mentions tag (the real OAuth 2.0 flow against the local X), runs the scheduled poll
-function twice (the second must create nothing), runs the deadline sweep with its clock
+mentions tag (the real OAuth 2.0 flow against the local X), runs the scheduled reconcile
+function (the minute's batched search of every watched handle) twice (the second must create nothing), runs the deadline sweep with its clock
 advanced 20 minutes (urgent complaints nobody acknowledged escalate), prints the complaints with the
 handle each citizen's reply went from, the alerts each example officer received, what X would bill
 (the local X's cost ledger) and the /status body, and stops everything it started.
@@ -30,18 +30,21 @@ def main() -> None:
 
         with Client(app, stage_name="local") as client:
             event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
-            first = client.lambda_.invoke("poll", event).payload
-            second = client.lambda_.invoke("poll", event).payload
+            first = client.lambda_.invoke("reconcile", event).payload
+            second = client.lambda_.invoke("reconcile", event).payload
             later = runtime.utcnow() + timedelta(minutes=20)
             swept = runtime.run_sweep(clock=lambda: later)
             admin = auth.issue(runtime.signing_key(), "demo-admin", "admin", now=runtime.utcnow(), hours=1)
             status = client.http.get("/status", headers={"Authorization": f"Bearer {admin}"}).json_body
 
         complaints = runtime.storage().complaints
-        print(f"Poll 1: {len(first['created'])} complaints created, skipped {first['skipped']}, "
+        # The seed handles went live 30 days ago, past search's 7 days: the first run reads their timelines.
+        print(f"Reconcile 1: {len(first['groups'])} query groups, {len(first['backfilled'])} handles' timelines "
+              f"backfilled; {len(first['created'])} complaints created, skipped {first['skipped']}, "
               f"{first['alerts_sent']} alerts sent, {first['alerts_failed']} failed, "
               f"{first['replies_sent']} replies to citizens posted on X")
-        print(f"Poll 2: {len(second['created'])} complaints created, skipped {second['skipped']}")
+        searches = sum(g["requests"] for g in second["groups"])
+        print(f"Reconcile 2: {searches} searches, {len(second['created'])} complaints created, skipped {second['skipped']}")
         print(f"Deadline sweep, clock advanced 20 minutes: {swept['reminders']} reminders, "
               f"{swept['escalations']} escalations, {swept['alerts_sent']} alerts sent\n")
         print(f"{'reference':<18} {'district':<22} {'department':<12} {'status':<15} {'urgent':<7} reply to the citizen")

@@ -18,7 +18,7 @@ SWEEP_EVERY_TICKS = 5
 
 
 def schedule_forever(stop: threading.Event) -> None:
-    """Fire the scheduled functions as EventBridge would: the poll every minute, the sweep every five."""
+    """Fire the scheduled functions as EventBridge would: the reconciler every minute, the sweep every five."""
     from chalice.test import Client
 
     from app import app
@@ -27,9 +27,10 @@ def schedule_forever(stop: threading.Event) -> None:
         event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
         tick = 0
         while not stop.is_set():
-            report = client.lambda_.invoke("poll", event).payload
+            report = client.lambda_.invoke("reconcile", event).payload
             print(
-                f"[poll] {len(report['created'])} new complaints, {report['alerts_sent']} alerts sent, "
+                f"[reconcile] {len(report['created'])} new complaints ({report['caught']} caught by search), "
+                f"{report['alerts_sent']} alerts sent, "
                 f"{report['alerts_failed']} failed, {report['replies_sent']} replies posted",
                 flush=True,
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import re
 import threading
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
@@ -32,6 +33,7 @@ from chalicelib.services.ports import (
     Page,
     RateLimited,
     ReplyFailed,
+    SearchCursor,
     SourceUnavailable,
     StorageUnavailable,
     ThreadTaken,
@@ -86,6 +88,9 @@ class FakeSource:
         self.calls: list[tuple[str, str | None]] = []
         self.gone: dict[str, str] = {}  # user id -> X's reason: the account is suspended or deleted
         self.checks: list[str] = []  # user ids looked up to see whether they are back
+        self.cap: int | None = None  # a timeline reaches back this many mentions (X: 800)
+        self.searches: list[tuple] = []  # (query, since_id, start_time, end_time) of each search
+        self.search_faults: list[Exception | None] = []  # consumed one per search page
 
     def add(self, handle: str, *mentions: Mention) -> None:
         user_id = self.users.setdefault(handle.lower(), f"id-{handle.lower()}")
@@ -127,13 +132,53 @@ class FakeSource:
              and (since_id is not None or start_time is None or m.created_at >= start_time)),
             key=lambda m: int(m.tweet_id),
             reverse=True,
-        )
+        )[: self.cap]
         for start in range(0, max(len(found), 1), self.page_size):
             faults = self.faults.get(user_id)
             if faults and (fault := faults.pop(0)):
                 raise fault
             chunk = found[start : start + self.page_size]
             yield Page(chunk, found[0].tweet_id if found else None, username=self.names.get(user_id) if chunk else None)
+
+    def search(self, query, since_id, start_time, end_time):
+        """Recent search over every timeline: posts tagging a queried handle, retweets left out (the
+        reconciler's queries say -is:retweet), created by end_time; X's since_id wins over start_time."""
+        self.searches.append((query, since_id, start_time, end_time))
+        users = {self.users.get(h.lower(), f"id-{h.lower()}") for h in re.findall(r"@(\w+)", query)}
+        found = sorted(
+            {m.tweet_id: m for u in users for m in self.timelines.get(u, []) if not m.is_retweet
+             and m.created_at <= end_time and (int(m.tweet_id) > int(since_id) if since_id
+                                               else start_time is None or m.created_at >= start_time)}.values(),
+            key=lambda m: int(m.tweet_id), reverse=True)
+        for start in range(0, max(len(found), 1), self.page_size):
+            if self.search_faults and (fault := self.search_faults.pop(0)):
+                raise fault
+            yield Page(found[start : start + self.page_size], found[0].tweet_id if found else None)
+
+
+class FakeSearchCursors:
+    def __init__(self):
+        self.cursors: dict[str, SearchCursor] = {}
+        self.writes = 0
+        self.total, self.last_caught_at = 0, None
+
+    def load(self):
+        return dict(self.cursors)
+
+    def save(self, group_id, cursor):
+        self.writes += 1
+        self.cursors[group_id] = cursor
+
+    def drop(self, group_ids):
+        for group_id in group_ids:
+            self.cursors.pop(group_id, None)
+
+    def count_caught(self, count, at):
+        self.total += count
+        self.last_caught_at = at.isoformat()
+
+    def caught(self):
+        return self.total, self.last_caught_at
 
 
 class FakeComplaints:
@@ -561,6 +606,7 @@ class FakeDesk:
         self.handles = FakeWatchedHandles()
         self.registry = FakeHandleRegistry()
         self.grants = FakeGrants()
+        self.searches = FakeSearchCursors()
 
 
 __all__ = ["POLICIES", "FakeReplies", "FakeAlerts", "FakeClock", "FakeSource", "FakeDesk", "RateLimited", "SourceUnavailable",

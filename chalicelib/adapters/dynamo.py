@@ -9,6 +9,7 @@ from .dynamo_complaints import DynamoComplaints, DynamoOutbox
 from .dynamo_grants import DynamoGrants
 from .dynamo_handles import DynamoWatchedHandles
 from .dynamo_registry import DynamoHandleRegistry
+from .dynamo_searches import DynamoSearchCursors
 from .dynamo_stats import DynamoStatistics
 from .dynamo_table import Table
 
@@ -23,4 +24,4 @@ def storage(table_name: str, client=None, cursor_key: bytes | Callable[[], bytes
     complaints = DynamoComplaints(table, cursor_key)
     return Storage(complaints=complaints, outbox=DynamoOutbox(table), handles=DynamoWatchedHandles(table),
                    stats=DynamoStatistics(table), registry=DynamoHandleRegistry(table),
-                   grants=DynamoGrants(table))
+                   grants=DynamoGrants(table), searches=DynamoSearchCursors(table))

@@ -169,6 +169,10 @@ class Table:
             except self.db.exceptions.ConditionalCheckFailedException as e:
                 raise Refused([e.response.get("Item")]) from None
 
+    def delete(self, item_key: dict) -> None:
+        with _unavailable():
+            self.db.delete_item(TableName=self.name, Key=item_key)
+
     def get(self, item_key: dict) -> dict | None:
         with _unavailable():
             return self.db.get_item(TableName=self.name, Key=item_key, ConsistentRead=True).get("Item")

@@ -1,4 +1,4 @@
-"""Mentions from the X API v2 through tweepy, one handle's timeline at a time.
+"""Mentions from the X API v2 through tweepy: one handle's timeline at a time, or a recent search for a group.
 
 What X sends is read here, once, into domain words: a long post's whole text (note_tweet; `text`
 holds only its first ~280 characters), text without X's HTML escaping, tagged accounts by id and
@@ -170,6 +170,35 @@ class TweepyMentionSource:
                     {k: e.get(k) for k in ("title", "resource_type", "parameter", "resource_id")} for e in partial]})
             username = next((name for m in mentions for name, i in zip(m.mentioned, m.mentioned_ids) if i == user_id), None)
             yield Page(mentions, meta.get("newest_id"), rejected, username, len(partial))
+            token = meta.get("next_token")
+            if not token:
+                return
+
+    def search(self, query: str, since_id: str | None, start_time: datetime | None,
+               end_time: datetime) -> Iterator[Page]:
+        """Recent search, page after page to the end. X takes since_id or start_time, not both usefully:
+        with a since_id the start is left out."""
+        token = None
+        while True:
+            body = self._call(
+                "search",
+                "search_recent_tweets",
+                query,
+                since_id=since_id,
+                start_time=None if since_id else start_time,
+                end_time=end_time,  # whole seconds: the caller passes a time already rounded down
+                max_results=100,
+                next_token=token,
+                tweet_fields=TWEET_FIELDS,
+                expansions=["author_id"],
+                user_fields=USER_FIELDS,
+            )
+            meta = body.get("meta", {})
+            mentions, rejected = mentions_from(body)
+            if partial := errors_of(body):
+                log.warning("X left part of a search page out", extra={"errors": [
+                    {k: e.get(k) for k in ("title", "resource_type", "parameter", "resource_id")} for e in partial]})
+            yield Page(mentions, meta.get("newest_id"), rejected, None, len(partial))
             token = meta.get("next_token")
             if not token:
                 return

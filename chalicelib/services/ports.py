@@ -14,6 +14,7 @@ from ..domain.values import Mention
 
 ALL_DISTRICTS = "all"
 TIMELINES = "timelines"  # the ingestion path that reads each handle's mentions timeline  # oldest_open(ALL_DISTRICTS): the oldest open complaint in the whole state
+SEARCH = "search"  # the ingestion path that searches recent posts for groups of handles
 REPORT_CLAIM_EXPIRES = timedelta(minutes=15)  # a report's sender that held it this long has crashed
 
 
@@ -128,6 +129,17 @@ class HandleState:
     changed_at: str | None = None  # when the cursor or the outcome last changed
     checked_at: str | None = None  # an unavailable handle: when X was last asked whether it is back
     newest_mention_at: str | None = None
+    gap: str | None = None  # mentions the desk could not read (past the timeline's 800, past search's 7 days)
+
+
+@dataclass(frozen=True)
+class SearchCursor:
+    """Where a query group's search has read to: every post up to `since_id` and created before `read_to`."""
+
+    handles: tuple[str, ...]  # the group's handle keys
+    since_id: str | None = None  # the newest post read (None: none found yet)
+    newest_at: str | None = None  # when that post was created (X refuses a since_id older than search reaches)
+    read_to: str | None = None  # ISO: the end_time of the last complete search
 
 
 @dataclass(frozen=True)
@@ -180,6 +192,7 @@ class Storage:
     stats: "Statistics"
     registry: "HandleRegistry"
     grants: "Grants"
+    searches: "SearchCursors"
 
 
 class MentionSource(Protocol):
@@ -192,6 +205,14 @@ class MentionSource(Protocol):
 
     def pages(self, user_id: str, since_id: str | None, start_time: datetime | None = None) -> Iterator[Page]:
         """Mentions after since_id; without one, those from start_time on (None: as far back as X goes)."""
+
+
+class MentionSearch(Protocol):
+    """X's recent search; each call may raise RateLimited or SourceUnavailable."""
+
+    def search(self, query: str, since_id: str | None, start_time: datetime | None,
+               end_time: datetime) -> Iterator[Page]:
+        """Posts matching `query` after since_id (without one: from start_time on), created up to end_time."""
 
 
 class Complaints(Protocol):
@@ -269,6 +290,23 @@ class WatchedHandles(Protocol):
 
     def paths(self) -> dict[str, str]:
         """When each ingestion path last succeeded (ISO time)."""
+
+
+class SearchCursors(Protocol):
+    """The query groups' cursors (DynamoDB: SEARCH#<group id>), and how many posts search caught."""
+
+    def load(self) -> dict[str, SearchCursor]:
+        """Every group's cursor by group id, groups of earlier registries too (until dropped)."""
+
+    def save(self, group_id: str, cursor: SearchCursor) -> None: ...
+
+    def drop(self, group_ids: list[str]) -> None: ...
+
+    def count_caught(self, count: int, at: datetime) -> None:
+        """Search recorded `count` posts no other path had (the stream missed them)."""
+
+    def caught(self) -> tuple[int, str | None]:
+        """(posts caught in all, when the last was caught)."""
 
 
 class HandleRegistry(Protocol):

@@ -9,7 +9,7 @@ from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS, district_key
 from ..domain.handles import Registry
 from ..domain.tally import STATE, Scope
-from .ports import ALL_DISTRICTS, TIMELINES, GrantState, Storage
+from .ports import ALL_DISTRICTS, SEARCH, TIMELINES, GrantState, Storage
 from .sending import POSTING_OFF
 
 DISTRICT_SCOPES = [Scope.of_district(d) for d in [*DISTRICTS, None]]
@@ -59,6 +59,10 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime], po
     grants = store.grants.states()
     held = store.outbox.replies_held()
     oldest = store.complaints.oldest_open(ALL_DISTRICTS)
+    ingestion = {path: {"last_success_at": at} for path, at in sorted(paths.items())}
+    # What search recorded that no other path had: above zero, the stream missed posts.
+    caught, last_caught_at = store.searches.caught()
+    ingestion.setdefault(SEARCH, {"last_success_at": None}).update(caught=caught, last_caught_at=last_caught_at)
     return {
         "generated_at": now.isoformat(),
         "complaints": {
@@ -84,7 +88,7 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime], po
                     "sent": state.get("replies_sent", 0), "failed": state.get("replies_failed", 0),
                     "blocked": state.get("replies_blocked", 0),
                     "undeliverable": state.get("replies_undeliverable", 0)},
-        "ingestion": {path: {"last_success_at": at} for path, at in sorted(paths.items())},
+        "ingestion": ingestion,
         "handles": [
             {
                 "handle": h.handle,
@@ -101,6 +105,8 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime], po
                 "newest_mention_at": states[h.key].newest_mention_at,
                 # A suspended or deleted account: when X was last asked whether it is back (once a day).
                 "checked_at": states[h.key].checked_at,
+                # Mentions no path could read (past the timeline's 800 and search's 7 days); ops were told.
+                "gap": states[h.key].gap,
                 **_authorisation(grants.get(h.key), held.get(h.key), now),
             }
             for h in handles

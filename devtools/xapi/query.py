@@ -24,6 +24,8 @@ class QueryParser:
         self.query = query
         self.tokens = [(m.start(1), m.group(1)) for m in self.TOKEN_RE.finditer(query)]
         self.pos = 0
+        self.negated = 0  # how many negations enclose the clause being parsed
+        self.positive = False  # a term outside every negation was seen
 
     def error(self, message: str, at: int) -> ApiError:
         return invalid("query", self.query, f"There were errors processing your request: {message} (at position {at + 1})")
@@ -34,6 +36,8 @@ class QueryParser:
         predicate = self.alternatives()
         if self.pos < len(self.tokens):
             raise self.error("Unbalanced parenthesis", self.tokens[self.pos][0])
+        if not self.positive:  # X: a query of exclusions alone would match nearly every post
+            raise self.error("Rules must contain a non-negation term", 0)
         return predicate
 
     def peek(self) -> str | None:
@@ -60,6 +64,7 @@ class QueryParser:
         self.pos += 1
         negate = token.startswith("-") and len(token) > 1
         token = token[1:] if negate else token
+        self.negated += negate
         if token == "(":
             predicate = self.alternatives()
             if self.peek() != ")":
@@ -67,6 +72,8 @@ class QueryParser:
             self.pos += 1
         else:
             predicate = self.term(token, at)
+            self.positive = self.positive or not self.negated
+        self.negated -= negate
         return (lambda t: not predicate(t)) if negate else predicate
 
     def term(self, token: str, at: int):

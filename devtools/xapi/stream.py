@@ -66,14 +66,14 @@ class Connection:
 
     def due(self, state) -> list[bytes]:
         """The lines to send now: waiting posts whose time has come and that match a rule, rendered
-        and billed, less the dropped share. The caller holds the state's lock."""
+        and billed (posts of a suspended author or deleted meanwhile are not). The caller holds the lock."""
         ready = self.hub.come_due(state.clock.now())
         tweet_fields, user_fields, expansions = self.fields
         lines = []
         for tweet in ready:
             rules = state.stream_rules.matching(tweet)
             shown = state.tweets.get(tweet.id) is tweet and tweet.author.active
-            if not rules or not shown or self.hub.dropped(tweet.id):
+            if not rules or not shown:
                 continue
             body = {"data": tweet.render(tweet_fields)}
             includes, errors = expand(state, [tweet], expansions, tweet_fields, user_fields)
@@ -127,9 +127,10 @@ class StreamHub:
             self.connection = None
 
     def published(self, tweet: Tweet, now: datetime) -> None:
-        """A post was created or edited: the live connection gets it, now or at its date."""
+        """A post was created or edited: the live connection gets it, now or at its date, unless it
+        falls in the dropped share (decided here, under the settings of the moment)."""
         live = self.connection is not None and not self.connection.closed.is_set()
-        if live or tweet.created_at > now:
+        if (live or tweet.created_at > now) and not self.dropped(tweet.id):
             heapq.heappush(self.waiting, (tweet.created_at, int(tweet.id), tweet))
         if live:
             self.connection.wake.set()

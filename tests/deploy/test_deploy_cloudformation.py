@@ -135,6 +135,8 @@ def deployed(_running_stack, packaged, tmp_path_factory):
             f" INFO, metrics on):\n{e}",
             pytrace=False,
         )
+    # The minute's search after the poll: it finds the same posts and records none again (nothing caught).
+    runs["reconcile"] = box.with_env(environment("app.reconcile")).scheduled("reconcile")
     if "app.sweep" in functions:  # the SLA sweep: its metrics feed the SLA alarm
         runs["sweep"] = box.with_env(environment("app.sweep")).scheduled("sweep")
     key = secrets["TokenSigningKeyParameter"]
@@ -173,6 +175,9 @@ def test_the_packaged_functions_work_against_what_the_stack_created(deployed):
     status = deployed.runs["status"]["result"]
     assert status["statusCode"] == 200
     assert json.loads(status["body"])["complaints"]["total"] == len(poll["created"])
+    reconciled = deployed.runs["reconcile"]["result"]
+    assert reconciled["created"] == [] and reconciled["caught"] == 0
+    assert reconciled["groups"] and all(g["outcome"] == "ok" and g["fetched"] for g in reconciled["groups"])
 
 
 def test_no_secret_reaches_the_logs(deployed):

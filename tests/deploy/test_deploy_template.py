@@ -66,7 +66,7 @@ def test_every_topic_is_kms_encrypted(template):
 def test_functions_find_this_stacks_resources_by_ref_and_secrets_by_parameter_name(template):
     env = stage_environment("dev")
     functions = of_type(template, "AWS::Serverless::Function")
-    assert {"APIHandler", "Poll"} <= set(functions)
+    assert {"APIHandler", "Poll", "Reconcile"} <= set(functions)
     for name, function in functions.items():
         props = function["Properties"]
         variables = props["Environment"]["Variables"]
@@ -133,7 +133,7 @@ def test_alarms_watch_poll_failures_alerts_sla_breaches_and_throttling_and_notif
         return found
 
     for metric in ("HandlesFailed", "Errors", "AlertsFailed", "DeadlineEscalations", "HandlesRateLimited", "Throttles",
-                   "ReadThrottleEvents", "WriteThrottleEvents"):  # fmt: skip
+                   "ReadThrottleEvents", "WriteThrottleEvents", "SearchCaught", "SearchGroupsFailed"):  # fmt: skip
         assert watching(metric), f"no alarm on {metric}"
     for alarm in alarms.values():
         p = alarm["Properties"]

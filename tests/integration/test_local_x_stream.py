@@ -255,3 +255,10 @@ def test_the_stream_controls_report_and_refuse_bad_settings(server):
     for body in ({"drop_share": 1.5}, {"keepalive_seconds": 0}, {"speed": 2}):
         assert requests.post(f"{server.url}/_control/stream", json=body, timeout=5).status_code == 400
     assert control(server, "POST", "stream", {"disconnect": True})["disconnected"] is False
+
+
+def test_a_rule_of_exclusions_alone_is_refused(server):
+    answer = rules_post(server, {"add": [{"value": "-is:retweet -(@noidapolice OR @Uppolice)"},
+                                         {"value": "-is:retweet (@noidapolice OR -@Uppolice)"}]})
+    assert answer.json()["errors"][0]["details"] == ["Rules must contain a non-negation term (at position 1)"]
+    assert [r["value"] for r in answer.json()["data"]] == ["-is:retweet (@noidapolice OR -@Uppolice)"]
