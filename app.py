@@ -39,6 +39,19 @@ def poll(event, context):
     return runtime.run_poll(runtime.time_left(context))
 
 
+# At most one holds the stream (a DynamoDB lease); the one arriving as it nears its end takes over.
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="stream_holder")
+def stream_holder(event):
+    return runtime.run_stream_holder(runtime.time_left(event.context))
+
+
+# The queue's name in every stage: devtools/package.py points the event source at the stage's queue.
+@app.on_sqs_message(queue="complaint-desk-mentions", batch_size=10, name="record_mentions")
+def record_mentions(event):
+    return runtime.run_record_mentions([(m.to_dict()["messageId"], m.body) for m in event],
+                                       runtime.time_left(event.context))
+
+
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="sweep")
 def sweep(event):
     return runtime.run_sweep()

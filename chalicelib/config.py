@@ -25,6 +25,7 @@ class Config:
     x_tokens_key_id: str  # the KMS key (id, ARN or alias) sealing the handles' user tokens
     ops_topic_arn: str  # notices for the people running the desk (a handle needs authorisation)
     token_signing_key_parameter: str
+    mentions_queue_url: str  # the streamed path's SQS queue: the stream holder puts posts on it, the recorder reads it
     x_api_base_url: str | None = None  # unset: the real X API
     http_timeout_seconds: float = 10.0
     secrets_max_age_seconds: int = 300
@@ -36,6 +37,7 @@ class Config:
     sms_dlt_entity_id: str = ""
     sms_dlt_template_id: str = ""
     sms_sender_id: str = ""
+    stream_enabled: bool = True  # hold X's filtered stream (off: the search reconciler alone reads mentions)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Config":
@@ -49,6 +51,7 @@ class Config:
             "x_tokens_key_id": "X_TOKENS_KEY_ID",
             "ops_topic_arn": "OPS_TOPIC_ARN",
             "token_signing_key_parameter": "TOKEN_SIGNING_KEY_PARAMETER",
+            "mentions_queue_url": "MENTIONS_QUEUE_URL",
         }
         missing = [var for var in required.values() if not env.get(var)]
         if missing:
@@ -74,4 +77,5 @@ class Config:
             sms_dlt_entity_id=env.get("SMS_DLT_ENTITY_ID", ""),
             sms_dlt_template_id=env.get("SMS_DLT_TEMPLATE_ID", ""),
             sms_sender_id=env.get("SMS_SENDER_ID", ""),
+            stream_enabled=env.get("STREAM_ENABLED", "true").lower() == "true",
         )

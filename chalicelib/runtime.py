@@ -189,6 +189,56 @@ def run_reconcile(time_left=None) -> dict:
     return summary
 
 
+@cache
+def filtered_stream():
+    from .adapters.x_stream import TweepyFilteredStream
+
+    cfg = config()
+    return TweepyFilteredStream(lambda: secret(cfg.x_bearer_token_parameter), cfg.x_api_base_url,
+                                cfg.http_timeout_seconds)
+
+
+@cache
+def mentions_queue():
+    from .adapters.sqs_mentions import SqsMentionsQueue
+
+    return SqsMentionsQueue(config().mentions_queue_url)
+
+
+def run_stream_holder(time_left=None, stop=None) -> dict:
+    """Hold X's filtered stream until shortly before this invocation's time runs out (`stop`: make serve)."""
+    from .services import stream as stream_service
+
+    logger()
+    if not config().stream_enabled:
+        return {"outcome": "disabled", "detail": "STREAM_ENABLED is off"}
+    report = stream_service.hold(registry, storage().stream, filtered_stream(), mentions_queue(), utcnow,
+                                 time_left=time_left, stop=stop)
+    publish_metrics(report.metrics())
+    return report.as_dict()
+
+
+def run_record_mentions(messages: list[tuple[str, str]], time_left=None) -> dict:
+    """One SQS batch from the mentions queue; Lambda's partial batch answer."""
+    from .adapters.x_source import mentions_from
+    from .services import queued
+    from .triage import triage
+
+    logger()
+
+    def keep_going() -> bool:
+        return time_left is None or time_left() > RECORD_RESERVE_SECONDS
+
+    report = traced("record_mentions", lambda: queued.record(
+        messages, registry(), storage(), alerts(), replies(), utcnow, policies(), triage, mentions_from, keep_going))
+    publish_metrics(report.metrics())
+    logger().info("queued mentions recorded", extra={"report": report.as_dict()})
+    return report.response()
+
+
+RECORD_RESERVE_SECONDS = 10.0  # a batch stops recording with this much time left: the rest comes again
+
+
 def run_sweep(clock=utcnow) -> dict:
     from .services import sweep as sweep_service
 

@@ -122,6 +122,9 @@ def resources_template(stage: str) -> dict:
     template["Resources"]["ComplaintsTable"]["Properties"] = {"TableName": env["TABLE_NAME"], **table_shape, **table}
     template["Resources"]["AlertsTopic"]["Properties"]["TopicName"] = env["ALERTS_TOPIC_ARN"].rsplit(":", 1)[1]
     template["Resources"]["TokensKeyAlias"]["Properties"]["AliasName"] = env["X_TOKENS_KEY_ID"]
+    queue = env["MENTIONS_QUEUE_URL"].rsplit("/", 1)[1]
+    template["Resources"]["MentionsQueue"]["Properties"]["QueueName"] = queue
+    template["Resources"]["MentionsDeadLetterQueue"]["Properties"]["QueueName"] = f"{queue}-dlq"
     template["Parameters"]["Stage"].update(Default=stage, AllowedValues=[stage])
     for var, name in secret_parameters(stage).items():
         output = "".join(part.capitalize() for part in var.lower().split("_"))  # XBearerTokenParameter
@@ -177,6 +180,12 @@ def finish_template(template: dict, stage: str) -> dict:
         if unknown:
             raise PackageError(f"infra/functions.json wires {sorted(unknown)}, which .chalice/config.json does not set")
         props["FunctionName"] = function_name(stage, props["Handler"])
+        for event in props.get("Events", {}).values():
+            if event["Type"] == "SQS":
+                # app.py names one queue for every stage; this stage's queue is the stack's. The function
+                # answers which messages of a batch failed, so only those are received again.
+                event["Properties"]["Queue"] = {"Fn::GetAtt": ["MentionsQueue", "Arn"]}
+                event["Properties"]["FunctionResponseTypes"] = ["ReportBatchItemFailures"]
         roles.add(props["Role"]["Fn::GetAtt"][0])
     functions = {k: r for k, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::Function"}
     by_lower = {name.lower(): name for name in functions}

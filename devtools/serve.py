@@ -1,5 +1,7 @@
 """`make serve`: the local stack, the poller every minute and the deadline sweep every five (as
-EventBridge would fire them), and the HTTP API served by `chalice local` on 127.0.0.1:8000, until Ctrl-C."""
+EventBridge would fire them), the stream holder (one after another, as the scheduled function hands over)
+with a consumer feeding the mentions queue to the recorder (as Lambda's SQS event source would), and the
+HTTP API served by `chalice local` on 127.0.0.1:8000, until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -41,6 +43,35 @@ def schedule_forever(stop: threading.Event) -> None:
             stop.wait(TICK_SECONDS)
 
 
+def hold_stream_forever(stop: threading.Event) -> None:
+    """The stream holder, as the scheduled function: it holds until `stop` (or its 14 minutes), then the next
+    one takes over at once."""
+    from chalicelib import runtime
+
+    while not stop.is_set():
+        report = runtime.run_stream_holder(stop=stop)
+        print(f"[stream] {report.get('outcome')}: {report.get('queued', 0)} posts queued, "
+              f"{report.get('disconnects', 0)} disconnects", flush=True)
+        if report.get("outcome") in ("disabled", "held_elsewhere"):
+            stop.wait(TICK_SECONDS)
+
+
+def consume_mentions_forever(stop: threading.Event, stack: LocalStack) -> None:
+    """What Lambda's SQS event source mapping does for record_mentions (chalice local runs no SQS events)."""
+    from chalice.test import Client
+
+    from app import app
+    from devtools.mentions_consumer import consume_once
+
+    sqs = stack.client("sqs")
+    url = sqs.get_queue_url(QueueName=stack.env["MENTIONS_QUEUE_URL"].rsplit("/", 1)[1])["QueueUrl"]
+    with Client(app, stage_name="local") as client:
+        while not stop.is_set():
+            answer = consume_once(sqs, url, lambda event: client.lambda_.invoke("record_mentions", event).payload)
+            if answer and answer["batchItemFailures"]:
+                print(f"[record] {len(answer['batchItemFailures'])} messages left for redelivery", flush=True)
+
+
 def main() -> None:
     stop = threading.Event()
     with LocalStack() as stack:
@@ -57,6 +88,10 @@ def main() -> None:
         )
         poller = threading.Thread(target=schedule_forever, args=(stop,), daemon=True)
         poller.start()
+        holder = threading.Thread(target=hold_stream_forever, args=(stop,), daemon=True)
+        holder.start()
+        consumer = threading.Thread(target=consume_mentions_forever, args=(stop, stack), daemon=True)
+        consumer.start()
         print(f"API: http://127.0.0.1:{PORT}/status   (Ctrl-C to stop)", flush=True)
         try:
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -71,6 +106,8 @@ def main() -> None:
             api.terminate()
             api.wait(timeout=10)
             poller.join(timeout=15)
+            holder.join(timeout=30)
+            consumer.join(timeout=5)
             LOCAL_STACK_ENV.unlink(missing_ok=True)
 
 

@@ -163,7 +163,17 @@ class LocalStack:
             self.client("ssm").put_parameter(Name=self.env[name], Value=value, Type="SecureString", Overwrite=True)
         for officer in self.officers:
             self.subscribe(officer)
+        self.create_mentions_queue()
         self.seed_registry()
+
+    def create_mentions_queue(self) -> None:
+        """The streamed path's queue and its dead-letter queue (a message received 5 times goes there)."""
+        sqs = self.client("sqs")
+        name = self.env["MENTIONS_QUEUE_URL"].rsplit("/", 1)[1]
+        dead = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+        dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        redrive = json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": "5"})
+        sqs.create_queue(QueueName=name, Attributes={"RedrivePolicy": redrive, "VisibilityTimeout": "360"})
 
     def seed_registry(self) -> None:
         """The watched handles of the seed list (chalicelib/data/handles.json) into the registry, live

@@ -607,6 +607,142 @@ class FakeDesk:
         self.registry = FakeHandleRegistry()
         self.grants = FakeGrants()
         self.searches = FakeSearchCursors()
+        self.stream = FakeStreamLeases()
+
+
+class FakeStreamLeases:
+    """The stream holder's lease, as DynamoDB keeps it (adapters/dynamo_stream.py)."""
+
+    def __init__(self):
+        from chalicelib.services.ports import StreamLease
+
+        self.lease = StreamLease()
+        self.failing = False
+        self._lock = threading.Lock()
+
+    def _check(self):
+        if self.failing:
+            raise StorageUnavailable("DynamoDB is down")
+
+    def read(self):
+        self._check()
+        return self.lease
+
+    def take(self, holder, now, expires_at, ends_at):
+        self._check()
+        with self._lock:
+            before = self.lease
+            if before.live(now):
+                return None
+            self.lease = dataclasses.replace(before, holder=holder, expires_at=expires_at, ends_at=ends_at,
+                                             renewed_at=now, connected_since=None)
+            return before
+
+    def renew(self, holder, now, expires_at, last_delivery_at, disconnects):
+        self._check()
+        with self._lock:
+            if self.lease.holder != holder:
+                return False
+            self.lease = dataclasses.replace(
+                self.lease, expires_at=expires_at, renewed_at=now,
+                last_delivery_at=last_delivery_at or self.lease.last_delivery_at,
+                disconnects=self.lease.disconnects + disconnects)
+            return True
+
+    def connected(self, holder, at, handover_gap_s):
+        self._check()
+        with self._lock:
+            if self.lease.holder != holder:
+                return False
+            gap = self.lease.last_handover_gap_s if handover_gap_s is None else handover_gap_s
+            self.lease = dataclasses.replace(self.lease, connected_since=at, last_handover_gap_s=gap)
+            return True
+
+    def release(self, holder, at):
+        self._check()
+        with self._lock:
+            if self.lease.holder == holder:
+                self.lease = dataclasses.replace(self.lease, expires_at=at, released_at=at, connected_since=None)
+
+
+class FakeStream:
+    """X's filtered stream for one app: rules by value, deliveries pushed by the test, drops on demand.
+    Posts pushed while no one is connected are lost, as on X."""
+
+    def __init__(self, rules=()):
+        from chalicelib.domain.stream_rules import StreamRule
+
+        self._rule = StreamRule
+        self.held = [StreamRule(str(i + 1), v) for i, v in enumerate(rules)]
+        self.next_id = len(self.held) + 1
+        self.changes: list[tuple[list[str], list[str]]] = []
+        self.callbacks = None
+        self.connects = 0
+        self.failing_rules = None
+
+    def rules(self):
+        if self.failing_rules:
+            raise self.failing_rules
+        return list(self.held)
+
+    def change_rules(self, add, delete):
+        if self.failing_rules:
+            raise self.failing_rules
+        self.changes.append((list(add), list(delete)))
+        for value in add:
+            self.held.append(self._rule(str(self.next_id), value))
+            self.next_id += 1
+        self.held = [r for r in self.held if r.id not in set(delete)]
+
+    def start(self, on_post, on_connect, on_disconnect):
+        assert self.callbacks is None, "one connection per app"
+        self.callbacks, self.dead = (on_post, on_connect, on_disconnect), False
+        self.connects += 1
+        on_connect()
+
+    def stop(self, wait_seconds):
+        self.callbacks = None
+        self.dead = False
+
+    def alive(self):
+        return self.callbacks is not None and not getattr(self, "dead", False)
+
+    def die(self, why="SSLError: bad record"):
+        """An error tweepy does not retry: its loop ends after reporting it."""
+        self.callbacks[2](why)
+        self.callbacks, self.dead = None, True
+
+    def push(self, body: dict) -> bool:
+        if self.callbacks is None:
+            return False
+        self.callbacks[0](body)
+        return True
+
+    def drop(self, why="X closed the connection"):
+        """X drops the connection; the adapter reconnects (tweepy's back-off) and reports both."""
+        on_post, on_connect, on_disconnect = self.callbacks
+        on_disconnect(why)
+        self.connects += 1
+        on_connect()
+
+
+class FakeQueue:
+    """The mentions queue: bodies in order; SendMessageBatch's 10 per request."""
+
+    def __init__(self):
+        self.bodies: list[dict] = []
+        self.batches: list[int] = []
+        self.failing = False
+
+    def send(self, bodies):
+        from chalicelib.services.ports import QueueUnavailable
+
+        if self.failing:
+            raise QueueUnavailable("SQS is down")
+        for start in range(0, len(bodies), 10):
+            self.batches.append(len(bodies[start:start + 10]))
+        self.bodies += bodies
+        return []
 
 
 __all__ = ["POLICIES", "FakeReplies", "FakeAlerts", "FakeClock", "FakeSource", "FakeDesk", "RateLimited", "SourceUnavailable",

@@ -34,7 +34,9 @@ REGION = "ap-south-1"
 ACCOUNT = "123456789012"  # the placeholder account of the policy files (devtools/package.py makes it ${AWS::AccountId})
 
 # Permissions the Lambda service uses on the function's behalf (logs, active tracing): no code calls them.
-PLATFORM_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+PLATFORM_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                    # The SQS event source mapping polls record_mentions' queue with the function's role.
+                    "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
 
 # Grants made ahead of the code that will use them: (action, environment variable) -> why, e.g.
 #   ("ssm:GetParameter", "X_BEARER_TOKEN_PARAMETER"): "the bearer token for a reader not built yet",
@@ -82,6 +84,8 @@ def variable_for(kind: str, name: str) -> str | None:
         for var, value in stage_env(stage).items():
             if kind == "topic" and value.startswith("arn:aws:sns:") and value.rsplit(":", 1)[1] == name.rsplit(":", 1)[-1]:
                 return var
+            if kind == "queue" and value.startswith("https://sqs.") and value.rsplit("/", 1)[1] == name.rsplit("/", 1)[-1]:
+                return var
             if kind in ("table", "parameter", "secret", "key") and value == name:
                 return var
     return None
@@ -96,6 +100,8 @@ def arn(need: Need, stage: str) -> str:
         return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}{need.suffix}"
     if need.kind == "topic":
         return f"arn:aws:sns:{REGION}:{ACCOUNT}:{name.rsplit(':', 1)[-1]}"
+    if need.kind == "queue":
+        return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name.rsplit('/', 1)[-1]}"
     if need.kind == "parameter":
         return f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{name if name.startswith('/') else '/' + name}"
     if need.kind == "secret":
@@ -132,6 +138,9 @@ def needs(prefix: str, operation: str, params: dict) -> list[Need]:
         action = "Publish" if operation == "PublishBatch" else operation
         name = params["TopicArn"]
         return [Need(f"sns:{action}", "topic", variable_for("topic", name), name)]
+    if prefix == "sqs" and params.get("QueueUrl"):
+        name = params["QueueUrl"]
+        return [Need(f"sqs:{operation}", "queue", variable_for("queue", name), name)]
     if prefix == "ssm":
         names = params.get("Names") or [params.get("Name") or params.get("Path")]
         return [Need(f"ssm:{operation}", "parameter", variable_for("parameter", n), n) for n in names if n]
@@ -292,7 +301,7 @@ class Recorder:
 
 def _kind_of(action: str) -> str:
     return {"dynamodb": "table", "sns": "topic", "ssm": "parameter", "secretsmanager": "secret",
-            "kms": "key"}.get(action.split(":")[0], "any")
+            "kms": "key", "sqs": "queue"}.get(action.split(":")[0], "any")
 
 
 # --- pytest hooks ----------------------------------------------------------------------------

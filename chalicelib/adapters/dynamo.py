@@ -11,6 +11,7 @@ from .dynamo_handles import DynamoWatchedHandles
 from .dynamo_registry import DynamoHandleRegistry
 from .dynamo_searches import DynamoSearchCursors
 from .dynamo_stats import DynamoStatistics
+from .dynamo_stream import DynamoStreamLeases
 from .dynamo_table import Table
 
 # Signs listing cursors. Cursors name only what their listing showed and filters are applied again
@@ -24,4 +25,5 @@ def storage(table_name: str, client=None, cursor_key: bytes | Callable[[], bytes
     complaints = DynamoComplaints(table, cursor_key)
     return Storage(complaints=complaints, outbox=DynamoOutbox(table), handles=DynamoWatchedHandles(table),
                    stats=DynamoStatistics(table), registry=DynamoHandleRegistry(table),
-                   grants=DynamoGrants(table), searches=DynamoSearchCursors(table))
+                   grants=DynamoGrants(table), searches=DynamoSearchCursors(table),
+                   stream=DynamoStreamLeases(table))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 from ..domain.complaint import Change, Complaint
 from ..domain.handles import Registry, WatchedHandle
+from ..domain.stream_rules import StreamRule
 from ..domain.tally import Scope
 from ..domain.values import Mention
 
@@ -193,6 +194,7 @@ class Storage:
     registry: "HandleRegistry"
     grants: "Grants"
     searches: "SearchCursors"
+    stream: "StreamLeases | None" = None  # the filtered stream's holder lease (STREAM#HOLDER)
 
 
 class MentionSource(Protocol):
@@ -384,3 +386,73 @@ class XAuthorisation(Protocol):
 
 class OpsNotices(Protocol):
     def tell(self, subject: str, body: str) -> None: ...
+
+
+# --- the streamed path (filtered stream -> SQS -> recorder) --------------------------------------
+
+STREAM = "stream"  # the ingestion path of the filtered stream
+
+
+class QueueUnavailable(Exception):
+    """SQS refused the whole batch (unreachable, throttled, denied): the posts are kept and sent again."""
+
+
+@dataclass(frozen=True)
+class StreamLease:
+    """Who holds the filtered stream (one connection per app) and what /status shows of it."""
+
+    holder: str | None = None
+    expires_at: datetime | None = None  # a holder that stops renewing loses the lease then
+    ends_at: datetime | None = None  # when the holder plans to hand over (its function's time runs out)
+    renewed_at: datetime | None = None
+    released_at: datetime | None = None  # the last holder disconnected then and let the lease go
+    connected_since: datetime | None = None
+    last_delivery_at: datetime | None = None
+    last_handover_gap_s: float | None = None  # the old holder's disconnect -> the new holder's first connect
+    disconnects: int = 0  # connections X or the network dropped, every holder's, ever
+
+    def live(self, now: datetime) -> bool:
+        return self.holder is not None and self.expires_at is not None and self.expires_at > now
+
+
+class StreamLeases(Protocol):
+    """One item; every write conditional, so of two holders one wins."""
+
+    def read(self) -> StreamLease: ...
+
+    def take(self, holder: str, now: datetime, expires_at: datetime, ends_at: datetime) -> StreamLease | None:
+        """Hold the stream when no live holder does: the lease as it stood before; None when another holds it."""
+
+    def renew(self, holder: str, now: datetime, expires_at: datetime, last_delivery_at: datetime | None,
+              disconnects: int) -> bool:
+        """Extend the lease, note the newest delivery, add `disconnects`; False when `holder` lost it."""
+
+    def connected(self, holder: str, at: datetime, handover_gap_s: float | None) -> bool: ...
+
+    def release(self, holder: str, at: datetime) -> None:
+        """The holder disconnected at `at`: the next one may take the lease at once."""
+
+
+class FilteredStream(Protocol):
+    """X's filtered stream and its rules, for the app. The callbacks run on the stream's own thread."""
+
+    def rules(self) -> list[StreamRule]: ...
+
+    def change_rules(self, add: list[str], delete: list[str]) -> None:
+        """Add these rule values, then delete these rule ids. SourceUnavailable / RateLimited when X refuses."""
+
+    def start(self, on_post: Callable[[dict], None], on_connect: Callable[[], None],
+              on_disconnect: Callable[[str], None]) -> None:
+        """Connect in the background and keep reconnecting by X's back-off rules until stop();
+        `on_post` gets each delivery as a one-post X body; `on_disconnect` each unplanned drop, with why."""
+
+    def alive(self) -> bool:
+        """False once the stream gave up (an error tweepy does not retry): the holder starts it again."""
+
+    def stop(self, wait_seconds: float) -> None:
+        """Disconnect (a planned disconnect is not reported) and wait up to `wait_seconds` for it."""
+
+
+class MentionsQueue(Protocol):
+    def send(self, bodies: list[dict]) -> list[dict]:
+        """Put each one-post X body on the queue; those SQS did not take. QueueUnavailable: none taken."""

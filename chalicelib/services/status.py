@@ -9,7 +9,7 @@ from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS, district_key
 from ..domain.handles import Registry
 from ..domain.tally import STATE, Scope
-from .ports import ALL_DISTRICTS, SEARCH, TIMELINES, GrantState, Storage
+from .ports import ALL_DISTRICTS, SEARCH, STREAM, TIMELINES, GrantState, Storage, StreamLease
 from .sending import POSTING_OFF
 
 DISTRICT_SCOPES = [Scope.of_district(d) for d in [*DISTRICTS, None]]
@@ -47,6 +47,28 @@ def _authorisation(grant: GrantState | None, held_until: datetime | None, now: d
     return shown
 
 
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
+def _stream(lease: StreamLease, now: datetime) -> dict:
+    """The filtered stream as its holders left it: connected while a live holder says so."""
+    return {
+        "connected": bool(lease.live(now) and lease.connected_since),
+        "connected_since": _iso(lease.connected_since) if lease.live(now) else None,
+        "last_delivery_at": _iso(lease.last_delivery_at),
+        "last_handover_gap_s": lease.last_handover_gap_s,
+        "disconnects": lease.disconnects,
+    }
+
+
+def _ingestion(store: Storage, paths: dict[str, str], now: datetime) -> dict:
+    ingestion = {path: {"last_success_at": at} for path, at in sorted(paths.items())}
+    if store.stream is not None:
+        ingestion[STREAM] = {**ingestion.get(STREAM, {}), **_stream(store.stream.read(), now)}
+    return ingestion
+
+
 def status(store: Storage, registry: Registry, clock: Callable[[], datetime], posting_enabled: bool = True) -> dict:
     now = clock()
     counts = store.stats.read([STATE, *DISTRICT_SCOPES, *DEPARTMENT_SCOPES])
@@ -59,7 +81,7 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime], po
     grants = store.grants.states()
     held = store.outbox.replies_held()
     oldest = store.complaints.oldest_open(ALL_DISTRICTS)
-    ingestion = {path: {"last_success_at": at} for path, at in sorted(paths.items())}
+    ingestion = _ingestion(store, paths, now)
     # What search recorded that no other path had: above zero, the stream missed posts.
     caught, last_caught_at = store.searches.caught()
     ingestion.setdefault(SEARCH, {"last_success_at": None}).update(caught=caught, last_caught_at=last_caught_at)

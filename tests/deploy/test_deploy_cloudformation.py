@@ -47,6 +47,8 @@ def resolve(value, physical: dict[str, str], parameters: dict[str, str]):
                 text = text.replace("${" + name + "}", str(resolved))
             assert "${" not in text, text
             return text
+        if "Fn::GetAtt" in value and value["Fn::GetAtt"][1] == "QueueName":  # a queue's physical id is its URL
+            return physical[value["Fn::GetAtt"][0]].rsplit("/", 1)[1]
         if "Fn::GetAtt" in value:
             raise AssertionError(f"resolve {value}: teach this test the attribute")
         return {k: resolve(v, physical, parameters) for k, v in value.items()}
@@ -139,6 +141,9 @@ def deployed(_running_stack, packaged, tmp_path_factory):
     runs["reconcile"] = box.with_env(environment("app.reconcile")).scheduled("reconcile")
     if "app.sweep" in functions:  # the SLA sweep: its metrics feed the SLA alarm
         runs["sweep"] = box.with_env(environment("app.sweep")).scheduled("sweep")
+    if "app.stream_holder" in functions:  # its metrics feed the stream disconnects alarm
+        stack.x.set_stream(keepalive_seconds=0.2)  # the packaged context leaves it no time: it hands over at once
+        runs["stream_holder"] = box.with_env(environment("app.stream_holder")).scheduled("stream_holder")
     key = secrets["TokenSigningKeyParameter"]
     runs["authorizer"] = box.with_env(environment("app.bearer_token")).authorize(admin_token(key))
     runs["status"] = box.with_env(environment("app.app")).status(runs["authorizer"]["result"])

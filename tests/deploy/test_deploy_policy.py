@@ -92,6 +92,8 @@ def test_every_arn_names_a_resource_of_this_stage(stage, packaged):
             assert rest.startswith("parameter/") and rest[len("parameter") :] in {
                 v for k, v in env.items() if k.endswith("_PARAMETER")
             }, resource
+        elif action.startswith("sqs:"):
+            assert rest == env["MENTIONS_QUEUE_URL"].rsplit("/", 1)[1], resource  # the mentions queue only
         elif action.startswith("logs:"):
             assert rest.startswith("log-group:") and rest.endswith(":*"), resource
             granted_groups.add(rest[len("log-group:") : -len(":*")])

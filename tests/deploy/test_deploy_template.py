@@ -74,8 +74,9 @@ def test_functions_find_this_stacks_resources_by_ref_and_secrets_by_parameter_na
         assert variables["TABLE_NAME"] == {"Ref": "ComplaintsTable"}
         assert variables["ALERTS_TOPIC_ARN"] == {"Ref": "AlertsTopic"}
         assert variables["OPS_TOPIC_ARN"] == {"Ref": "OpsTopic"}
+        assert variables["MENTIONS_QUEUE_URL"] == {"Ref": "MentionsQueue"}
         for var, value in variables.items():
-            if var not in ("TABLE_NAME", "ALERTS_TOPIC_ARN", "OPS_TOPIC_ARN"):
+            if var not in ("TABLE_NAME", "ALERTS_TOPIC_ARN", "OPS_TOPIC_ARN", "MENTIONS_QUEUE_URL"):
                 assert value == env[var], f"{name}.{var}"
         assert props["FunctionName"] == function_name("dev", props["Handler"])
         assert props["Tracing"] == ("Active" if stage_setting("dev", "xray") else "PassThrough")
@@ -163,3 +164,28 @@ def test_the_key_sealing_the_handles_tokens_is_the_one_the_functions_name(templa
                                    "TargetKeyId": {"Ref": "TokensKey"}}
     key = template["Resources"]["TokensKey"]
     assert key["Properties"]["EnableKeyRotation"] and key["DeletionPolicy"] == "Retain"  # losing it loses every grant
+
+
+def test_the_streamed_path_has_its_queue_a_dead_letter_queue_and_alarms_on_both_ends(template):
+    env = stage_environment("dev")
+    resources = template["Resources"]
+    queue = resources["MentionsQueue"]["Properties"]
+    assert queue["QueueName"] == env["MENTIONS_QUEUE_URL"].rsplit("/", 1)[1]
+    assert resources["MentionsDeadLetterQueue"]["Properties"]["QueueName"] == queue["QueueName"] + "-dlq"
+    assert queue["RedrivePolicy"] == {"deadLetterTargetArn": {"Fn::GetAtt": ["MentionsDeadLetterQueue", "Arn"]},
+                                      "maxReceiveCount": 5}
+    functions = of_type(template, "AWS::Serverless::Function")
+    recorder = functions["RecordMentions"]["Properties"]
+    [event] = recorder["Events"].values()
+    assert event["Type"] == "SQS" and event["Properties"]["Queue"] == {"Fn::GetAtt": ["MentionsQueue", "Arn"]}
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert event["Properties"]["BatchSize"] == 10
+    # AWS's advice for a queue feeding a function: a visibility timeout of six times the function's.
+    assert queue["VisibilityTimeout"] >= 6 * recorder["Timeout"]
+    holder = functions["StreamHolder"]["Properties"]
+    assert holder["Timeout"] == 900 and holder["ReservedConcurrentExecutions"] == 2
+    watched = {(a["Properties"]["MetricName"], json.dumps(a["Properties"]["Dimensions"]))
+               for a in of_type(template, "AWS::CloudWatch::Alarm").values() if "MetricName" in a["Properties"]}
+    assert ("ApproximateNumberOfMessagesVisible",
+            json.dumps([{"Name": "QueueName", "Value": {"Fn::GetAtt": ["MentionsDeadLetterQueue", "QueueName"]}}])) in watched
+    assert "StreamDisconnects" in {m for m, _ in watched}

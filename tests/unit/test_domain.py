@@ -78,6 +78,7 @@ ENV = {
     "X_TOKENS_KEY_ID": "alias/k",
     "OPS_TOPIC_ARN": "arn:aws:sns:ap-south-1:1:ops",
     "TOKEN_SIGNING_KEY_PARAMETER": "/k",
+    "MENTIONS_QUEUE_URL": "https://sqs.ap-south-1.amazonaws.com/1/mentions",
 }
 
 
@@ -103,3 +104,5 @@ def test_switches_and_sms_registration_come_from_the_environment():
     assert Config.from_env(ENV | {"X_POSTING_ENABLED": "true"}).x_posting_enabled
     assert (config.sms_dlt_entity_id, config.sms_dlt_template_id) == ("110", "220")
     assert not Config.from_env(ENV).tracing_enabled
+    assert Config.from_env(ENV).stream_enabled and not Config.from_env(ENV | {"STREAM_ENABLED": "false"}).stream_enabled
+    assert Config.from_env(ENV).mentions_queue_url.endswith("/mentions")
