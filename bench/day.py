@@ -1,6 +1,6 @@
 """A whole simulated day of the desk at state scale, on the local stack (`make bench`):
 
-    .venv/bin/python bench/day.py [--day-span 0-1440] [--window 345-405] [--designs new,search_only,baseline]
+    .venv/bin/python bench/day.py [--span 350-400] [--new-span 0-1440] [--designs new,search_only,baseline]
 
 250 watched handles (75 district police, 75 district magistrates, 10 police zones and ranges, 90
 departments), 5,000 posts with a burst of 2,000 in one hour (05:00-06:00 UTC), 30% tagging two or more
@@ -12,11 +12,12 @@ clock jump from one simulated minute to the next and run at real speed inside it
 spend counts; the minutes with nothing to wait for take only the services' own time. Each design runs in
 its own process on its own stack, two at a time (two cores).
 
-Every complaint goes through the real services, and moto serves a few hundred calls a second, so the
-day cannot be run three times in ten minutes: the new design runs the whole day (--day-span); the new
-design with the stream switched off and the baseline (today's per-handle poll every minute,
-services/poll.py) run the window (--window, default the burst's last quarter-hour and the outage, 05:45 to
-06:45 UTC). Each column names the span it ran. Every span is followed by 30 minutes without new posts.
+Every complaint goes through the real services (about 15 AWS calls and 2 X calls each), and moto serves a
+few hundred calls a second on a quiet machine, so a whole day (5,000 complaints, 1,440 reconciler minutes)
+takes longer than ten minutes for one design alone. `make bench` therefore runs every design on the same
+window of the day (--span, default 05:50-06:40 UTC: the burst's last ten minutes, the outage and what
+follows); `--new-span 0-1440` runs the new design over the whole day. Each column names the span it ran;
+each span is preceded by 3 unmetered minutes (the stream connects) and followed by 20 without new posts.
 
 Prints one table, writes dist/bench/day.json and dist/bench/day_latency.png, and ends with one JSON line.
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -51,16 +53,18 @@ def span(text: str) -> tuple[int, int]:
 
 
 def launch(design: str, minutes: tuple[int, int]) -> tuple[subprocess.Popen, Path]:
+    """The design's process; its output (the services' logs and metrics) goes to dist/bench/day-<design>.log."""
     out = OUT / f"day-{design}.raw.json"
     command = [sys.executable, "-m", "bench.day_sim", "--design", design, "--from", str(minutes[0]),
                "--to", str(minutes[1]), "--day", DAY, "--out", str(out)]
-    return subprocess.Popen(command, cwd=ROOT), out
+    with open(OUT / f"day-{design}.log", "w") as log:
+        return subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT), out
 
 
 def run_columns(plan: list[tuple[str, tuple[int, int]]]) -> dict[str, dict | str]:
     """Run the designs, the first alone on one core and the others one after another on the second."""
     results: dict[str, dict | str] = {}
-    runnable = []
+    runnable, began = [], time.monotonic()
     for design, minutes in plan:
         why = DESIGNS[design].available()
         if why:
@@ -76,7 +80,8 @@ def run_columns(plan: list[tuple[str, tuple[int, int]]]) -> dict[str, dict | str
             if current:
                 process, out, design = current
                 results[design] = (json.loads(out.read_text()) if process.returncode == 0
-                                   else f"failed (exit {process.returncode}); see its output above")
+                                   else f"failed (exit {process.returncode}); see dist/bench/day-{design}.log")
+                print(f"{design}: done in {time.monotonic() - began:.0f} s", flush=True)
             following = next(lane, None)
             running[i] = (lane, (*launch(*following), following[0])) if following else (None, None)
         time.sleep(0.5)
@@ -85,8 +90,8 @@ def run_columns(plan: list[tuple[str, tuple[int, int]]]) -> dict[str, dict | str
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--day-span", type=span, default=(0, 24 * 60), help="minutes the new design runs")
-    parser.add_argument("--window", type=span, default=(345, 405), help="minutes the other columns run")
+    parser.add_argument("--span", type=span, default=(350, 400), help="minutes of the day every design runs")
+    parser.add_argument("--new-span", type=span, help="minutes the new design runs (default: --span)")
     parser.add_argument("--designs", default="new,search_only,baseline")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -95,7 +100,8 @@ def main(argv=None) -> None:
     unknown = set(wanted) - set(DESIGNS)
     if unknown:
         parser.error(f"unknown designs {sorted(unknown)}; choose from {', '.join(DESIGNS)}")
-    results = run_columns([(d, args.day_span if d == "new" else args.window) for d in wanted])
+    print(f"Simulating {', '.join(wanted)} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)", flush=True)
+    results = run_columns([(d, (args.new_span or args.span) if d == "new" else args.span) for d in wanted])
     columns = [(d, figures(r) if isinstance(r, dict) else r) for d, r in results.items()]
     print()
     print(table(columns))
@@ -104,8 +110,9 @@ def main(argv=None) -> None:
     if measured:
         chart(measured, outage(Shape(), day), OUT / "day_latency.png")
     (OUT / "day.json").write_text(json.dumps({name: f for name, f in columns}, indent=1))
-    print(f"\nWritten: {OUT / 'day.json'}, {OUT / 'day_latency.png'}; {time.monotonic() - started:.0f} s in all. "
-          "A discrete simulation over the real services and local servers (see bench/day.py).")
+    print(f"\nWritten: {OUT / 'day.json'}, {OUT / 'day_latency.png'}; {time.monotonic() - started:.0f} s in all, "
+          f"load average {os.getloadavg()[0]:.1f}. A discrete simulation over the real services and local "
+          "servers, minute by minute on one clock (see bench/day.py); latency and durations are on that clock.")
     print(json.dumps(summary(dict(columns))))
 
 

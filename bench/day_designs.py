@@ -9,8 +9,11 @@ GB-seconds. The services are called through chalicelib.runtime, as app.py's hand
 from __future__ import annotations
 
 import importlib
-from datetime import datetime
-from typing import Callable
+import math
+import threading
+import time
+from bisect import bisect_left
+from datetime import datetime, timedelta
 
 from chalicelib import runtime
 
@@ -20,8 +23,9 @@ class Design:
     label = ""
     functions: tuple[str, ...] = ()
 
-    def __init__(self, clock: Callable[[], datetime], stack):
-        self.clock, self.stack = clock, stack
+    def __init__(self, clock, stack, xclock, posts: list[tuple[str, datetime]]):
+        """`posts`: (tweet id, created_at) of the span's posts, oldest first."""
+        self.clock, self.stack, self.xclock, self.posts = clock, stack, xclock, posts
         self.invocations: list[tuple[str, float]] = []  # (function, seconds)
 
     @classmethod
@@ -86,12 +90,78 @@ class Streamed(SearchOnly):
     the search reconciler every minute catches what the stream missed."""
 
     name, label, functions = "new", "new design: stream + search", ("reconcile", "stream_holder", "record_mentions")
+    DELIVERY_WAIT = 1.0  # real seconds to wait for the local X's stream to hand a post to tweepy's thread
 
     @classmethod
     def available(cls) -> str | None:
         if not _has("chalicelib.runtime", "run_stream_holder"):
             return "no stream holder (run_stream_holder) on this branch"
-        return super().available() or "the streamed path is not wired into the bench yet"
+        return super().available()
+
+    def start(self) -> None:
+        from bench.day_stream import Gate
+
+        self.gate, self.stopping, self.delivered = Gate(), threading.Event(), 0
+        self.hub = self.stack.x.state.stream
+        self.times = [at for _, at in self.posts]
+        stream = runtime.filtered_stream()
+        start = stream.start
+
+        def counted_start(on_post, on_connect, on_disconnect):
+            def on_post_counted(body):
+                on_post(body)
+                self.delivered += 1
+            return start(on_post_counted, on_connect, on_disconnect)
+
+        stream.start = counted_start  # the bench counts deliveries, to know when the stream has handed them over
+
+    def minute(self) -> None:
+        super().minute()
+        self.gate.start(lambda: self.timed("stream_holder", self._hold))  # the schedule's invocation
+        self._tick()
+
+    def _hold(self):
+        from chalicelib.services import stream as stream_service
+
+        began = self.clock()
+        return stream_service.hold(runtime.registry, runtime.storage().stream, runtime.filtered_stream(),
+                                   runtime.mentions_queue(), self.clock, wait=self.gate.wait, stop=self.stopping,
+                                   time_left=lambda: 900.0 - (self.clock() - began).total_seconds())
+
+    def between(self, until: datetime) -> None:
+        """Each second in which posts were made: the clocks go there, the stream delivers, the holders tick."""
+        now = self.clock()
+        first, last = bisect_left(self.times, now), bisect_left(self.times, until)
+        seconds = sorted({math.ceil(at.timestamp()) for at in self.times[first:last]})
+        for second in seconds:
+            at = datetime.fromtimestamp(second, now.tzinfo)
+            due = [i for i, t in self.posts[first:last] if now <= t <= at and not self.hub.dropped(i)]
+            self.clock.set(at)
+            self.xclock.follow()
+            if self.hub.report()["connected"]:
+                expected, deadline = self.delivered + len(due), time.monotonic() + self.DELIVERY_WAIT
+                while self.delivered < expected and time.monotonic() < deadline:
+                    time.sleep(0.005)
+            now = at + timedelta(microseconds=1)
+            self._tick()
+
+    def _tick(self) -> None:
+        from bench.day_stream import consume
+
+        self.gate.step()
+        consume(runtime.mentions_queue().sqs, runtime.config().mentions_queue_url,
+                lambda messages: self.timed("record_mentions", lambda: runtime.run_record_mentions(messages)))
+
+    def outage(self, on: bool) -> None:
+        if on:  # X is down: the live stream drops, and reconnecting gets 503 until it is back
+            self.stack.control("POST", "stream", {"disconnect": True})
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for _ in range(100):
+            if not self.gate.holding:
+                return
+            self.gate.step()
 
 
 DESIGNS = {d.name: d for d in (Streamed, SearchOnly, Baseline)}

@@ -10,10 +10,15 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 WINDOW = timedelta(minutes=15)
-# X's per-app limits for a 15-minute window (docs.x.com "X API rate limits", as devtools/xapi/ratelimits.py);
-# "post" is per user in 15 minutes (100) and per app per day (10,000).
-LIMITS = {"mentions": 450, "search": 450, "users": 300, "tweets": 3500, "tweet": 450, "stream_connect": 50,
-          "stream_rules": 450}
+
+
+def limits() -> dict[str, int]:
+    """X's per-app limits for a 15-minute window, as the local X applies them (devtools/xapi/ratelimits.py,
+    after docs.x.com "X API rate limits"); a post's are per user (100) and per app per day (10,000)."""
+    from devtools.xapi.ratelimits import RATE_TABLE, WINDOW_SECONDS
+
+    return {family: scopes["app"][0] for family, scopes in RATE_TABLE.items()
+            if "app" in scopes and scopes["app"][1] == WINDOW_SECONDS}
 FLOOR_USD = 0.015  # one post read ($0.005) and one summoned acknowledgement ($0.010)
 EXTRA_FAMILIES = (("POST", re.compile(r"/2/oauth2/(token|revoke)"), "oauth"),)
 
@@ -60,9 +65,9 @@ def peak_windows(calls: list[tuple[str, datetime]]) -> dict[str, int]:
     return peaks
 
 
-def over_limits(peaks: dict[str, int]) -> dict[str, int]:
+def over_limits(peaks: dict[str, int], limit: dict[str, int]) -> dict[str, int]:
     """How far each family's busiest window went past X's per-app 15-minute limit."""
-    return {name: n - LIMITS[name] for name, n in peaks.items() if name in LIMITS and n > LIMITS[name]}
+    return {name: n - limit[name] for name, n in peaks.items() if name in limit and n > limit[name]}
 
 
 def per(total: float, complaints: int) -> float | None:

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.day_metrics import (FLOOR_USD, LIMITS, aws_breakdown, gb_seconds, latency_summary, over_limits,
+from bench.day_metrics import (FLOOR_USD, aws_breakdown, gb_seconds, latency_summary, limits, over_limits,
                                peak_windows, per)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +35,7 @@ def figures(raw: dict) -> dict:
             outside.append(latency)
     complaints = len(raw["posts"]) - len(raw["missed"])
     calls = [(f, datetime.fromisoformat(at.replace("Z", "+00:00"))) for f, at, _ in raw["x_calls"]]
-    peaks = peak_windows(calls)
+    peaks, limit = peak_windows(calls), limits()
     refused = Counter(f for f, _, status in raw["x_calls"] if status == 429)
     aws = aws_breakdown(Counter({tuple(k.split(":", 1)): n for k, n in raw["aws_calls"].items()}))
     idle = [n for m, n, sent in raw["per_minute"] if m >= raw["span_minutes"][1] and not sent]
@@ -47,8 +47,8 @@ def figures(raw: dict) -> dict:
         "posts": len(raw["posts"]), "complaints": complaints,
         "latency_outside_outage": latency_summary(outside), "latency_overall": latency_summary([l for _, l in points]),
         "missed": len(raw["missed"]), "recorded_not_alerted": raw["recorded_unalerted"],
-        "x_peak_15min": peaks, "x_limits": {f: LIMITS[f] for f in peaks if f in LIMITS},
-        "x_refused_429": dict(refused), "over_limit": sum(refused.values()), "x_over_peak": over_limits(peaks),
+        "x_peak_15min": peaks, "x_limits": {f: limit[f] for f in peaks if f in limit},
+        "x_refused_429": dict(refused), "over_limit": sum(refused.values()), "x_over_peak": over_limits(peaks, limit),
         "x_cost_usd": raw["x_costs"]["total_usd"], "x_cost_per_complaint": per(raw["x_costs"]["total_usd"], complaints),
         "x_cost_floor": FLOOR_USD,
         "x_bill": {k: v["count"] for k, v in by_kind.items() if v["count"]},
@@ -116,7 +116,6 @@ def chart(columns: list[tuple[str, dict]], outage: tuple[datetime, datetime], pa
     ax.axhline(30, color="grey", linestyle="--", linewidth=0.8, label="30 s (p95 target)")
     ax.axhline(120, color="grey", linestyle=":", linewidth=0.8, label="2 min (max target)")
     ax.set_yscale("log")
-    ax.set_xlim(0, 24.5)
     ax.set_xlabel("hour of the simulated day (UTC; post time)")
     ax.set_ylabel("tweet-to-alert latency (s)")
     ax.set_title("Tweet-to-alert latency over the simulated day")

@@ -38,7 +38,8 @@ from bench.day_stack import DayStack, SimClock, XClock  # noqa: E402
 from devtools.stack import REGION  # noqa: E402
 
 SIZING_MINUTES = 45
-TAIL_MINUTES = 30  # after the span, no new posts: what is still owed comes in, or is missed
+TAIL_MINUTES = 20  # after the span, no new posts: what is still owed comes in, or is missed
+WARMUP_MINUTES = 3  # before the span, unmetered: the stream is connected when the first post comes
 HARVEST_EVERY = 60  # minutes between reads of the local X's call log
 
 
@@ -66,31 +67,36 @@ def run(design_name: str, first: int, last: int, shape: workload.Shape, day: dat
     posts = [p for p in workload.posts(registry, shape, day)
              if first <= (p.created_at - day).total_seconds() / 60 < last]
     outage = workload.outage(shape, day)
-    clock = SimClock(day + timedelta(minutes=first) - timedelta(minutes=5))
+    clock = SimClock(day + timedelta(minutes=first - WARMUP_MINUTES - 5))
     runtime.utcnow = clock  # the desk's bootstrap reads the time through this name
-    with DayStack(registry, day) as stack:
+    # Live since an hour before the span: recent search reaches the start, no timeline backfill is due.
+    with DayStack(registry, day + timedelta(minutes=first - 60)) as stack:
         reader = boto3.session.Session().client("dynamodb", endpoint_url=stack.aws_url, region_name=REGION)
         meter = Recorder(reader).install()
         meter.sizing = False
         stack.provision()
         xclock = XClock(stack.x.url, clock)
         stack.authorise_all()
-        design = DESIGNS[design_name](clock, stack)
         alerts = AlertTimes(runtime.alerts(), clock)
         stack.control("POST", "stream", {"drop_share": shape.drop_share, "seed": shape.seed, "keepalive_seconds": 0.2})
         ids = [t["id"] for t in stack.control("POST", "tweets", [p.spec() for p in posts])]
+        design = DESIGNS[design_name](clock, stack, xclock, [(i, p.created_at) for i, p in zip(ids, posts)])
         stack.control("DELETE", "calls")
         stack.control("DELETE", "costs")
-        meter.reset()
         meter.table(stack.env["TABLE_NAME"])
         setup_s = time.monotonic() - started
         calls, per_minute, down = [], [], False
         design.start()
-        for m in range(first, last + TAIL_MINUTES):
+        for m in range(first - WARMUP_MINUTES, last + TAIL_MINUTES):
             now = day + timedelta(minutes=m)
             clock.set(now)
             xclock.follow()
-            meter.sizing = m < first + SIZING_MINUTES
+            meter.sizing = first <= m < first + SIZING_MINUTES
+            if m == first:  # what the warm-up did is not the span's
+                stack.control("DELETE", "calls")
+                stack.control("DELETE", "costs")
+                meter.reset()
+                design.invocations.clear()
             if (outage[0] <= now < outage[1]) != down:
                 down = not down
                 stack.control("POST" if down else "DELETE", "faults",
@@ -100,7 +106,7 @@ def run(design_name: str, first: int, last: int, shape: workload.Shape, day: dat
             design.minute()
             design.between(now + timedelta(minutes=1))
             per_minute.append((m, sum(meter.calls.values()) - before_calls, len(alerts.sent) - before_sent))
-            if (m - first) % HARVEST_EVERY == HARVEST_EVERY - 1:
+            if m >= first and (m - first) % HARVEST_EVERY == HARVEST_EVERY - 1:
                 calls += _harvest(stack)
         design.stop()
         calls += _harvest(stack)
@@ -146,7 +152,7 @@ def main(argv=None) -> None:
     result = run(args.design, args.first, args.last, workload.Shape(), day)
     args.out.write_text(json.dumps(result))
     print(f"{args.design}: {len(result['posts'])} posts, {len(result['missed'])} missed, "
-          f"{result['seconds']['total']} s")
+          f"{result['seconds']['total']} s", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import requests
 
 from chalicelib.domain.handles import Registry
-from devtools.stack import SEED_LIVE_FOR, LocalStack
+from devtools.stack import LocalStack
 
 
 class SimClock:
@@ -49,12 +49,12 @@ class XClock:
 
 
 class DayStack(LocalStack):
-    """LocalStack whose registry is the day's handles, live for SEED_LIVE_FOR before the day starts."""
+    """LocalStack whose registry is the day's handles, live from `live_from`."""
     user_ids: dict[str, str]
 
-    def __init__(self, registry: Registry, day_start: datetime):
+    def __init__(self, registry: Registry, live_from: datetime):
         super().__init__()
-        self.day_registry, self.day_start = registry, day_start
+        self.day_registry, self.live_from = registry, live_from
 
     def provision(self) -> None:
         """The day's accounts on the local X first (government check marks), so the registry is seeded with
@@ -67,7 +67,7 @@ class DayStack(LocalStack):
     def seed_registry(self) -> None:
         from chalicelib.adapters.dynamo_registry import item
 
-        live = self.day_start - SEED_LIVE_FOR
+        live = self.live_from
         entries = [item(replace(h, start_at=live, added_at=live, user_id=self.user_ids[h.key]))
                    for h in self.day_registry.all()]
         for start in range(0, len(entries), 25):  # BatchWriteItem takes 25 at a time
