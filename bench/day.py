@@ -15,9 +15,9 @@ its own process on its own stack, two at a time (two cores).
 Every complaint goes through the real services (about 15 AWS calls and 2 X calls each), and moto serves a
 few hundred calls a second on a quiet machine, so a whole day (5,000 complaints, 1,440 reconciler minutes)
 takes longer than ten minutes for one design alone. `make bench` therefore runs every design on the same
-window of the day (--span, default 05:50-06:40 UTC: the burst's last ten minutes, the outage and what
+window of the day (--span, default 05:55-06:35 UTC: the burst's last five minutes, the outage and what
 follows); `--new-span 0-1440` runs the new design over the whole day. Each column names the span it ran;
-each span is preceded by 3 unmetered minutes (the stream connects) and followed by 20 without new posts.
+each span is preceded by 3 unmetered minutes (the stream connects) and followed by 15 without new posts.
 
 Prints one table, writes dist/bench/day.json and dist/bench/day_latency.png, and ends with one JSON line.
 """
@@ -90,7 +90,7 @@ def run_columns(plan: list[tuple[str, tuple[int, int]]]) -> dict[str, dict | str
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--span", type=span, default=(350, 400), help="minutes of the day every design runs")
+    parser.add_argument("--span", type=span, default=(355, 395), help="minutes of the day every design runs")
     parser.add_argument("--new-span", type=span, help="minutes the new design runs (default: --span)")
     parser.add_argument("--designs", default="new,search_only,baseline")
     args = parser.parse_args(argv)
@@ -102,7 +102,7 @@ def main(argv=None) -> None:
         parser.error(f"unknown designs {sorted(unknown)}; choose from {', '.join(DESIGNS)}")
     print(f"Simulating {', '.join(wanted)} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)", flush=True)
     results = run_columns([(d, (args.new_span or args.span) if d == "new" else args.span) for d in wanted])
-    columns = [(d, figures(r) if isinstance(r, dict) else r) for d, r in results.items()]
+    columns = [(d, figures(results[d]) if isinstance(results[d], dict) else results[d]) for d in wanted]
     print()
     print(table(columns))
     measured = [(name, f) for name, f in columns if isinstance(f, dict)]

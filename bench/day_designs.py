@@ -91,6 +91,7 @@ class Streamed(SearchOnly):
 
     name, label, functions = "new", "new design: stream + search", ("reconcile", "stream_holder", "record_mentions")
     DELIVERY_WAIT = 1.0  # real seconds to wait for the local X's stream to hand a post to tweepy's thread
+    CONNECT_WAIT = 2.0  # real seconds to wait for a holder's connection before the clock moves on
 
     @classmethod
     def available(cls) -> str | None:
@@ -101,7 +102,7 @@ class Streamed(SearchOnly):
     def start(self) -> None:
         from bench.day_stream import Gate
 
-        self.gate, self.stopping, self.delivered = Gate(), threading.Event(), 0
+        self.gate, self.stopping, self.delivered, self.down = Gate(), threading.Event(), 0, False
         self.hub = self.stack.x.state.stream
         self.times = [at for _, at in self.posts]
         stream = runtime.filtered_stream()
@@ -136,14 +137,24 @@ class Streamed(SearchOnly):
         for second in seconds:
             at = datetime.fromtimestamp(second, now.tzinfo)
             due = [i for i, t in self.posts[first:last] if now <= t <= at and not self.hub.dropped(i)]
-            self.clock.set(at)
-            self.xclock.follow()
+            self._connecting()
+            if at > self.clock():  # a (re)connect took long enough for this second to have come
+                self.clock.set(at)
+                self.xclock.follow()
             if self.hub.report()["connected"]:
                 expected, deadline = self.delivered + len(due), time.monotonic() + self.DELIVERY_WAIT
                 while self.delivered < expected and time.monotonic() < deadline:
                     time.sleep(0.005)
             now = at + timedelta(microseconds=1)
             self._tick()
+
+    def _connecting(self) -> None:
+        """A holder connecting takes real time, which the clock counts: the next second waits for it (while
+        X is up), rather than being skipped to before the connection could have been made."""
+        deadline = time.monotonic() + self.CONNECT_WAIT
+        while (not self.down and self.gate.holding and not self.hub.report()["connected"]
+               and time.monotonic() < deadline):
+            time.sleep(0.01)
 
     def _tick(self) -> None:
         from bench.day_stream import consume
@@ -153,6 +164,7 @@ class Streamed(SearchOnly):
                 lambda messages: self.timed("record_mentions", lambda: runtime.run_record_mentions(messages)))
 
     def outage(self, on: bool) -> None:
+        self.down = on
         if on:  # X is down: the live stream drops, and reconnecting gets 503 until it is back
             self.stack.control("POST", "stream", {"disconnect": True})
 

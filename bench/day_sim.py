@@ -38,7 +38,7 @@ from bench.day_stack import DayStack, SimClock, XClock  # noqa: E402
 from devtools.stack import REGION  # noqa: E402
 
 SIZING_MINUTES = 45
-TAIL_MINUTES = 20  # after the span, no new posts: what is still owed comes in, or is missed
+TAIL_MINUTES = 15  # after the span, no new posts: what is still owed comes in, or is missed
 WARMUP_MINUTES = 3  # before the span, unmetered: the stream is connected when the first post comes
 HARVEST_EVERY = 60  # minutes between reads of the local X's call log
 
