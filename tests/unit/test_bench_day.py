@@ -10,7 +10,7 @@ import pytest
 from bench import day_workload as workload
 from bench.day_metrics import (aws_breakdown, family, gb_seconds, latency_summary, limits, over_limits,
                                peak_windows, percentile)
-from bench.day_report import table
+from bench.day_report import figures, table
 from bench.day_stream import Gate
 
 DAY = datetime(2026, 11, 30, tzinfo=timezone.utc)
@@ -128,3 +128,30 @@ def test_the_gate_lets_a_waiting_thread_out_one_tick_at_a_time():
     gate.step()
     gate.step()
     assert ticks == [0, 1, 2] and gate.holding == 0
+
+
+def _raw(posts, missed=(), calls=()):
+    return {"design": "new", "label": "new", "span_minutes": [360, 420], "tail_minutes": 15,
+            "outage": ["2026-11-30T06:10:00+00:00", "2026-11-30T06:30:00+00:00"], "posts": posts,
+            "missed": list(missed), "recorded_unalerted": 0, "x_calls": list(calls),
+            "x_costs": {"total_usd": 0.06, "by_kind": {"post_read": {"count": 4, "usd": 0.02}}},
+            "aws_calls": {"sns:Publish": 3, "dynamodb:TransactWriteItems": 3}, "wcu": 30, "wcu_complaints": 3,
+            "per_minute": [[420, 6, 0], [421, 8, 0], [419, 50, 2]],
+            "invocations": [["reconcile", 2.0], ["record_mentions", 1.0]], "seconds": {"total": 1.0}}
+
+
+def test_a_columns_figures_leave_the_outage_out_and_count_what_was_missed():
+    post = lambda at, alerted: {"id": at, "created_at": f"2026-11-30T{at}+00:00", "tags": 1,  # noqa: E731
+                                "alerted_at": alerted and f"2026-11-30T{alerted}+00:00"}
+    raw = _raw([post("06:00:00", "06:00:02"), post("06:09:00", "06:31:00"), post("06:20:00", "06:32:00"),
+                post("06:40:00", None)], missed=["06:40:00"],
+               calls=[("search", "2026-11-30T06:00:00.000Z", 200), ("search", "2026-11-30T06:01:00.000Z", 429)])
+    f = figures(raw)
+    assert f["latency_outside_outage"] == {"count": 1, "p50_s": 2.0, "p95_s": 2.0, "max_s": 2.0}
+    assert f["latency_overall"]["count"] == 3 and f["latency_overall"]["max_s"] == 22 * 60
+    assert f["missed"] == 1 and f["complaints"] == 3
+    assert f["over_limit"] == 1 and f["x_peak_15min"] == {"search": 2}
+    assert f["x_cost_per_complaint"] == 0.02 and f["aws_calls_per_complaint"] == 2.0
+    assert f["aws_calls_per_idle_minute"] == 7.0  # the tail's minutes (420 on) that sent nothing
+    assert f["lambda_per_day"]["reconcile"]["invocations"] == 1440
+    assert f["lambda_per_day"]["record_mentions"]["invocations"] == round(5000 / 3)
