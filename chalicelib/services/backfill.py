@@ -55,8 +55,9 @@ def backfill(needs: dict[str, Need], registry: Registry, source: MentionSource, 
         return out
     states = store.handles.states([h.key for h in handles])
     for h in handles:
-        # The handle's own timeline cursor may be newer (an earlier backfill read part of the way).
-        since_id = _newer(needs[h.key].since_id, states[h.key].since_id) if needs[h.key].since_id else None
+        # The handle's own timeline cursor, where it has one, is read to as well: an earlier backfill went
+        # part of the way, or the handle was polled before (re-enabled, or polled before search came).
+        since_id = _newer(needs[h.key].since_id, states[h.key].since_id)
         if since_id != states[h.key].since_id:
             store.handles.save(h.key, replace(states[h.key], since_id=since_id))
     out.report = poll(Registry(handles), source, store, alerts, replies, clock, policies, classify, time_left)

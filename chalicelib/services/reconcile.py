@@ -128,11 +128,13 @@ def reconcile(registry: Registry, source: MentionSource, search: MentionSearch, 
     done = ingest(mentions, registry, store, alerts, replies, clock, policies, classify, keep_going, send_waiting=True)
     report.created, report.sent, report.caught = [c.ref for c in done.created], done.sent, len(done.created)
     report.skipped.update(done.skipped)
-    by_group = {t: g for g in groups for t in {m.tweet_id for m in g.mentions}}
+    by_tweet: dict[str, list[_Group]] = {}  # a post tagging handles of two groups is read by both
+    for g in groups:
+        for tweet_id in {m.tweet_id for m in g.mentions}:
+            by_tweet.setdefault(tweet_id, []).append(g)
     for complaint in done.created:
-        by_group[complaint.tweet_id].outcome.caught += 1
-    for tweet_id in done.left:
-        g = by_group[tweet_id]
+        by_tweet[complaint.tweet_id][0].outcome.caught += 1
+    for g in (g for tweet_id in done.left for g in by_tweet[tweet_id]):
         g.outcome.outcome, g.outcome.detail = "error", "not every post could be recorded; searched again next run"
     if report.caught:
         quietly(lambda: store.searches.count_caught(report.caught, now))
@@ -153,7 +155,9 @@ def _time(text: str) -> datetime:
 def _plan(groups: list[QueryGroup], cursors: dict[str, SearchCursor], registry: Registry,
           now: datetime) -> list[_Group]:
     reach = now - SEARCH_REACH + REACH_MARGIN
-    held = {k: c for c in cursors.values() for k in c.handles if c.read_to}
+    held: dict[str, SearchCursor] = {}  # each handle's oldest cursor among the groups that held it
+    for c in sorted((c for c in cursors.values() if c.read_to), key=lambda c: c.read_to, reverse=True):
+        held.update(dict.fromkeys(c.handles, c))
     planned = []
     for group in groups:
         own = cursors.get(group.id)

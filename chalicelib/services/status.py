@@ -69,6 +69,12 @@ def _ingestion(store: Storage, paths: dict[str, str], now: datetime) -> dict:
     return ingestion
 
 
+def _last_success(paths: dict[str, str], outcome: str | None) -> str | None:
+    """The newest of: the search's last run with every group searched, the timelines' when the handle's was read."""
+    times = [paths.get(SEARCH), paths.get(TIMELINES) if outcome == "ok" else None]
+    return max((t for t in times if t), default=None)
+
+
 def status(store: Storage, registry: Registry, clock: Callable[[], datetime], posting_enabled: bool = True) -> dict:
     now = clock()
     counts = store.stats.read([STATE, *DISTRICT_SCOPES, *DEPARTMENT_SCOPES])
@@ -120,8 +126,8 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime], po
                 "district": h.district,
                 "start_at": h.start_at.isoformat() if h.start_at else None,
                 "outcome": states[h.key].outcome,
-                # An idle poll writes nothing per handle: a handle that is fine last succeeded with the path.
-                "last_success_at": paths.get(TIMELINES) if states[h.key].outcome == "ok" else None,
+                # An idle run writes nothing per handle: a handle that is fine last succeeded with its path.
+                "last_success_at": _last_success(paths, states[h.key].outcome),
                 "detail": states[h.key].detail,
                 "changed_at": states[h.key].changed_at,
                 "newest_mention_at": states[h.key].newest_mention_at,

@@ -87,3 +87,27 @@ def test_after_an_eight_day_outage_the_timelines_fill_in_what_search_no_longer_r
     [moved] = searches_store.load().values()
     assert moved.read_to > eight_days_ago.isoformat()
     assert desk.reconcile()["backfilled"] == []
+
+
+def test_a_gap_is_kept_on_the_handle_shown_in_status_and_told_on_the_ops_topic_once(desk, stack, token):
+    from chalicelib.services.reconcile import reconcile
+
+    def run():  # the runtime's adapters, with X's timeline cap of 800 played by 2
+        return reconcile(runtime.registry(), runtime.source(), runtime.source(), runtime.storage(), runtime.alerts(),
+                         runtime.replies(), runtime.ops_notices(), runtime.utcnow, runtime.policies(), timeline_cap=2)
+
+    desk.reconcile()
+    searches_store = runtime.storage().searches
+    [(group_id, cursor)] = searches_store.load().items()
+    eight_days_ago = (runtime.utcnow() - timedelta(days=8)).replace(microsecond=0)
+    searches_store.save(group_id, replace(cursor, since_id=None, newest_at=None, read_to=eight_days_ago.isoformat()))
+    control(stack, "POST", "tweets", [
+        {"author": f"citizen_{i}", "text": f"@noidapolice Sector {i} me chori", "minutes_ago": 60 * 24 * 7.5 - i}
+        for i in range(3)])
+    assert run().gaps == ["noidapolice"]
+    [notice] = stack.received("ops")
+    assert "@noidapolice" in notice["subject"] and "cannot be read" in notice["message"]
+    status = desk.http.get("/status", headers={"Authorization": f"Bearer {token('admin')}"}).json_body
+    [shown] = [h for h in status["handles"] if h["handle"] == "noidapolice"]
+    assert shown["gap"].startswith(f"2 or more mentions since {eight_days_ago.isoformat()}")
+    assert run().gaps == [] and stack.received("ops") == []

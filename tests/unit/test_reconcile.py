@@ -9,8 +9,8 @@ from chalicelib.domain.handles import Registry, WatchedHandle, load_registry
 from chalicelib.domain.search_groups import QUERY_LIMIT, pack
 from chalicelib.services.reconcile import INDEX_DELAY, reconcile
 from chalicelib.services.status import status
-from tests.fakes import POLICIES, FakeAlerts, FakeClock, FakeDesk, FakeReplies, FakeSource, SourceUnavailable, mention
-from tests.fakes import FakeOps
+from tests.fakes import (POLICIES, FakeAlerts, FakeClock, FakeDesk, FakeOps, FakeReplies, FakeSource, SourceUnavailable,
+                         mention)
 
 REGISTRY = load_registry()
 T0 = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
@@ -159,3 +159,30 @@ def test_a_gap_past_the_timelines_reach_is_recorded_shown_and_told_once(desk):
     shown = {h["handle"]: h for h in status(desk.store, desk.registry, desk.clock)["handles"]}
     assert "3 or more mentions since" in shown["lucknowpolice"]["gap"] and "cannot be read" in shown["lucknowpolice"]["gap"]
     assert shown["noidapolice"]["gap"] is None
+
+
+def test_a_post_of_two_groups_not_recorded_holds_both_cursors():
+    desk = Desk(Registry(many(60)))
+    first, last = desk.registry.all()[0], desk.registry.all()[-1]
+    both = mention(701, "Do thanon ki seema par jhagda", first.handle, last.handle, at=T0 - timedelta(minutes=2))
+    desk.source.add(first.handle, both)
+    desk.source.add(last.handle, both)
+    desk.store.complaints.fail_on("701")
+    failed = desk.run()
+    held = {g.group for g in failed.groups if g.outcome == "error"}
+    assert len(held) == 2 and not held & set(desk.store.searches.cursors)
+    desk.store.complaints.fail_on()
+    desk.clock.advance(minutes=1)
+    assert len(desk.run().created) == 1 and held <= set(desk.store.searches.cursors)
+
+
+def test_an_idle_minute_rewrites_no_cursor_until_an_hour_has_passed(desk):
+    desk.post(801, "lucknowpolice", timedelta(minutes=2))
+    desk.run()
+    writes = desk.store.searches.writes
+    desk.clock.advance(minutes=1)
+    desk.run()
+    assert desk.store.searches.writes == writes
+    desk.clock.advance(hours=1)
+    desk.run()
+    assert desk.store.searches.writes == writes + len(pack(REGISTRY))
