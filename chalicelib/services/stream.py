@@ -113,8 +113,9 @@ class Holder:
         self.registry, self.leases, self.stream, self.queue = registry, leases, stream, queue
         self.clock, self.wait = clock, wait
         self.report = HoldReport(holder_id or uuid.uuid4().hex)
-        self.unsent: list[dict] = []
-        self.synced: list[str] | None = None
+        self.unsent: list[dict] = []  # posts read that SQS has not taken yet
+        self.synced: list[str] | None = None  # the rules last brought onto X
+        self.started: datetime | None = None  # when the stream was last started
 
     def hold(self, time_left: Callable[[], float] | None = None, stop: threading.Event | None = None) -> HoldReport:
         """`time_left`: seconds the function has left (None outside Lambda); `stop`: end early (make serve)."""

@@ -14,6 +14,7 @@ from chalicelib import runtime
 from chalicelib.services import status as status_service
 from chalicelib.services.stream import wanted_rules
 from devtools.mentions_consumer import consume_once
+from tests.integration.local_x import get_json
 
 WAIT = 15.0  # seconds any one step may take on a loaded machine
 
@@ -82,8 +83,6 @@ def test_a_post_tagging_a_watched_handle_is_streamed_queued_recorded_and_alerted
                                                                                        consume):
     holder = holding()
     until(lambda: connects(stack), "the holder connected")
-    from tests.integration.local_x import BEARER, get_json
-
     rules = get_json(stack.x, "/2/tweets/search/stream/rules")["data"]
     assert sorted(r["value"] for r in rules) == sorted(wanted_rules(runtime.registry(), runtime.utcnow()))
     [tweet_id, _] = x_control.tweets({"author": "citizen_1", "text": "@lucknowpolice Hazratganj me chain snatching hui abhi"},
