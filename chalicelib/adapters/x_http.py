@@ -6,10 +6,13 @@ hold a poll until Lambda kills it. Production mounts this adapter too, for the t
 
 from __future__ import annotations
 
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import requests
 from requests.adapters import HTTPAdapter
+
+from ..services.ports import RateLimited, SourceUnavailable
 
 X_API = "https://api.twitter.com"
 
@@ -46,3 +49,22 @@ class TweepyClient:
             self._client.session.mount(X_API, XApiAdapter(self._base_url, self._timeout))
             self._current = credentials
         return self._client
+
+
+@contextmanager
+def read_errors(on_rate_limited: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """A read from X, its failures in the ports' words: a 429 is RateLimited until X's reset; a 5xx, a
+    network failure or a malformed body (ValueError) is SourceUnavailable, as is any other refusal."""
+    import tweepy
+
+    from .x_budget import reset_of
+
+    try:
+        yield
+    except tweepy.TooManyRequests as e:
+        on_rate_limited()
+        raise RateLimited(reset_of(e.response.headers)) from e
+    except (tweepy.TwitterServerError, requests.RequestException, ValueError) as e:
+        raise SourceUnavailable(f"{type(e).__name__}: {e}") from e
+    except tweepy.HTTPException as e:
+        raise SourceUnavailable(f"X answered {e.response.status_code}: {e}") from e

@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..domain.complaint import Mention
-from ..services.ports import HandleUnavailable, Page, RateLimited, SourceUnavailable
+from ..services.ports import HandleUnavailable, Page, SourceUnavailable
 from . import x_http
-from .x_budget import XBudgetGate, reset_of
+from .x_budget import XBudgetGate
 
 if TYPE_CHECKING:
     from ..services.ports import XBudget
@@ -113,26 +113,17 @@ class TweepyMentionSource:
         self.rate_limited = 0
 
     def _call(self, endpoint: str, method: str, *args, **kwargs) -> dict:
-        import requests
-        import tweepy
+        def counted() -> None:
+            self.rate_limited += 1
 
-        with self.gate.guard(endpoint) as seen:
+        with self.gate.guard(endpoint) as seen, x_http.read_errors(counted):
             self.calls += 1
-            try:
-                response = getattr(self._client.get(), method)(*args, **kwargs)
-                seen(response)
-                remaining = response.headers.get("x-rate-limit-remaining")
-                if remaining is not None:
-                    self.rate_limit_remaining[endpoint] = int(remaining)
-                body = response.json()
-            except tweepy.TooManyRequests as e:
-                self.rate_limited += 1
-                raise RateLimited(reset_of(e.response.headers)) from e
-            except (tweepy.TwitterServerError, requests.RequestException, ValueError) as e:
-                # ValueError covers a malformed JSON body.
-                raise SourceUnavailable(f"{type(e).__name__}: {e}") from e
-            except tweepy.HTTPException as e:
-                raise SourceUnavailable(f"X answered {e.response.status_code}: {e}") from e
+            response = getattr(self._client.get(), method)(*args, **kwargs)
+            seen(response)
+            remaining = response.headers.get("x-rate-limit-remaining")
+            if remaining is not None:
+                self.rate_limit_remaining[endpoint] = int(remaining)
+            body = response.json()
         if not isinstance(body, dict):
             raise SourceUnavailable(f"X answered {type(body).__name__}, not an object")
         return body

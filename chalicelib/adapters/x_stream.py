@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from datetime import datetime, timezone
 from typing import Callable
 
 from ..domain.stream_rules import RULE_TAG, StreamRule
-from ..services.ports import RateLimited, SourceUnavailable
+from ..services.ports import SourceUnavailable
 from . import x_http
 from .x_source import TWEET_FIELDS, USER_FIELDS
 
@@ -91,18 +90,8 @@ class TweepyFilteredStream:
                                  (None, None, None, threading.Event()))
 
     def _call(self, call) -> dict:
-        import requests
-        import tweepy
-
-        try:
+        with x_http.read_errors():
             body = call()
-        except tweepy.TooManyRequests as e:
-            reset = e.response.headers.get("x-rate-limit-reset")
-            raise RateLimited(datetime.fromtimestamp(int(reset), tz=timezone.utc) if reset else None) from e
-        except (tweepy.TwitterServerError, requests.RequestException, ValueError) as e:
-            raise SourceUnavailable(f"{type(e).__name__}: {e}") from e
-        except tweepy.HTTPException as e:
-            raise SourceUnavailable(f"X answered {e.response.status_code}: {e}") from e
         if not isinstance(body, dict):
             raise SourceUnavailable(f"X answered {type(body).__name__}, not an object")
         return body
