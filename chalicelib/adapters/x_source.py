@@ -188,9 +188,10 @@ class TweepyMentionSource:
                 end_time=end_time,  # whole seconds: the caller passes a time already rounded down
                 max_results=100,
                 next_token=token,
+                # No author expansion: X bills every user object returned ($0.010, more than the post), and
+                # search mostly re-reads posts the stream brought with their authors. A post only search
+                # finds is recorded by author id, without the author's name or verified_type.
                 tweet_fields=TWEET_FIELDS,
-                expansions=["author_id"],
-                user_fields=USER_FIELDS,
             )
             meta = body.get("meta", {})
             mentions, rejected = mentions_from(body)
