@@ -34,6 +34,9 @@ TAKEOVER_WAIT = 75.0  # a contender waits for a holder that hands over within th
 REGISTRY_CHECK_EVERY = 60.0
 TICK = 1.0  # how often the posts read are put on the queue: the queue adds at most this to a post's latency
 STOP_WAIT = 25.0  # for the stream's thread to end after a planned disconnect (X's keep-alive is every 20 s)
+# X counts a closed connection for a moment after it closes: a holder connecting at once after the previous
+# one's disconnect is answered 429 TooManyConnections (and tweepy then waits a minute). Leave this much.
+SETTLE = 1.0
 RESTART_AFTER = 5.0  # a stream that gave up (an error tweepy does not retry) is started again after this
 UNBOUNDED_HOLD = 840.0  # outside Lambda (make serve): as long as a 15-minute function would hold
 
@@ -126,6 +129,10 @@ class Holder:
         if previous is None:
             self.report.outcome = "held_elsewhere"
             return self.report
+        if previous.released_at is not None:
+            since = (self.clock() - previous.released_at).total_seconds()
+            if 0 <= since < SETTLE:
+                self.wait(SETTLE - since)
         taken_at = self.clock()
         inbox = _Inbox(self.clock)
         self._sync()

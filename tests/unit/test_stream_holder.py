@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.handles import Registry, load_registry
-from chalicelib.services.stream import HANDOVER_MARGIN, LEASE_SECONDS, hold, wanted_rules
+from chalicelib.services.stream import HANDOVER_MARGIN, LEASE_SECONDS, SETTLE, hold, wanted_rules
 from tests.fakes import FakeClock, FakeQueue, FakeStream, FakeStreamLeases
 
 REGISTRY = load_registry()
@@ -159,3 +159,10 @@ def test_a_connect_the_x_budget_refuses_keeps_the_lease_and_connects_again_later
     report = run(parts, fn, "a")
     assert report.connects == 1 and any(p.startswith("connect:") for p in report.problems)
     assert [b["data"]["id"] for b in queue.bodies] == ["9"] and report.outcome == "handed_over"
+
+
+def test_a_holder_taking_over_a_lease_released_just_now_lets_x_notice_the_disconnect_first(parts):
+    clock, leases, stream, queue = parts
+    run(parts, Lambda(clock), "a")  # released at its planned end, at clock.now
+    report = run(parts, Lambda(clock), "b")
+    assert report.connects == 1 and report.handover_gap_s >= SETTLE
