@@ -189,18 +189,22 @@ class ReplyRun:
         return complaint
 
 
+def _ready(store: Storage, replies: Replies | None, registry: Registry, clock: Callable[[], datetime], sent: Sent,
+           run: ReplyRun | None) -> ReplyRun | None:
+    """The run's senders, or None when nothing may be posted now (posting switched off, X holding every handle)."""
+    if replies is None:
+        sent.posting = POSTING_OFF
+        return None
+    run = run or ReplyRun(store, registry, clock, sent)
+    return run if run.ready() else None
+
+
 def send_replies(store: Storage, replies: Replies | None, registry: Registry, complaints: Iterable[Complaint],
                  clock: Callable[[], datetime], sent: Sent, keep_going: Callable[[], bool] = _always,
                  run: ReplyRun | None = None) -> None:
     """`replies` None: posting to X is switched off in this stage; the replies stay pending."""
     complaints = [c for c in complaints if c.pending_replies]
-    if not complaints:
-        return
-    if replies is None:
-        sent.posting = POSTING_OFF
-        return
-    run = run or ReplyRun(store, registry, clock, sent)
-    if not run.ready():
+    if not complaints or (run := _ready(store, replies, registry, clock, sent, run)) is None:
         return
     for complaint in complaints:
         for kind in complaint.due_replies(clock(), frozenset(run.authorised)):
@@ -213,11 +217,7 @@ def send_waiting_replies(store: Storage, replies: Replies | None, registry: Regi
                          sent: Sent, skip: Iterable[str] = (), keep_going: Callable[[], bool] = _always,
                          run: ReplyRun | None = None) -> None:
     """Replies left waiting by earlier runs, as they fall due."""
-    if replies is None:
-        sent.posting = POSTING_OFF
-        return
-    run = run or ReplyRun(store, registry, clock, sent)
-    if not run.ready():
+    if (run := _ready(store, replies, registry, clock, sent, run)) is None:
         return
     skip = set(skip)
     due = quietly(lambda: store.outbox.pending_replies(clock(), frozenset(run.authorised))) or []

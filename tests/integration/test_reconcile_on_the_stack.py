@@ -5,23 +5,18 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-import requests
 from chalice.test import Client
 
 from app import app
 from chalicelib import runtime
 from chalicelib.domain.search_groups import pack
+from tests.integration.local_x import control
 
-
-def control(stack, method: str, path: str, body=None):
-    answer = requests.request(method, f"{stack.x.url}/_control/{path}", json=body, timeout=5)
-    answer.raise_for_status()
-    return answer.json()
 
 
 @pytest.fixture
 def desk(stack):
-    control(stack, "POST", "reset", {"mentions": False})  # a small desk: moto copies the table on every write
+    control(stack.x, "POST", "reset", {"mentions": False})  # a small desk: moto copies the table on every write
     with Client(app, stage_name="local") as client:
         event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={},
                                                 resources=[])
@@ -34,7 +29,7 @@ def recorded(tweet_id: str) -> str | None:
 
 
 def searches(stack) -> list[dict]:
-    return [c for c in control(stack, "GET", "calls") if "/2/tweets/search/recent" in c.get("path", "")]
+    return [c for c in control(stack.x, "GET", "calls") if "/2/tweets/search/recent" in c.get("path", "")]
 
 
 def test_search_records_what_no_other_path_had_and_counts_it_caught(desk, stack, token, monkeypatch):
@@ -43,9 +38,9 @@ def test_search_records_what_no_other_path_had_and_counts_it_caught(desk, stack,
     [(group_id, cursor)] = runtime.storage().searches.load().items()
     five_minutes_ago = (runtime.utcnow() - timedelta(minutes=5)).replace(microsecond=0).isoformat()
     runtime.storage().searches.save(group_id, replace(cursor, read_to=five_minutes_ago))  # as if it ran then
-    [older] = control(stack, "POST", "tweets", [
+    [older] = control(stack.x, "POST", "tweets", [
         {"author": "asha_lko", "text": "@lucknowpolice Aliganj me chain snatching hui", "minutes_ago": 2}])
-    retweet, fresh = control(stack, "POST", "tweets", [
+    retweet, fresh = control(stack.x, "POST", "tweets", [
         {"author": "ravi_lko", "retweet_of": older["id"], "minutes_ago": 1},
         {"author": "meena_lko", "text": "@lucknowpolice Hazratganj me jam laga hai", "minutes_ago": 0},
     ])
@@ -64,7 +59,7 @@ def test_search_records_what_no_other_path_had_and_counts_it_caught(desk, stack,
     assert recorded(retweet["id"]) is None
 
     a_minute_later = runtime.utcnow() + timedelta(minutes=1)  # the desk's and the local X's clocks both move on
-    control(stack, "POST", "clock", {"now": a_minute_later.isoformat()})
+    control(stack.x, "POST", "clock", {"now": a_minute_later.isoformat()})
     monkeypatch.setattr(runtime, "utcnow", lambda: a_minute_later)
     third = desk.reconcile()
     assert third["created"] == [recorded(fresh["id"])] and third["caught"] == 1
@@ -76,7 +71,7 @@ def test_after_an_eight_day_outage_the_timelines_fill_in_what_search_no_longer_r
     [(group_id, cursor)] = searches_store.load().items()
     eight_days_ago = (runtime.utcnow() - timedelta(days=8)).replace(microsecond=0)
     searches_store.save(group_id, replace(cursor, since_id=None, newest_at=None, read_to=eight_days_ago.isoformat()))
-    [lost, recent] = control(stack, "POST", "tweets", [
+    [lost, recent] = control(stack.x, "POST", "tweets", [
         {"author": "asha_lko", "text": "@noidapolice Sector 18 me chori, 7 din pehle", "minutes_ago": 60 * 24 * 7.5},
         {"author": "ravi_lko", "text": "@noidapolice Sector 62 me jam", "minutes_ago": 60 * 24},
     ])
@@ -101,7 +96,7 @@ def test_a_gap_is_kept_on_the_handle_shown_in_status_and_told_on_the_ops_topic_o
     [(group_id, cursor)] = searches_store.load().items()
     eight_days_ago = (runtime.utcnow() - timedelta(days=8)).replace(microsecond=0)
     searches_store.save(group_id, replace(cursor, since_id=None, newest_at=None, read_to=eight_days_ago.isoformat()))
-    control(stack, "POST", "tweets", [
+    control(stack.x, "POST", "tweets", [
         {"author": f"citizen_{i}", "text": f"@noidapolice Sector {i} me chori", "minutes_ago": 60 * 24 * 7.5 - i}
         for i in range(3)])
     assert run().gaps == ["noidapolice"]
