@@ -17,11 +17,11 @@ from ..domain.complaint import Complaint, Policies
 from ..domain.pii import mask
 from ..domain.handles import Registry, WatchedHandle
 from ..domain.values import Mention
-from ..triage import Triage
+from ..triage import Speaker, Triage
 from .ports import Storage, StorageRejected, StorageUnavailable, ThreadTaken
 from .sending import new_claim
 
-Classifier = Callable[[str, Sequence[WatchedHandle]], Triage]
+Classifier = Callable[[str, Sequence[WatchedHandle], Speaker], Triage]
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,8 @@ class Recorder:
         """Triage's decision; if triage fails on a text, the state triage queue gets it to read."""
         watched = self._tagged(m)
         try:
-            return self.classify(m.text, watched)
+            return self.classify(m.text, watched, Speaker(m.author_username, m.author_verified_type,
+                                                          self.registry.by_user_id(m.author_id) is not None))
         except Exception:  # a bug in triage must not stop every poll at this tweet
             log.exception("triage failed; sent to the state triage queue", extra={"tweet_id": m.tweet_id})
             self.skipped["triage_failed"] += 1

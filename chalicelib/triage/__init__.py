@@ -38,7 +38,21 @@ class Triage:
     district_confidence: float = 0.0
     department_confidence: float = 0.0
     reason: str = ""
+    # complaint (alerts officers), needs_review (state review queue), not_actionable, outside_jurisdiction
+    outcome: str = ""
+    channel: str | None = None  # for outside_jurisdiction: the body that owns it (a key of CHANNELS)
 
+    def __post_init__(self):
+        if not self.outcome:
+            object.__setattr__(self, "outcome", "complaint" if self.is_complaint else "not_actionable")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who posted: X's username and verified_type, and whether the account is one of the desk's own handles."""
+    username: str = ""
+    verified_type: str | None = None
+    is_watched: bool = False
 
 W_DEPT_HANDLE = 2.5
 W_POLICE_HANDLE = 1.2
@@ -82,7 +96,7 @@ def _lex() -> _Lexicon:
     return _LEX
 
 
-def triage(text: str, tagged: Sequence[WatchedHandle]) -> Triage:
+def triage(text: str, tagged: Sequence[WatchedHandle], speaker: Speaker | None = None) -> Triage:
     from .gazetteer import decide, gazetteer
 
     raw, toks, keys = prepare(text)
@@ -178,4 +192,4 @@ def triage(text: str, tagged: Sequence[WatchedHandle]) -> Triage:
     )
 
 
-__all__ = ["Triage", "triage"]
+__all__ = ["Speaker", "Triage", "triage"]

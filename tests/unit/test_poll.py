@@ -369,11 +369,11 @@ def test_a_text_triage_fails_on_goes_to_the_state_queue_and_the_poll_goes_on(des
     source.add("lucknowpolice", mention(871, "Aliganj me chori, call 9876543210", "lucknowpolice"),
                mention(872, "Hazratganj me jam", "lucknowpolice"))
 
-    def classify(text, tagged):
+    def classify(text, tagged, speaker):
         if "chori" in text:
             raise RecursionError("a bug in triage")
         from chalicelib.triage import triage
-        return triage(text, tagged)
+        return triage(text, tagged, speaker)
 
     report = poll(REGISTRY, source, store, alerts, FakeReplies(), FakeClock(), POLICIES, classify=classify)
     assert len(report.created) == 2 and report.skipped["triage_failed"] == 1
