@@ -243,7 +243,7 @@ def run_reconcile(time_left=None) -> dict:
     logger()
     report = traced("reconcile", lambda: reconcile_service.reconcile(
         registry(), source(), source(), storage(), alerts(), replies(), ops_notices(), utcnow, policies(),
-        time_left=time_left))
+        time_left=time_left, budget=x_budget()))
     publish_metrics(report.metrics())
     summary = report.as_dict()
     logger().info("reconcile finished", extra={"complaints_created": len(report.created), "report": summary})
