@@ -334,7 +334,7 @@ class FakeCorrections:
         self.kept = []
 
     def read(self, since=None):
-        return iter(sorted((c for c in self.kept if since is None or c.at > since), key=lambda c: (c.at, c.ref)))
+        return iter(sorted((c for c in self.kept if since is None or c.at >= since), key=lambda c: (c.at, c.ref)))
 
 
 class FakeOutbox:

@@ -44,6 +44,6 @@ class DynamoCorrections:
         e = Expression()
         condition = f"{e.name('pk')} = {e.value(PARTITION)}"
         if since is not None:
-            condition += f" AND {e.name('sk')} > {e.value(iso(since))}"
+            condition += f" AND {e.name('sk')} >= {e.value(iso(since))}"
         for answer in self.table.query(KeyConditionExpression=condition, Limit=self.page, **e.params()):
             yield from (_correction(item) for item in answer.get("Items", []))

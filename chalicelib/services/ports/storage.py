@@ -33,7 +33,7 @@ class Corrections(Protocol):
     the change that made them (Change.correction); read back here."""
 
     def read(self, since: datetime | None = None) -> Iterator[Correction]:
-        """Every example made after `since` (None: all), oldest first, read a page at a time."""
+        """Every example made at or after `since` (None: all), oldest first, read a page at a time."""
 
 
 class Complaints(Protocol):
