@@ -112,7 +112,7 @@ class Complaint:
         )
         if status == Status.OUTSIDE_JURISDICTION:
             complaint = complaint._told_where_to_go(decision.channel, policies)
-        if status == Status.NEW:
+        elif status == Status.NEW:
             complaint = replace(complaint, alert=Alert().announce("new_complaint", "L1", claim, now),
                                 clock=sla.receive(policies.sla, now, complaint.department, complaint.urgent))
             if text := policies.messages.reply("acknowledged", complaint):
