@@ -314,6 +314,10 @@ def act(principal: Principal, ref: str, request: dict) -> dict:
     return complaint_service.act(storage(), alerts(), principal, ref, request, utcnow, policies())
 
 
+def review_queue(principal: Principal, query: dict) -> dict:
+    return complaint_service.review_queue(storage(), principal, **query)
+
+
 def _handles():
     from .services import handles
 

@@ -48,6 +48,7 @@ from .storage import (
     Statistics,
     StreamLeases,
     XBudget,
+    Corrections,
 )
 from .outside import (
     MentionSource,
@@ -100,6 +101,7 @@ __all__ = [
     "Statistics",
     "StreamLeases",
     "XBudget",
+    "Corrections",
     "MentionSource",
     "MentionSearch",
     "Alerts",
