@@ -12,8 +12,11 @@ from datetime import datetime, timedelta
 from ..errors import InvalidAction
 from . import sla
 from .districts import DISTRICTS
+from .handles import WatchedHandle
 from .lifecycle import ACTIONS, Action
 from .messages import Messages
+from .officer_replies import ReplyPhrases, load_phrases, owns
+from .pii import mask
 from .status import Status, check_transition
 from .tally import Counts, one, tally
 from .values import NO_ALERT, Alert, Entry, Mention, Reply
@@ -30,6 +33,7 @@ class Policies:
     sla: sla.SlaPolicy
     messages: Messages
     reopen_window: timedelta
+    phrases: ReplyPhrases = field(default_factory=load_phrases)  # how an officer's reply on X says "resolved"
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,35 @@ class Complaint:
         after = replace(after, clock=sla.after_transition(policies.sla, self.clock, target, now, after.department,
                                                           after.urgent, restarted))
         return Change(self, after, tally(self, after, now, policies.sla.tz), "version")
+
+    def officer_replied(self, post: Mention, handle: WatchedHandle, now: datetime, policies: Policies) -> Change:
+        """An officer answered on X, in the complaint's thread, from a watched handle: the post joins the history
+        with its text and link. From a handle owning the complaint it moves it: resolved when it says so
+        (policies.phrases), else acknowledged when it waited for that (the acknowledgement clock stops). The
+        officer told the citizen: the desk queues no resolution reply of its own. Recorded once (the tweet is
+        guarded); the citizen may still dispute a resolution within the reopen window."""
+        details = {"tweet_id": post.tweet_id, "tweet_url": post.url, "handle": handle.handle,
+                   "note": mask(post.text)[:MAX_FOLLOW_UP_TEXT]}
+        target = None
+        if self.status.is_open and owns(handle, self):
+            if policies.phrases.resolves(post.text):
+                target = Status.RESOLVED
+            elif sla.stage_of(self.status) == "acknowledge":
+                target = Status.ACKNOWLEDGED
+        if target is None:
+            kept = sum(e.action == "officer_reply" for e in self.history) < MAX_FOLLOW_UPS
+            after = replace(self, history=self.history + (Entry(now, post.author, "officer_reply", details),)) if kept else self
+            return Change(self, after, {}, "exists", post.tweet_id)
+        check_transition(self.status, target)
+        details.update({"from": self.status.value, "to": target.value})
+        changes: dict = {"status": target, "version": self.version + 1,
+                         "history": self.history + (Entry(now, post.author, "officer_reply", details),)}
+        if target == Status.RESOLVED:
+            changes["resolved_at"] = now
+        after = replace(self, **changes)
+        after = replace(after, clock=sla.after_transition(policies.sla, self.clock, target, now, after.department,
+                                                          after.urgent, False))
+        return Change(self, after, tally(self, after, now, policies.sla.tz), "version", post.tweet_id)
 
     # --- deadlines ------------------------------------------------------------------------
 
