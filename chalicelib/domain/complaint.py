@@ -114,7 +114,7 @@ class Complaint:
             complaint = replace(
                 complaint,
                 alert=Alert().announce("new_complaint", "L1", claim, now),
-                clock=sla.receive(policies.sla, now, complaint.department, complaint.urgent),
+                clock=sla.receive(policies.sla, now, complaint.department, complaint.urgent, mention.created_at),
             )
             if text := policies.messages.reply("acknowledged", complaint):
                 complaint = replace(complaint, replies={"acknowledged": Reply(text)})
