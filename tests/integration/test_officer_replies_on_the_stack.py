@@ -65,3 +65,35 @@ def test_an_officer_s_replies_on_x_acknowledge_then_resolve_and_the_escalation_s
     # Read again (a repeated poll, another path): nothing more.
     assert runtime.run_poll()["skipped"].get("officer_reply", 0) == 0
     assert len(complaint(ref).history) == len(resolved.history)
+
+
+def test_a_reply_naming_no_watched_handle_is_found_by_search_and_resolves(stack, x_control):
+    """The citizen tagged only @lucknowpolice: its answer names only the citizen, so no timeline the desk reads
+    has it. The query groups ask for the handles' own replies too (from:, is:reply)."""
+    from dataclasses import replace
+
+    from chalicelib.services.reconcile import reconcile
+
+    def run():
+        return reconcile(runtime.registry(), runtime.source(), runtime.source(), runtime.storage(), runtime.alerts(),
+                         runtime.replies(), runtime.ops_notices(), runtime.utcnow, runtime.policies())
+
+    control(stack.x, "POST", "reset", {"mentions": False})
+    run()  # the seed handles' cursors: their timelines are read, not searched
+    searches = runtime.storage().searches
+    five_minutes_ago = (runtime.utcnow() - timedelta(minutes=5)).replace(microsecond=0).isoformat()
+    for group_id, cursor in searches.load().items():
+        searches.save(group_id, replace(cursor, read_to=five_minutes_ago))
+    [citizen] = x_control.tweets({"author": "asha_lko", "text": "@lucknowpolice Aliganj me chain snatching hui",
+                                  "minutes_ago": 3})
+    [ref] = runtime.run_poll()["created"]
+    x_control.tweets({"author": "lucknowpolice", "in_reply_to": citizen, "minutes_ago": 2,
+                      "text": "@asha_lko अभियुक्त गिरफ्तार, चेन बरामद। प्रकरण का निस्तारण कर दिया गया है।"})
+    assert runtime.run_poll()["skipped"].get("officer_reply", 0) == 0 and complaint(ref).status == Status.NEW
+    # The polls learned the handles' X user ids; the next minute's registry has them, and search asks for
+    # the replies of handles it can tell by id (it reads no author names).
+    runtime.registry.cache_clear()
+    report = run()
+    assert report.skipped["officer_reply"] == 1 and complaint(ref).status == Status.RESOLVED
+    assert report.created == []  # the officer's post is no complaint
+    assert run().skipped.get("officer_reply", 0) == 0  # read again by the next search: once

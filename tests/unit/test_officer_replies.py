@@ -9,6 +9,7 @@ import pytest
 from chalicelib.domain.handles import WatchedHandle, load_registry
 from chalicelib.domain.officer_replies import PhrasesError, is_desk_reply, load_phrases, owns, parse_phrases
 from chalicelib.domain.status import Status
+from chalicelib.domain.search_groups import QUERY_LIMIT, pack
 from chalicelib.services.poll import poll
 from tests.builders import NOW, POLICIES, act, received
 from tests.fakes import FakeAlerts, FakeClock, FakeDesk, FakeReplies, FakeSource, mention
@@ -160,3 +161,12 @@ def test_an_officer_s_replies_acknowledge_then_resolve_once_each_and_the_desk_s_
     assert [e.details.get("to") for e in complaint.history if e.action == "officer_reply"] == ["acknowledged", "resolved"]
     source.add("Uppolice", replace(officer(104, "@citizen1 @Uppolice मामला निस्तारित", 103), mentioned=("Uppolice",)))
     assert run().skipped.get("officer_reply", 0) == 0 and len(store.complaints.complaints[ref].history) == len(complaint.history)
+
+
+def test_search_asks_for_the_replies_of_handles_it_can_tell_by_user_id_and_keeps_its_groups():
+    seed = REGISTRY.all()
+    known = [replace(h, user_id=str(1000 + i)) for i, h in enumerate(seed)]
+    before, after = pack(seed), pack(known)
+    assert [g.id for g in before] == [g.id for g in after] and all(len(g.query) < QUERY_LIMIT for g in after)
+    assert all("from:" not in g.query for g in before)
+    assert all(f"from:{h.handle}" in g.query for g in after for h in known if h.key in g.handles)
