@@ -198,6 +198,7 @@ class Complaint:
         guarded); the citizen may still dispute a resolution within the reopen window."""
         details = {"tweet_id": post.tweet_id, "tweet_url": post.url, "handle": handle.handle,
                    "note": mask(post.text)[:MAX_FOLLOW_UP_TEXT]}
+        by = post.author if post.author_username else f"@{handle.handle}"  # search reads no author names
         target = None
         if self.status.is_open and owns(handle, self):
             if policies.phrases.resolves(post.text):
@@ -206,12 +207,12 @@ class Complaint:
                 target = Status.ACKNOWLEDGED
         if target is None:
             kept = sum(e.action == "officer_reply" for e in self.history) < MAX_FOLLOW_UPS
-            after = replace(self, history=self.history + (Entry(now, post.author, "officer_reply", details),)) if kept else self
+            after = replace(self, history=self.history + (Entry(now, by, "officer_reply", details),)) if kept else self
             return Change(self, after, {}, "exists", post.tweet_id)
         check_transition(self.status, target)
         details.update({"from": self.status.value, "to": target.value})
         changes: dict = {"status": target, "version": self.version + 1,
-                         "history": self.history + (Entry(now, post.author, "officer_reply", details),)}
+                         "history": self.history + (Entry(now, by, "officer_reply", details),)}
         if target == Status.RESOLVED:
             changes["resolved_at"] = now
         after = replace(self, **changes)

@@ -48,12 +48,12 @@ class Recorder:
     def record(self, mentions: list[Mention]) -> tuple[list[Complaint], set[str]]:
         """(the complaints created, the tweet ids left unrecorded). `mentions` holds each tweet once."""
         mentions = sorted(mentions, key=lambda m: int(m.tweet_id))
-        decisions, replies = {}, set()
+        decisions, answers = {}, set()
         for m in mentions:
             if m.is_retweet:
                 self.skipped["retweet"] += 1
             elif self._own(m) and in_a_thread(m):
-                replies.add(m.tweet_id)  # an officer answering in a thread, or the desk's own reply
+                answers.add(m.tweet_id)  # an officer answering in a thread, or the desk's own reply
             elif self._own(m):
                 self.skipped["own_tweet"] += 1
             else:
@@ -63,16 +63,16 @@ class Recorder:
             references = self._references([m for m in mentions if m.tweet_id in decisions], decisions)
         except StorageUnavailable as e:
             log.warning("no reference numbers: nothing recorded this poll", extra={"detail": str(e)})
-            return [], set(decisions) | replies
+            return [], set(decisions) | answers
         for m in mentions:
-            if m.tweet_id not in decisions and m.tweet_id not in replies:
+            if m.tweet_id not in decisions and m.tweet_id not in answers:
                 continue
             out_of_time = out_of_time or not self.keep_going()
             if out_of_time:
                 left.add(m.tweet_id)  # this and every later mention wait for the next poll, in order
                 continue
             try:
-                if m.tweet_id in replies:  # in tweet order: a reply after the complaint it answers
+                if m.tweet_id in answers:  # in tweet order: a reply after the complaint it answers
                     self.skipped[self.officers.record(m)] += 1
                     continue
                 complaint = self._record(m, decisions[m.tweet_id], references[m.tweet_id], claim, threads)

@@ -170,3 +170,30 @@ def test_search_asks_for_the_replies_of_handles_it_can_tell_by_user_id_and_keeps
     assert [g.id for g in before] == [g.id for g in after] and all(len(g.query) < QUERY_LIMIT for g in after)
     assert all("from:" not in g.query for g in before)
     assert all(f"from:{h.handle}" in g.query for g in after for h in known if h.key in g.handles)
+
+
+def test_a_reply_read_without_its_author_s_name_is_shown_by_the_handle_s():
+    post = replace(officer(11, "निस्तारित", 10), author_username="")
+    [entry] = received(10).after.officer_replied(post, LUCKNOW, NOW, POLICIES).after.history
+    assert entry.by == "@lucknowpolice" and entry.details["tweet_url"] == "https://x.com/i/web/status/11"
+
+
+def test_a_complaint_changed_meanwhile_is_read_again_and_the_reply_applied_to_it():
+    from chalicelib.services.officer_replies import OfficerReplies
+
+    store = FakeDesk()
+    store.complaints.create(received(10))
+    ref = store.complaints.recorded("10")
+    save = store.complaints.save
+
+    def an_officer_acts_first(change):
+        store.complaints.save = save
+        assert save(act(store.complaints.get(ref), "start"))  # in progress, a version later
+        return save(change)
+
+    store.complaints.save = an_officer_acts_first
+    outcome = OfficerReplies(REGISTRY, store, lambda: NOW, POLICIES).record(officer(11, "प्रकरण निस्तारित", 10))
+    complaint = store.complaints.get(ref)
+    assert outcome == "officer_reply" and complaint.status == Status.RESOLVED
+    assert [e.action for e in complaint.history] == ["start", "officer_reply"]
+    assert complaint.history[-1].details["from"] == "in_progress"
