@@ -197,3 +197,17 @@ def test_a_complaint_changed_meanwhile_is_read_again_and_the_reply_applied_to_it
     assert outcome == "officer_reply" and complaint.status == Status.RESOLVED
     assert [e.action for e in complaint.history] == ["start", "officer_reply"]
     assert complaint.history[-1].details["from"] == "in_progress"
+
+
+def test_what_x_says_a_post_answers_is_read():
+    from chalicelib.adapters.x_source import mentions_from
+
+    body = {"data": [{"id": "12", "text": "@asha_lko निस्तारित", "author_id": "1009", "conversation_id": "10",
+                      "created_at": "2026-11-29T06:00:00.000Z", "in_reply_to_user_id": "77",
+                      "referenced_tweets": [{"type": "replied_to", "id": "11"}]},
+                     {"id": "13", "text": "@lucknowpolice chori", "author_id": "77", "conversation_id": "13",
+                      "created_at": "2026-11-29T06:00:00.000Z"}],
+            "includes": {"users": [{"id": "1009", "username": "lucknowpolice"}]}}
+    (reply, post), rejected = mentions_from(body)
+    assert rejected == 0 and (reply.replied_to, reply.in_reply_to_user_id, reply.conversation_id) == ("11", "77", "10")
+    assert (post.replied_to, post.in_reply_to_user_id, post.is_in_thread) == (None, None, False)
