@@ -72,7 +72,7 @@ def alerts():
 
     cfg = config()
     sms = sms_attributes(cfg.sms_dlt_entity_id, cfg.sms_dlt_template_id, cfg.sms_sender_id)
-    return SnsAlerts(cfg.alerts_topic_arn, policies().messages, policies().sla.tz, sms=sms)
+    return SnsAlerts(cfg.alerts_topic_arn, policies().messages, policies().sla.tz, sms=sms, clock=lambda: utcnow())
 
 
 def secret(name: str) -> str:

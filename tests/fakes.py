@@ -579,6 +579,7 @@ class FakeAlerts:
     def __init__(self):
         self.sent: list[Complaint] = []
         self.digests: list[tuple[int | None, str, str]] = []
+        self.links: list[str | None] = []  # the link each alert was given
         self.failing = False
 
     def digest(self, district, subject, body):
@@ -587,10 +588,11 @@ class FakeAlerts:
         self.digests.append((district, subject, body))
         return f"digest-{len(self.digests)}"
 
-    def notify(self, complaint):
+    def notify(self, complaint, link=None):
         if self.failing:
             raise AlertFailed("SNS is down")
         self.sent.append(complaint)
+        self.links.append(link)
         return f"msg-{len(self.sent)}"
 
 

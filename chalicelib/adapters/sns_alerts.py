@@ -1,9 +1,12 @@
 """Officer alerts over SNS, in the words domain/messages.py renders. Message attributes let each officer
-subscribe with a filter policy."""
+subscribe with a filter policy. One publish carries both texts (MessageStructure json): SMS subscribers get the
+short DLT-shaped text, email and every other protocol the full bilingual body."""
 
 from __future__ import annotations
 
-from datetime import timezone
+import json
+from datetime import datetime, timezone
+from typing import Callable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -39,27 +42,31 @@ def sms_attributes(entity_id: str, template_id: str, sender_id: str) -> dict[str
 class SnsAlerts:
     """Publishes what Messages renders; `tz`: the SLA policy's, for the deadlines alerts state."""
 
-    def __init__(self, topic_arn: str, messages: Messages, tz: timezone, sns=None, sms: dict[str, str] | None = None):
+    def __init__(self, topic_arn: str, messages: Messages, tz: timezone, sns=None, sms: dict[str, str] | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
         self.topic_arn = topic_arn
         self.messages = messages
         self.tz = tz
         self._client = sns
         self._sms = sms or {}
+        self.clock = clock  # for "posted ... ago"
 
     @property
     def sns(self):
         return self._client or client("sns")
 
-    def notify(self, complaint: Complaint) -> str:
-        subject, body = self.messages.alert(complaint, self.tz)
-        return self._publish(subject, body, alert_attributes(complaint))
+    def notify(self, complaint: Complaint, link: str | None = None) -> str:
+        """`link`: the complaint's page for the officers alerted (None: the alert links the tweet)."""
+        subject, body = self.messages.alert(complaint, self.tz, self.clock(), link)
+        texts = {"default": body, "email": body, "sms": self.messages.sms(complaint, self.tz, link)}
+        return self._publish(subject, json.dumps(texts, ensure_ascii=False), alert_attributes(complaint), "json")
 
     def digest(self, district: int | None, subject: str, body: str) -> str:
         """A district's daily digest, for its head (level L2); department "all"."""
         attributes = {"district": district_key(district), "department": "all", "urgency": "normal", "event": "digest", "level": "L2"}
         return self._publish(subject, body, attributes)
 
-    def _publish(self, subject: str, body: str, attributes: dict[str, str]) -> str:
+    def _publish(self, subject: str, body: str, attributes: dict[str, str], structure: str | None = None) -> str:
         try:
             answer = self.sns.publish(
                 TopicArn=self.topic_arn,
@@ -68,6 +75,7 @@ class SnsAlerts:
                 MessageAttributes={
                     k: {"DataType": "String", "StringValue": v} for k, v in (attributes | self._sms).items()
                 },
+                **({"MessageStructure": structure} if structure else {}),
             )
         except (BotoCoreError, ClientError) as e:  # what was to be sent stays pending for the next run
             raise AlertFailed(f"{type(e).__name__}: {e}") from e

@@ -13,8 +13,11 @@ from ..errors import InvalidAction
 from . import sla
 from .corrections import Correction, label
 from .districts import DISTRICTS
+from .handles import WatchedHandle
 from .lifecycle import Action
 from .messages import Messages
+from .officer_replies import ReplyPhrases, load_phrases, owns
+from .pii import mask
 from .status import OUTCOMES, UNROUTED, Status, check_transition
 from .tally import Counts, one, tally
 from .values import NO_ALERT, Alert, Entry, Mention, Reply
@@ -31,6 +34,7 @@ class Policies:
     sla: sla.SlaPolicy
     messages: Messages
     reopen_window: timedelta
+    phrases: ReplyPhrases = field(default_factory=load_phrases)  # how an officer's reply on X says "resolved"
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,8 @@ class Complaint:
             complaint = complaint._told_where_to_go(decision.channel, policies)
         elif status == Status.NEW:
             complaint = replace(complaint, alert=Alert().announce("new_complaint", "L1", claim, now),
-                                clock=sla.receive(policies.sla, now, complaint.department, complaint.urgent))
+                                clock=sla.receive(policies.sla, now, complaint.department, complaint.urgent,
+                                                  mention.created_at))
             if text := policies.messages.reply("acknowledged", complaint):
                 complaint = replace(complaint, replies={"acknowledged": Reply(text)})
         return Change(None, complaint, tally(None, complaint, now, policies.sla.tz), "absent", mention.tweet_id,
@@ -223,6 +228,36 @@ class Complaint:
                         history=self.history + (Entry(now, action.actor, "urgency", details),))
         return Change(self, after, tally(self, after, now, policies.sla.tz), "version",
                       correction=label(action, after, now))
+
+    def officer_replied(self, post: Mention, handle: WatchedHandle, now: datetime, policies: Policies) -> Change:
+        """An officer answered on X, in the complaint's thread, from a watched handle: the post joins the history
+        with its text and link. From a handle owning the complaint it moves it: resolved when it says so
+        (policies.phrases), else acknowledged when it waited for that (the acknowledgement clock stops). The
+        officer told the citizen: the desk queues no resolution reply of its own. Recorded once (the tweet is
+        guarded); the citizen may still dispute a resolution within the reopen window."""
+        details = {"tweet_id": post.tweet_id, "tweet_url": post.url, "handle": handle.handle,
+                   "note": mask(post.text)[:MAX_FOLLOW_UP_TEXT]}
+        by = post.author if post.author_username else f"@{handle.handle}"  # search reads no author names
+        target = None
+        if self.status.is_open and owns(handle, self):
+            if policies.phrases.resolves(post.text):
+                target = Status.RESOLVED
+            elif sla.stage_of(self.status) == "acknowledge":
+                target = Status.ACKNOWLEDGED
+        if target is None:
+            kept = sum(e.action == "officer_reply" for e in self.history) < MAX_FOLLOW_UPS
+            after = replace(self, history=self.history + (Entry(now, by, "officer_reply", details),)) if kept else self
+            return Change(self, after, {}, "exists", post.tweet_id)
+        check_transition(self.status, target)
+        details.update({"from": self.status.value, "to": target.value})
+        changes: dict = {"status": target, "version": self.version + 1,
+                         "history": self.history + (Entry(now, by, "officer_reply", details),)}
+        if target == Status.RESOLVED:
+            changes["resolved_at"] = now
+        after = replace(self, **changes)
+        after = replace(after, clock=sla.after_transition(policies.sla, self.clock, target, now, after.department,
+                                                          after.urgent, False))
+        return Change(self, after, tally(self, after, now, policies.sla.tz), "version", post.tweet_id)
 
     # --- deadlines ------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from string import Formatter
 from typing import TYPE_CHECKING
 
 from ..x_text import LINK_RE, MAX_WEIGHT, weighted_length
+from . import sms
 from .departments import DEPARTMENTS, NAMES_HI
 from .districts import DISTRICTS
 from .pii import clean, mask
@@ -31,6 +32,9 @@ _SWITCHES = {"acknowledged": "acknowledge", "resolved": "resolve"}  # the settin
 REPLY_FIELDS = frozenset({"ref", "district", "department"})  # never a note: officers' notes are internal
 OUTSIDE_FIELDS = frozenset({"channel", "contact"})  # the owning body's name and how to reach it
 LANGUAGES = ("hi", "en")
+SMS_FIELDS = frozenset({"ref", "district", "deadline", "link"})  # the DLT template's variables
+MAX_SMS_SEGMENTS = 2
+SMS_LINK_MAX = 60  # characters of a complaint's link an SMS is checked to hold (a tweet's link is at most 56)
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 
@@ -68,8 +72,10 @@ class Messages:
 
     # --- officers -------------------------------------------------------------------------
 
-    def alert(self, c: Complaint, tz: timezone) -> tuple[str, str]:
-        """Subject (ASCII, as email subjects must be short and safe) and a Hindi + English body."""
+    def alert(self, c: Complaint, tz: timezone, now: datetime, link: str | None = None) -> tuple[str, str]:
+        """Subject (ASCII, as email subjects must be short and safe) and a Hindi + English body: what, where,
+        when the citizen posted and how long ago, the deadline (or that it arrived late), the link to act on
+        (`link`: the complaint's page; without one, the tweet's link is the one given) and how to act."""
         t = self.alerts
         heading = t["headings"][c.alert.event]
         d = DISTRICTS.get(c.district) if c.district is not None else None
@@ -82,17 +88,53 @@ class Messages:
         )
         subject = t["subject"].format(**values, urgent=t["urgent"]["subject"] if c.urgent else "")
         body = _lines(t["body"], **values, urgent=t["urgent"]["body"] if c.urgent else "")
+        body += [self._posted(c, tz, now), *self._late(c, tz), *self._deadline(c, tz)]
+        body += [t["link"].format(link=link), t["act"]["link"]] if link else [t["act"]["x"]]
         # The tweet masked again: a reminder may be for a record masked by older, weaker rules.
-        return clean(subject), clean("\n".join([*body, *self._deadline(c, tz), "", mask(c.masked_text)]))
+        return clean(subject), clean("\n".join([*body, "", mask(c.masked_text)]))
+
+    def sms(self, c: Complaint, tz: timezone, link: str | None = None) -> str:
+        """The alert's SMS: one DLT template's text, its variables the reference, district, deadline and link."""
+        t = self.alerts["sms"]
+        d = DISTRICTS.get(c.district) if c.district is not None else None
+        if c.clock.late and c.clock.stage == "acknowledge":
+            deadline = t["passed"]
+        elif c.clock.due_at is not None and c.clock.stage is not None:
+            deadline = t["deadline"].format(due=c.clock.due_at.astimezone(tz))
+        else:
+            deadline = t["none"]
+        return clean(t["text"].format(ref=c.ref, district=d.name_hi if d else t["state"], deadline=deadline,
+                                      link=link or c.tweet_url))
+
+    def dlt_template(self) -> str:
+        """The SMS template as registered with DLT: each variable {#var#}."""
+        return re.sub(r"\{[a-z_]+\}", "{#var#}", self.alerts["sms"]["text"])
+
+    def _zone(self, at: datetime) -> str:
+        return self.alerts["zones"].get(at.tzname(), at.tzname())  # "UTC+05:30" reads as "IST"
+
+    def _posted(self, c: Complaint, tz: timezone, now: datetime) -> str:
+        minutes = max(0, int((now - c.tweeted_at).total_seconds() // 60))
+        days, hours, minutes = minutes // 1440, minutes % 1440 // 60, minutes % 60
+        unit = "days" if days else "hours" if hours else "minutes"
+        ago = {lang: text.format(days=days, hours=hours, minutes=minutes) for lang, text in self.alerts["ago"][unit].items()}
+        posted = c.tweeted_at.astimezone(tz)
+        return self.alerts["posted"].format(posted=posted, zone=self._zone(posted), ago_hi=ago["hi"], ago_en=ago["en"])
+
+    def _late(self, c: Complaint, tz: timezone) -> list[str]:
+        clock = c.clock
+        if not (clock.late and clock.stage == "acknowledge" and clock.next_check_at):
+            return []
+        due, escalates = clock.due_at.astimezone(tz), clock.next_check_at.astimezone(tz)
+        return [self.alerts["late"].format(due=due, escalates=escalates, zone=self._zone(due))]
 
     def _deadline(self, c: Complaint, tz: timezone) -> list[str]:
         clock = c.clock
         if clock.stage is None:
             return []
         due = clock.due_at.astimezone(tz)
-        zone = self.alerts["zones"].get(due.tzname(), due.tzname())  # "UTC+05:30" reads as "IST"
         return _lines(self.alerts["deadline"], level=c.alert.level, stage=clock.stage,
-                      stage_hi=self.alerts["stages"][clock.stage], due=due, zone=zone)
+                      stage_hi=self.alerts["stages"][clock.stage], due=due, zone=self._zone(due))
 
     def digest(self, district: int | None, open_: int, breached: int, resolved: int, oldest: datetime | None,
                now: datetime, day: str) -> tuple[str, str]:
@@ -193,8 +235,23 @@ class Messages:
                          for hours in (None, *HOUR_BUCKETS, HOUR_BUCKETS[-1] + 1)]
             problems += _unfit(f"{department} weekly summary", "\n".join(self.summaries["text"]),
                                max(summaries, key=weighted_length))
+        problems += self._sms_unfit()
         if problems:
             raise MessagesError("; ".join(problems))
+
+    def _sms_unfit(self) -> list[str]:
+        """An SMS template with unknown variables, or whose longest rendering outgrows its segments."""
+        t = self.alerts["sms"]
+        if unknown := _fields(t["text"]) - SMS_FIELDS:
+            return [f"alert sms: no {{{', '.join(sorted(unknown))}}} in the DLT template"]
+        names = [*(d.name_hi for d in DISTRICTS.values()), t["state"]]
+        deadlines = [t["passed"], t["none"], t["deadline"].format(due=datetime(2026, 12, 31, 23, 59))]
+        longest = max((t["text"].format(ref="UP-LKO-26-000000001", district=name, deadline=deadline,
+                                        link="https://" + "x" * (SMS_LINK_MAX - 8))
+                       for name in names for deadline in deadlines), key=sms.length)
+        parts = sms.segments(longest)
+        return [f"alert sms: {parts} segments ({sms.length(longest)} {sms.encoding(longest)} characters), "
+                f"at most {MAX_SMS_SEGMENTS}"] if parts > MAX_SMS_SEGMENTS else []
 
 
 def public_contact(contact: str) -> str:

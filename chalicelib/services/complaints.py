@@ -42,7 +42,8 @@ def summary(c: Complaint) -> dict:
 def detail(c: Complaint) -> dict:
     clock = c.clock
     deadline = None if clock.stage is None else {
-        "stage": clock.stage, "due_at": clock.due_at.isoformat(), "level": clock.level, "breached": clock.breached}
+        "stage": clock.stage, "due_at": clock.due_at.isoformat(), "level": clock.level, "breached": clock.breached,
+        "late": clock.late}  # read after the citizen's post had outlived its acknowledgement window
     return summary(c) | {
         "raw_text": clean(c.text),  # the citizen's words for officers: unmasked, but none shown reversed
         "handles": list(c.handles),

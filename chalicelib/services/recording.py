@@ -18,6 +18,7 @@ from ..domain.pii import mask
 from ..domain.handles import Registry, WatchedHandle
 from ..domain.values import Mention
 from ..triage import Speaker, Triage
+from .officer_replies import OfficerReplies, in_a_thread
 from .ports import Storage, StorageRejected, StorageUnavailable, ThreadTaken
 from .sending import new_claim
 
@@ -45,14 +46,17 @@ class Recorder:
                  skipped: Counter, keep_going: Callable[[], bool]):
         self.registry, self.store, self.clock, self.classify = registry, store, clock, classify
         self.policies, self.skipped, self.keep_going = policies, skipped, keep_going
+        self.officers = OfficerReplies(registry, store, clock, policies)
 
     def record(self, mentions: list[Mention]) -> tuple[list[Complaint], set[str]]:
         """(the complaints created, the tweet ids left unrecorded). `mentions` holds each tweet once."""
         mentions = sorted(mentions, key=lambda m: int(m.tweet_id))
-        decisions = {}
+        decisions, answers = {}, set()
         for m in mentions:
             if m.is_retweet:
                 self.skipped["retweet"] += 1
+            elif self._own(m) and in_a_thread(m):
+                answers.add(m.tweet_id)  # an officer answering in a thread, or the desk's own reply
             elif self._own(m):
                 self.skipped["own_tweet"] += 1
             else:
@@ -62,15 +66,18 @@ class Recorder:
             references = self._references([m for m in mentions if m.tweet_id in decisions], decisions)
         except StorageUnavailable as e:
             log.warning("no reference numbers: nothing recorded this poll", extra={"detail": str(e)})
-            return [], set(decisions)
+            return [], set(decisions) | answers
         for m in mentions:
-            if m.tweet_id not in decisions:
+            if m.tweet_id not in decisions and m.tweet_id not in answers:
                 continue
             out_of_time = out_of_time or not self.keep_going()
             if out_of_time:
                 left.add(m.tweet_id)  # this and every later mention wait for the next poll, in order
                 continue
             try:
+                if m.tweet_id in answers:  # in tweet order: a reply after the complaint it answers
+                    self.skipped[self.officers.record(m)] += 1
+                    continue
                 complaint = self._record(m, decisions[m.tweet_id], references[m.tweet_id], claim, threads)
             except StorageRejected as e:
                 # It will never be stored: holding the cursor for it would stop the handle for good.
