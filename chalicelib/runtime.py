@@ -14,7 +14,6 @@ from functools import cache
 from .config import Config
 from .domain.access import Principal
 from .domain.complaint import Policies
-from .domain.handles import Registry
 from .domain.messages import load_messages
 from .domain.sla import load_sla_policy
 from . import observability
