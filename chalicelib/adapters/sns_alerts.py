@@ -4,6 +4,7 @@ subscribe with a filter policy."""
 from __future__ import annotations
 
 from datetime import timezone
+from typing import Callable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -39,8 +40,10 @@ def sms_attributes(entity_id: str, template_id: str, sender_id: str) -> dict[str
 class SnsAlerts:
     """Publishes what Messages renders; `tz`: the SLA policy's, for the deadlines alerts state."""
 
-    def __init__(self, topic_arn: str, messages: Messages, tz: timezone, sns=None, sms: dict[str, str] | None = None):
+    def __init__(self, topic_arn: str, messages: Messages, tz: timezone, sns=None, sms: dict[str, str] | None = None,
+                 links: Callable[[Complaint], str | None] | None = None):
         self.topic_arn = topic_arn
+        self.links = links  # the signed one-tap link to the complaint's page (services/links.py)
         self.messages = messages
         self.tz = tz
         self._client = sns
@@ -51,7 +54,8 @@ class SnsAlerts:
         return self._client or client("sns")
 
     def notify(self, complaint: Complaint) -> str:
-        subject, body = self.messages.alert(complaint, self.tz)
+        link = self.links(complaint) if self.links else None
+        subject, body = self.messages.alert(complaint, self.tz, link=link)
         return self._publish(subject, body, alert_attributes(complaint))
 
     def digest(self, district: int | None, subject: str, body: str) -> str:

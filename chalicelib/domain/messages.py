@@ -66,8 +66,9 @@ class Messages:
 
     # --- officers -------------------------------------------------------------------------
 
-    def alert(self, c: Complaint, tz: timezone) -> tuple[str, str]:
-        """Subject (ASCII, as email subjects must be short and safe) and a Hindi + English body."""
+    def alert(self, c: Complaint, tz: timezone, link: str | None = None) -> tuple[str, str]:
+        """Subject (ASCII, as email subjects must be short and safe) and a Hindi + English body;
+        `link`: the signed one-tap link to the complaint's page."""
         t = self.alerts
         heading = t["headings"][c.alert.event]
         d = DISTRICTS.get(c.district) if c.district is not None else None
@@ -81,7 +82,8 @@ class Messages:
         subject = t["subject"].format(**values, urgent=t["urgent"]["subject"] if c.urgent else "")
         body = _lines(t["body"], **values, urgent=t["urgent"]["body"] if c.urgent else "")
         # The tweet masked again: a reminder may be for a record masked by older, weaker rules.
-        return clean(subject), clean("\n".join([*body, *self._deadline(c, tz), "", mask(c.masked_text)]))
+        opens = [link] if link else []
+        return clean(subject), clean("\n".join([*body, *self._deadline(c, tz), *opens, "", mask(c.masked_text)]))
 
     def _deadline(self, c: Complaint, tz: timezone) -> list[str]:
         clock = c.clock

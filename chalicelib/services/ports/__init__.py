@@ -36,6 +36,7 @@ from .records import (
     Tokens,
     StreamLease,
     XWindow,
+    UsedLink,
 )
 from .storage import (
     Storage,
@@ -48,6 +49,7 @@ from .storage import (
     Statistics,
     StreamLeases,
     XBudget,
+    UsedLinks,
 )
 from .outside import (
     MentionSource,
@@ -90,6 +92,8 @@ __all__ = [
     "Tokens",
     "StreamLease",
     "XWindow",
+    "UsedLink",
+    "UsedLinks",
     "Storage",
     "Complaints",
     "Outbox",
