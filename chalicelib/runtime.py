@@ -355,6 +355,12 @@ def act(principal: Principal, ref: str, request: dict) -> dict:
     return complaint_service.act(storage(), alerts(), principal, ref, request, utcnow, policies())
 
 
+def act_through_link(token: str, request: dict) -> dict:
+    from .services import links
+
+    return links.act(storage(), alerts(), link_key(), token, request, utcnow, policies())
+
+
 def _handles():
     from .services import handles
 
