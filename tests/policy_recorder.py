@@ -39,8 +39,11 @@ PLATFORM_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceS
                     "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
 
 # Operations AWS does not authorise with IAM at all: Cognito's sign-in calls are answered for the app client
-# they name, whoever signs the request ("you can't grant IAM permissions in policies" for them).
-NOT_IAM_AUTHORISED = {("cognito-idp", "InitiateAuth"), ("cognito-idp", "RespondToAuthChallenge")}
+# they name, and a signed-in person's own calls for their access token, whoever signs the request ("you
+# can't grant IAM permissions in policies" for them).
+NOT_IAM_AUTHORISED = {("cognito-idp", op) for op in ("InitiateAuth", "RespondToAuthChallenge", "GetUser",
+                                                     "AssociateSoftwareToken", "VerifySoftwareToken",
+                                                     "SetUserMFAPreference")}
 
 # Grants made ahead of the code that will use them: (action, environment variable) -> why, e.g.
 #   ("ssm:GetParameter", "X_BEARER_TOKEN_PARAMETER"): "the bearer token for a reader not built yet",

@@ -41,6 +41,7 @@ class SignIn:
     """Either tokens (signed in) or the next challenge: NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, MFA_SETUP."""
 
     id_token: str | None = None
+    access_token: str | None = None  # for the signed-in person's own calls (their authenticator app)
     expires_in: int = 0
     challenge: str | None = None
     session: str | None = None
@@ -90,8 +91,35 @@ class CognitoPool:
             ClientId=self.client_id, ChallengeName=challenge, Session=session, ChallengeResponses=responses))
 
     def _answer(self, call) -> SignIn:
+        answer = self._call(call)
+        if "AuthenticationResult" in answer:
+            result = answer["AuthenticationResult"]
+            return SignIn(id_token=result["IdToken"], access_token=result.get("AccessToken"),
+                          expires_in=int(result.get("ExpiresIn", 3600)))
+        return SignIn(challenge=answer.get("ChallengeName"), session=answer.get("Session"))
+
+    # --- the signed-in person's authenticator app (admins must have one) ---------------------
+
+    def has_authenticator(self, access_token: str) -> bool:
+        answer = self._call(lambda: self.idp.get_user(AccessToken=access_token))
+        return "SOFTWARE_TOKEN_MFA" in answer.get("UserMFASettingList", [])
+
+    def start_authenticator(self, access_token: str) -> str:
+        """The secret the person adds to their authenticator app (base32)."""
+        return self._call(lambda: self.idp.associate_software_token(AccessToken=access_token))["SecretCode"]
+
+    def finish_authenticator(self, access_token: str, code: str) -> None:
+        """The app's first code proves it holds the secret; from then on Cognito asks every sign-in for a code."""
+        answer = self._call(lambda: self.idp.verify_software_token(AccessToken=access_token, UserCode=code,
+                                                                  FriendlyDeviceName="desk"))
+        if answer.get("Status") != "SUCCESS":
+            raise SignInRefused(_REFUSED["CodeMismatchException"])
+        self._call(lambda: self.idp.set_user_mfa_preference(
+            AccessToken=access_token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}))
+
+    def _call(self, call) -> dict:
         try:
-            answer = call()
+            return call()
         except ClientError as e:
             code = e.response.get("Error", {}).get("Code", "")
             if code in _REFUSED:
@@ -99,10 +127,6 @@ class CognitoPool:
             raise PoolUnavailable("Sign-in is not answering; try again in a minute.") from e
         except BotoCoreError as e:
             raise PoolUnavailable("Sign-in is not answering; try again in a minute.") from e
-        if "AuthenticationResult" in answer:
-            result = answer["AuthenticationResult"]
-            return SignIn(id_token=result["IdToken"], expires_in=int(result.get("ExpiresIn", 3600)))
-        return SignIn(challenge=answer.get("ChallengeName"), session=answer.get("Session"))
 
     # --- accounts (the admin commands) ----------------------------------------------------
 

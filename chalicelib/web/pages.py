@@ -74,13 +74,21 @@ def _place(c: Complaint) -> str:
 
 
 def sign_in(next_page: str = "queue", message: str = "", challenge: str | None = None, email: str = "",
-            session: str = "") -> str:
+            session: str = "", secret: str = "", info: str = "") -> str:
     error = f'<p class="bad" role="alert">{escape(message)}</p>' if message else ""
+    if info:
+        error += f'<p class="note" role="status">{escape(info)}</p>'
     hidden = f'<input type="hidden" name="next" value="{escape(next_page)}">'
     if challenge == "NEW_PASSWORD_REQUIRED":
         fields = (f'<p>{bi(("पहली बार साइन इन: नया पासवर्ड चुनें।", "First sign-in: choose a new password."))}</p>'
                   f'<label for="new_password">{bi(("नया पासवर्ड", "New password"))}</label>'
                   '<input id="new_password" name="new_password" type="password" autocomplete="new-password" required minlength="12">')
+    elif challenge == "AUTHENTICATOR_SETUP":
+        grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+        fields = (f'<p>{bi(("प्रशासकों के लिए ऑथेंटिकेटर ऐप ज़रूरी है। यह कुंजी ऐप में जोड़ें:", "Admins must use an authenticator app. Add this key to yours:"))}</p>'
+                  f'<p><code id="secret">{escape(grouped)}</code></p>'
+                  f'<label for="code">{bi(("ऐप में दिखा कोड", "The code the app shows"))}</label>'
+                  '<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required pattern="[0-9]{6}">')
     elif challenge == "SOFTWARE_TOKEN_MFA":
         fields = (f'<label for="code">{bi(("ऑथेंटिकेटर ऐप का कोड", "Code from your authenticator app"))}</label>'
                   '<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required pattern="[0-9]{6}">')

@@ -64,6 +64,10 @@ def sign_in(raw: bytes | None) -> Response:
             answer = pool.respond(challenge, email, fields.get("session", ""), new_password=fields.get("new_password", ""))
         elif challenge == "SOFTWARE_TOKEN_MFA":
             answer = pool.respond(challenge, email, fields.get("session", ""), code=fields.get("code", "").strip())
+        elif challenge == "AUTHENTICATOR_SETUP":
+            pool.finish_authenticator(fields.get("session", ""), fields.get("code", "").strip())
+            return html(pages.sign_in(next_page, email=email, info="Authenticator app set up. Sign in again: "
+                                                                   "you will be asked for its code."))
         else:
             answer = pool.sign_in(email, fields.get("password", ""))
     except SignInRefused as e:
@@ -74,10 +78,17 @@ def sign_in(raw: bytes | None) -> Response:
                                                  "desk's administrators.", None, email), 401)
         return html(pages.sign_in(next_page, "", answer.challenge, email, answer.session or ""))
     try:
-        runtime.authenticate(answer.id_token)
+        who = runtime.authenticate(answer.id_token)
+        if who.is_admin and not pool.has_authenticator(answer.access_token):
+            # No session for an admin without a second factor: the authenticator app is set up first
+            # (the access token, the admin's own, lets them do that and nothing else here).
+            return html(pages.sign_in(next_page, "", "AUTHENTICATOR_SETUP", email, answer.access_token,
+                                      pool.start_authenticator(answer.access_token)))
     except InvalidToken:
         return html(pages.sign_in(next_page, "Your account has no role or area set; ask the desk's administrators.",
                                   None, email), 403)
+    except SignInRefused as e:
+        return html(pages.sign_in(next_page, e.message, None, email), 401)
     cookie = session.session_cookie(answer.id_token, answer.expires_in, runtime.config().secure_cookies)
     return _redirect(next_page, cookie)
 
