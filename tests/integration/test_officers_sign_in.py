@@ -115,3 +115,26 @@ def test_an_invited_officer_chooses_a_new_password_at_first_sign_in(stack):
     assert first.challenge == "NEW_PASSWORD_REQUIRED" and first.id_token is None
     done = pool.respond(first.challenge, "new.officer@example.in", first.session, new_password="Chosen-pass-2026!")
     assert runtime.authenticate(done.id_token).departments == frozenset({"water"})
+
+
+def test_the_roster_import_command_invites_the_officers_it_lists(stack, tmp_path):
+    from tests.app.test_chalice_local import admin_command
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("email,name,role,districts,departments\n"
+                      "sho.aliganj@example.in,SHO Aliganj,officer,162,police\n"
+                      "lucknow.police@example.in,Lucknow police desk,officer,162;164,police\n", encoding="utf-8")
+    dry = admin_command("officers", "import", str(roster), "--dry-run")
+    assert dry.returncode == 0 and "Would invite 1, change 1, leave 0 unchanged." in dry.stdout
+    # Read with the stack's own client: the functions never read accounts (an admin's credentials do).
+    idp, pool = stack.client("cognito-idp"), runtime.config().cognito_user_pool_id
+    assert [u["Username"] for u in idp.list_users(UserPoolId=pool)["Users"] if u["Username"].startswith("sho.")] == []
+    done = admin_command("officers", "import", str(roster))
+    assert done.returncode == 0 and "Invited 1, changed 1" in done.stdout
+    invited = idp.admin_get_user(UserPoolId=pool, Username="sho.aliganj@example.in")
+    attributes = {a["Name"]: a["Value"] for a in invited["UserAttributes"]}
+    assert (attributes["custom:role"], attributes["custom:districts"], invited["UserStatus"]) == (
+        "officer", "162", "FORCE_CHANGE_PASSWORD")
+    assert runtime.authenticate(id_token()).districts == frozenset({162, 164})  # the next token carries the change
+    bad = admin_command("officers", "import", str(tmp_path / "missing.csv"))
+    assert bad.returncode == 2 and "cannot read" in bad.stderr
