@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs
 
-from ..domain.values import REFERENCE
 from ..errors import BadRequest
 
 COOKIE = "desk_session"
@@ -60,9 +60,14 @@ def form(raw: bytes | None) -> dict[str, str]:
     return {name: values[0] for name, values in fields.items()}
 
 
+# A page of the desk under /app/, relative ("queue", "complaints/UP-LKO-26-000001", "dashboard"): no scheme,
+# no "//", no "..", so never another site.
+_PAGE = re.compile(r"[a-z][a-z0-9-]{0,30}(?:/[A-Za-z0-9-]{1,40})?")
+
+
 def next_page(value: str | None) -> str:
-    """Where to go after signing in: only the queue or a complaint's page (never another site)."""
-    if value and value.startswith("complaints/") and REFERENCE.fullmatch(value.removeprefix("complaints/")):
+    """Where to go after signing in: a page of the desk, the queue by default."""
+    if value and _PAGE.fullmatch(value) and not value.startswith(("sign-", "a/")):
         return value
     return "queue"
 

@@ -49,10 +49,13 @@ def test_the_session_cookie_is_http_only_same_site_and_not_secure_only_on_the_lo
     assert runtime.config().__class__.from_env({**__import__("os").environ, "STAGE": "prod"}).secure_cookies
 
 
-def test_after_sign_in_the_browser_goes_only_to_a_page_of_the_desk(client):
-    answer = post(client, "/app/sign-in", email="lucknow.police@example.in", password=LOCAL_PASSWORD,
-                  next="https://elsewhere.example/")
-    assert answer.headers["Location"] == "queue"
+@pytest.mark.parametrize("asked, went", [
+    ("https://elsewhere.example/", "queue"), ("//elsewhere.example", "queue"), ("../../x", "queue"),
+    ("sign-out", "queue"), ("complaints/UP-LKO-26-000001", "complaints/UP-LKO-26-000001"), ("dashboard", "dashboard"),
+])
+def test_after_sign_in_the_browser_goes_only_to_a_page_of_the_desk(client, asked, went):
+    answer = post(client, "/app/sign-in", email="lucknow.police@example.in", password=LOCAL_PASSWORD, next=asked)
+    assert answer.headers["Location"] == went
 
 
 def test_an_admin_sets_up_an_authenticator_before_any_session_and_then_needs_its_code(client):
