@@ -14,7 +14,7 @@ from ..services import complaints as complaint_service
 from . import pages, session
 from .layout import html
 
-OUTSIDE = (("यह शिकायत आपके ज़िले या विभाग की नहीं है।", "This complaint is outside your district or department."))
+OUTSIDE = ("यह शिकायत आपके ज़िले या विभाग की नहीं है।", "This complaint is outside your district or department.")
 
 
 def csrf_key() -> bytes:
@@ -71,7 +71,9 @@ def sign_in(raw: bytes | None) -> Response:
         else:
             answer = pool.sign_in(email, fields.get("password", ""))
     except SignInRefused as e:
-        return html(pages.sign_in(next_page, e.message, challenge, email, fields.get("session", "")), 401)
+        # A wrong authenticator code while setting it up: start again from the password (a new key is shown).
+        again = None if challenge == "AUTHENTICATOR_SETUP" else challenge
+        return html(pages.sign_in(next_page, e.message, again, email, fields.get("session", "") if again else ""), 401)
     if answer.challenge:
         if answer.challenge not in ("NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA"):
             return html(pages.sign_in(next_page, "This account needs an authenticator app set up first; ask the "
