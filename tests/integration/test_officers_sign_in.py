@@ -138,3 +138,22 @@ def test_the_roster_import_command_invites_the_officers_it_lists(stack, tmp_path
     assert runtime.authenticate(id_token()).districts == frozenset({162, 164})  # the next token carries the change
     bad = admin_command("officers", "import", str(tmp_path / "missing.csv"))
     assert bad.returncode == 2 and "cannot read" in bad.stderr
+
+
+def test_the_json_api_takes_an_officers_cognito_token_under_the_same_scope_rules(stack):
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib.domain.access import Principal
+    from chalicelib.services.ports import ListQuery
+
+    runtime.run_poll()
+    everything = runtime.list_complaints(Principal("admin", "admin"), ListQuery(limit=100))["complaints"]
+    outside = next(c["ref"] for c in everything if (c["district"], c["department"]) != (162, "police"))
+    bearer = {"Authorization": f"Bearer {id_token()}"}
+    with Client(app, stage_name="local") as client:
+        listing = client.http.get("/complaints?limit=100", headers=bearer)
+        assert listing.status_code == 200
+        assert {(c["district"], c["department"]) for c in listing.json_body["complaints"]} == {(162, "police")}
+        assert client.http.get(f"/complaints/{outside}", headers=bearer).status_code == 403
+        assert client.http.get("/status", headers=bearer).status_code == 403  # the state-wide status is for admins
