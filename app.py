@@ -121,6 +121,12 @@ def act(ref):
     return runtime.act(principal(), ref, api.action_body(app.current_request.raw_body))
 
 
+@app.route("/review", methods=["GET"], authorizer=bearer_token)
+@api.json_errors
+def review_queue():
+    return runtime.review_queue(principal(), api.review_query(app.current_request.query_params))
+
+
 @app.route("/handles", methods=["GET"], authorizer=bearer_token)
 @api.json_errors
 def list_handles():

@@ -13,6 +13,9 @@ started by `make serve`, its endpoint is picked up from .local/stack.env):
   python -m chalicelib.admin authorise HANDLE
       prints the link the handle's owner opens, logged in to X as the handle, to let the desk reply as it
       (valid 15 minutes, once)
+  python -m chalicelib.admin corrections export --out FILE.jsonl [--since 2026-12-01T00:00+05:30]
+      officers' corrections of triage (transfers, rejections, urgency changes, reviews) as labelled examples,
+      one JSON object per line, oldest first: what `make retrain CORRECTIONS=FILE.jsonl` reads
 """
 
 from __future__ import annotations
@@ -85,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
     authorise = commands.add_parser("authorise", parents=[stage],
                                     help="print the link a handle's owner opens to let the desk post as it")
     authorise.add_argument("handle", help="a watched handle, e.g. lucknowpolice")
+    corrections = commands.add_parser("corrections", help="officers' corrections of triage").add_subparsers(
+        dest="action", required=True)
+    export = corrections.add_parser("export", parents=[stage], help="write them as labelled examples (JSON lines)")
+    export.add_argument("--out", type=Path, required=True, help="the file to write (replaced when done)")
+    export.add_argument("--since", help="only those made at or after this time, ISO with zone (2026-12-01T00:00+05:30)")
     return parser
 
 
@@ -100,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             print(_authorisation_link(args.handle))
         elif args.command == "officers":
             return _officers(args)
+        elif args.command == "corrections":
+            print(_export_corrections(args.out, args.since))
         else:
             return _handles(args)
     except (DeskError, ValueError) as e:
@@ -155,6 +165,20 @@ def _officers(args) -> int:
 def _account(a) -> str:
     scope = ", ".join([*(f"district {d}" for d in a.districts), *a.departments]) or "the whole state"
     return f"{a.email} ({a.role}; {scope})"
+
+
+def _export_corrections(out: Path, since: str | None) -> str:
+    from . import runtime
+    from .services import corrections
+
+    after = datetime.fromisoformat(since) if since else None  # a bad time is a ValueError: said, exit 2
+    if after is not None and after.tzinfo is None:
+        raise ValueError(f"--since {since}: give the time zone too (+05:30 for IST, Z for UTC)")
+    part = out.with_name(out.name + ".part")  # a failed export leaves no half file where a good one was
+    with open(part, "w", encoding="utf-8") as f:
+        written = corrections.export(runtime.storage().corrections, f, after)
+    part.replace(out)
+    return f"{written} labelled examples written to {out}"
 
 
 def _handles(args) -> int:

@@ -132,6 +132,13 @@ def list_query(params: dict | None) -> ListQuery:
                      unknown_district=district == "unknown")
 
 
+def review_query(params: dict | None) -> dict:
+    """GET /review's query: limit and cursor, checked against the document."""
+    schemas = {p["name"]: p["schema"] for p in openapi_document()["paths"]["/review"]["get"]["parameters"]}
+    values = {name: _from_text(text, schemas.get(name, {})) for name, text in (params or {}).items()}
+    return _validate("/review", "get", "query", values)
+
+
 def callback_query(params: dict | None) -> dict:
     """X's redirect to GET /x/callback: state with code, or with error (the owner declined)."""
     return _validate("/x/callback", "get", "query", dict(params or {}))

@@ -243,7 +243,7 @@ def run_reconcile(time_left=None) -> dict:
     logger()
     report = traced("reconcile", lambda: reconcile_service.reconcile(
         registry(), source(), source(), storage(), alerts(), replies(), ops_notices(), utcnow, policies(),
-        time_left=time_left))
+        time_left=time_left, budget=x_budget()))
     publish_metrics(report.metrics())
     summary = report.as_dict()
     logger().info("reconcile finished", extra={"complaints_created": len(report.created), "report": summary})
@@ -359,6 +359,10 @@ def act_through_link(token: str, request: dict) -> dict:
     from .services import links
 
     return links.act(storage(), alerts(), link_key(), token, request, utcnow, policies())
+
+
+def review_queue(principal: Principal, query: dict) -> dict:
+    return complaint_service.review_queue(storage(), principal, **query)
 
 
 def _handles():

@@ -15,7 +15,7 @@ from pathlib import Path
 from string import Formatter
 from typing import TYPE_CHECKING
 
-from ..x_text import MAX_WEIGHT, weighted_length
+from ..x_text import LINK_RE, MAX_WEIGHT, weighted_length
 from .departments import DEPARTMENTS, NAMES_HI
 from .districts import DISTRICTS
 from .pii import clean, mask
@@ -25,9 +25,11 @@ if TYPE_CHECKING:  # the complaint holds its policies, these messages among them
     from .complaint import Complaint
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "messages.json"
-KINDS = ("acknowledged", "resolved")
+KINDS = ("acknowledged", "resolved", "outside_jurisdiction")  # every reply a complaint may carry
+DEPARTMENT_KINDS = ("acknowledged", "resolved")  # the replies each department words (or turns off) itself
 _SWITCHES = {"acknowledged": "acknowledge", "resolved": "resolve"}  # the setting turning each kind on or off
 REPLY_FIELDS = frozenset({"ref", "district", "department"})  # never a note: officers' notes are internal
+OUTSIDE_FIELDS = frozenset({"channel", "contact"})  # the owning body's name and how to reach it
 LANGUAGES = ("hi", "en")
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
@@ -136,6 +138,30 @@ class Messages:
         district = (d.name_hi if lang == "hi" else d.name_en) if d else self.replies["state"][lang]
         return self._reply(kind, lang, c.ref, district, c.department)
 
+    def outside_jurisdiction(self, text: str, channel: str) -> str | None:
+        """The reply to a post about a body outside the state's reach (`text`: the post, for its language),
+        naming the channel that owns it; None for a channel triage's CHANNELS does not know."""
+        from ..triage.jurisdiction import CHANNELS  # loaded by the paths that record or review such a post
+
+        found = CHANNELS.get(channel)
+        return self._outside(language(text), found) if found else None
+
+    def _outside(self, lang: str, channel) -> str:
+        name = channel.name_hi if lang == "hi" else channel.name_en
+        return _public(self.replies["outside_jurisdiction"][lang].format(channel=name, contact=public_contact(channel.contact)))
+
+    def outside_problems(self, channels: dict) -> list[str]:
+        """What keeps the reply naming each channel from going out on X as written (tests run it over CHANNELS:
+        they are code, changed only with a release)."""
+        problems = []
+        for key, channel in channels.items():
+            if not public_contact(channel.contact):
+                problems.append(f"outside_jurisdiction {key}: a contact other than a link (a helpline, a handle)")
+            for lang in LANGUAGES:
+                problems += _unfit(f"outside_jurisdiction {key} {lang}", self.replies["outside_jurisdiction"][lang],
+                                   self._outside(lang, channel), rendered=True)
+        return problems
+
     def _reply(self, kind: str, lang: str, ref: str, district: str, department: str) -> str:
         name = NAMES_HI[department] if lang == "hi" else department
         return _public(self._setting(department, kind)[lang].format(ref=ref, district=district, department=name))
@@ -150,8 +176,14 @@ class Messages:
         problems = []
         longest = {lang: max([*(getattr(d, f"name_{lang}") for d in DISTRICTS.values()), self.replies["state"][lang]],
                              key=weighted_length) for lang in LANGUAGES}
+        for lang in LANGUAGES:
+            template = self.replies["outside_jurisdiction"][lang]
+            if unknown := _fields(template) - OUTSIDE_FIELDS:
+                problems.append(f"outside_jurisdiction {lang}: no {{{', '.join(sorted(unknown))}}} in this reply")
+            else:
+                problems += _unfit(f"outside_jurisdiction {lang}", template, template)
         for department in DEPARTMENTS:
-            for kind in KINDS:
+            for kind in DEPARTMENT_KINDS:
                 for lang in LANGUAGES:
                     template = self._setting(department, kind)[lang]
                     if unknown := _fields(template) - REPLY_FIELDS:
@@ -167,14 +199,22 @@ class Messages:
             raise MessagesError("; ".join(problems))
 
 
-def _unfit(what: str, template: str, longest: str) -> list[str]:
-    """What keeps a public template, and its longest rendering, from going out on X as written."""
-    if clean(template) != template:
-        return [f"{what}: a bidirectional control character"]
-    if mask(template) != template:  # it would go out masked: say so now, not on X
-        return [f"{what}: a number or address that reads as personal data"]
-    if "http" in template or "www." in template:
-        return [f"{what}: no links in public texts"]
+def public_contact(contact: str) -> str:
+    """A channel's contact as a public reply gives it: its alternatives ("RailMadad 139 / railmadad.gov.in")
+    without the links, which public texts never carry."""
+    return " / ".join(part for part in contact.split(" / ") if not LINK_RE.search(part))
+
+
+def _unfit(what: str, template: str, longest: str, rendered: bool = False) -> list[str]:
+    """What keeps a public template, and its longest rendering, from going out on X as written
+    (`rendered`: the rendering, filled with data, is checked for all of it too)."""
+    for text in (template, longest) if rendered else (template,):
+        if clean(text) != text:
+            return [f"{what}: a bidirectional control character"]
+        if mask(text) != text:  # it would go out masked: say so now, not on X
+            return [f"{what}: a number or address that reads as personal data"]
+        if "http" in text or "www." in text or (rendered and LINK_RE.search(text)):
+            return [f"{what}: no links in public texts"]
     weight = weighted_length(longest)
     return [f"{what}: {weight} of {MAX_WEIGHT} characters"] if weight > MAX_WEIGHT else []
 

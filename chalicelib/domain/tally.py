@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from .status import Status
+from .status import UNROUTED, Status
 
 # Resolution times go into buckets of these many hours, so a week's median needs no list of values.
 HOUR_BUCKETS = (1, 2, 4, 8, 12, 24, 48, 72, 96, 120, 168, 240, 336, 504, 720)
@@ -79,16 +79,17 @@ def tally(before, after, now: datetime, tz: timezone) -> Counts:
                 if c.clock.breached:
                     counts["breached_open"] += sign
 
-    received = False
     if before is None:
         deltas[STATE]["urgent"] += int(after.urgent)
-        received = after.status != Status.NOT_ACTIONABLE
     else:
         count(before, -1)
         _measure(before, after, now, tz, deltas)
-        # Rescued from the triage queue: a complaint received now, for the weekly figures.
-        received = before.status == Status.NOT_ACTIONABLE and after.status != Status.CLOSED
-    if received:
+        deltas[STATE]["urgent"] += int(after.urgent) - int(before.urgent)  # an officer changed it
+        if before.status == Status.NEEDS_REVIEW and after.status != Status.NEEDS_REVIEW:
+            deltas[STATE]["reviewed"] += 1
+    # Reaching an officer (new, or rescued or reviewed out of the unrouted records) is being received,
+    # for the weekly figures.
+    if (before is None or before.status in UNROUTED) and after.status not in UNROUTED | {Status.CLOSED}:
         deltas[Scope.of_week(iso_week(now, tz), after.department)]["received"] += 1
     count(after, +1)
     if before is not None and after.clock.breached and not before.clock.breached:

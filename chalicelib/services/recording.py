@@ -26,14 +26,17 @@ Classifier = Callable[[str, Sequence[WatchedHandle], Speaker], Triage]
 
 @dataclass(frozen=True)
 class Unsorted:
-    """A complaint triage could not decide on: for the state triage queue, to be read by a person."""
+    """A mention triage failed on: for the state review queue, to be read by a person, not an officer's alert."""
 
     masked_text: str
-    is_complaint: bool = True
+    is_complaint: bool = False
     district: int | None = None
     department: str | None = None
     urgent: bool = False
     confidence: float = 0.0
+    outcome: str = "needs_review"
+    channel: str | None = None
+
 log = logging.getLogger(__name__)
 
 
@@ -168,12 +171,12 @@ class Recorder:
         return False
 
     def _classify(self, m: Mention):
-        """Triage's decision; if triage fails on a text, the state triage queue gets it to read."""
+        """Triage's decision; if triage fails on a text, the state review queue gets it to read."""
         watched = self._tagged(m)
         try:
             return self.classify(m.text, watched, Speaker(m.author_username, m.author_verified_type,
                                                           self.registry.by_user_id(m.author_id) is not None))
         except Exception:  # a bug in triage must not stop every poll at this tweet
-            log.exception("triage failed; sent to the state triage queue", extra={"tweet_id": m.tweet_id})
+            log.exception("triage failed; sent to the state review queue", extra={"tweet_id": m.tweet_id})
             self.skipped["triage_failed"] += 1
             return Unsorted(mask(m.text))

@@ -12,7 +12,7 @@ from chalicelib.domain.complaint import Complaint, Policies
 from chalicelib.domain.departments import DEPARTMENTS
 from chalicelib.domain.districts import DISTRICTS
 from chalicelib.domain.lifecycle import Action
-from chalicelib.domain.messages import DEFAULT_PATH, KINDS, Messages, MessagesError, load_messages
+from chalicelib.domain.messages import DEFAULT_PATH, DEPARTMENT_KINDS, Messages, MessagesError, load_messages
 from chalicelib.x_text import weighted_length
 from chalicelib.domain.status import Status
 from chalicelib.domain.tally import HOUR_BUCKETS
@@ -59,7 +59,7 @@ def test_the_acknowledgement_names_the_district_and_department_or_the_state():
     assert "उत्तर प्रदेश के जल विभाग" in MESSAGES.reply("acknowledged", complaint("पानी नहीं", None, "water"))
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", DEPARTMENT_KINDS)
 @pytest.mark.parametrize("department", DEPARTMENTS)
 @pytest.mark.parametrize("lang, text", [("hi", "हिंदी"), ("en", "english")])
 def test_every_reply_fits_280_without_a_link_even_with_the_longest_names(kind, department, lang, text):

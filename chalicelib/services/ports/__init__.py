@@ -50,6 +50,7 @@ from .storage import (
     StreamLeases,
     XBudget,
     UsedLinks,
+    Corrections,
 )
 from .outside import (
     MentionSource,
@@ -104,6 +105,7 @@ __all__ = [
     "Statistics",
     "StreamLeases",
     "XBudget",
+    "Corrections",
     "MentionSource",
     "MentionSearch",
     "Alerts",
