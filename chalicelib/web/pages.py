@@ -16,7 +16,8 @@ from .layout import ist, page
 STATUS = {"new": ("नई", "New"), "acknowledged": ("स्वीकृत", "Acknowledged"), "in_progress": ("कार्यवाही जारी", "In progress"),
           "resolved": ("निस्तारित", "Resolved"), "closed": ("बंद", "Closed"), "rejected": ("अस्वीकृत", "Rejected"),
           "transferred": ("स्थानांतरित", "Transferred"), "reopened": ("फिर खुली", "Reopened"),
-          "not_actionable": ("कार्रवाई योग्य नहीं", "Not actionable")}
+          "not_actionable": ("कार्रवाई योग्य नहीं", "Not actionable"), "needs_review": ("समीक्षा हेतु", "Needs review"),
+          "outside_jurisdiction": ("राज्य के क्षेत्राधिकार से बाहर", "Outside the state's jurisdiction")}
 ACTIONS = {"acknowledge": ("स्वीकार करें", "Acknowledge"), "start": ("कार्यवाही जारी", "In progress"),
            "resolve": ("निस्तारित करें", "Resolve"), "transfer": ("स्थानांतरित करें", "Transfer"),
            "not_actionable": ("कार्रवाई योग्य नहीं", "Not actionable")}
