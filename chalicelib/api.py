@@ -166,6 +166,11 @@ def action_body(raw: bytes | None) -> dict:
     return _json_body(raw, "/complaints/{ref}/actions", "post", "an action request")
 
 
+def page_action(request: dict) -> dict:
+    """An action from a page's form, checked against ActionRequest in the document like the API's."""
+    return _validate("/complaints/{ref}/actions", "post", "body", request)
+
+
 def new_handle(raw: bytes | None) -> dict:
     """A handle to add, checked against NewHandle in the document; its start time as a time."""
     from .services.handles import start_time

@@ -43,8 +43,10 @@ class SnsAlerts:
     """Publishes what Messages renders; `tz`: the SLA policy's, for the deadlines alerts state."""
 
     def __init__(self, topic_arn: str, messages: Messages, tz: timezone, sns=None, sms: dict[str, str] | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 links: Callable[[Complaint], str | None] | None = None):
         self.topic_arn = topic_arn
+        self.links = links  # the signed one-tap link to the complaint's page (services/links.py)
         self.messages = messages
         self.tz = tz
         self._client = sns
@@ -56,7 +58,9 @@ class SnsAlerts:
         return self._client or client("sns")
 
     def notify(self, complaint: Complaint, link: str | None = None) -> str:
-        """`link`: the complaint's page for the officers alerted (None: the alert links the tweet)."""
+        """`link`: the complaint's page for the officers alerted; None: the signed one-tap link `links` makes
+        (services/links.py), or the tweet's when there is none."""
+        link = link or (self.links(complaint) if self.links else None)
         subject, body = self.messages.alert(complaint, self.tz, self.clock(), link)
         texts = {"default": body, "email": body, "sms": self.messages.sms(complaint, self.tz, link)}
         return self._publish(subject, json.dumps(texts, ensure_ascii=False), alert_attributes(complaint), "json")

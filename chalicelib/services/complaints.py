@@ -99,6 +99,11 @@ def _visible(store: Storage, principal: Principal, ref: str) -> Complaint:
     return complaint
 
 
+def visible(store: Storage, principal: Principal, ref: str) -> Complaint:
+    """The complaint, if the principal may see it: NotFound, or Forbidden outside their scope."""
+    return _visible(store, principal, ref)
+
+
 def get_complaint(store: Storage, principal: Principal, ref: str) -> dict:
     return detail(_visible(store, principal, ref))
 

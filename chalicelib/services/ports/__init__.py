@@ -36,6 +36,7 @@ from .records import (
     Tokens,
     StreamLease,
     XWindow,
+    UsedLink,
 )
 from .storage import (
     Storage,
@@ -48,6 +49,7 @@ from .storage import (
     Statistics,
     StreamLeases,
     XBudget,
+    UsedLinks,
     Corrections,
 )
 from .outside import (
@@ -91,6 +93,8 @@ __all__ = [
     "Tokens",
     "StreamLease",
     "XWindow",
+    "UsedLink",
+    "UsedLinks",
     "Storage",
     "Complaints",
     "Outbox",

@@ -10,7 +10,7 @@ from ...domain.complaint import Change, Complaint
 from ...domain.corrections import Correction
 from ...domain.handles import Registry, WatchedHandle
 from ...domain.tally import Scope
-from .records import ListQuery, HandleState, SearchCursor, Report, GrantState, Grant, StreamLease, XWindow
+from .records import ListQuery, HandleState, SearchCursor, Report, GrantState, Grant, StreamLease, UsedLink, XWindow
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Storage:
     grants: "Grants"
     searches: "SearchCursors"
     stream: "StreamLeases | None" = None  # the filtered stream's holder lease (STREAM#HOLDER)
+    links: "UsedLinks | None" = None  # alert links used up (LINK#<signature>)
     corrections: "Corrections | None" = None  # officers' corrections of triage, as labelled examples
 
 
@@ -203,3 +204,10 @@ class XBudget(Protocol):
 
     def windows(self, now: datetime) -> list[XWindow]:
         """Every window the budget holds, for /status (one read)."""
+
+
+class UsedLinks(Protocol):
+    def used(self, signature: str) -> UsedLink | None: ...
+
+    def mark_used(self, signature: str, action: str, at: datetime, expires_at: datetime) -> bool:
+        """Record an action taken through the link; False when one was recorded first (that one stands)."""
