@@ -34,7 +34,7 @@ OUTSIDE_FIELDS = frozenset({"channel", "contact"})  # the owning body's name and
 LANGUAGES = ("hi", "en")
 SMS_FIELDS = frozenset({"ref", "district", "deadline", "link"})  # the DLT template's variables
 MAX_SMS_SEGMENTS = 2
-SMS_LINK_MAX = 60  # characters of a complaint's link an SMS is checked to hold (a tweet's link is at most 56)
+SMS_LINK_MAX = 120  # characters of a link an SMS is checked to hold (a one-tap link is about 75, a tweet's at most 56)
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 
@@ -103,7 +103,7 @@ class Messages:
             deadline = t["deadline"].format(due=c.clock.due_at.astimezone(tz))
         else:
             deadline = t["none"]
-        return clean(t["text"].format(ref=c.ref, district=d.name_hi if d else t["state"], deadline=deadline,
+        return clean(t["text"].format(ref=c.ref, district=d.name_en if d else t["state"], deadline=deadline,
                                       link=link or c.tweet_url))
 
     def dlt_template(self) -> str:
@@ -244,7 +244,7 @@ class Messages:
         t = self.alerts["sms"]
         if unknown := _fields(t["text"]) - SMS_FIELDS:
             return [f"alert sms: no {{{', '.join(sorted(unknown))}}} in the DLT template"]
-        names = [*(d.name_hi for d in DISTRICTS.values()), t["state"]]
+        names = [*(d.name_en for d in DISTRICTS.values()), t["state"]]
         deadlines = [t["passed"], t["none"], t["deadline"].format(due=datetime(2026, 12, 31, 23, 59))]
         longest = max((t["text"].format(ref="UP-LKO-26-000000001", district=name, deadline=deadline,
                                         link="https://" + "x" * (SMS_LINK_MAX - 8))

@@ -17,7 +17,7 @@ from tests.builders import NOW, POLICIES, received
 MESSAGES = POLICIES.messages
 RAW = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
 IST = POLICIES.sla.tz
-LINK = "https://desk.up.gov.in/l/" + "a" * (SMS_LINK_MAX - 25)
+LINK = "https://desk.up.gov.in/app/a/" + "a" * (SMS_LINK_MAX - 29)
 URGENT = dict(department="police", text="Hazratganj me accident, ambulance bhejo", urgent=True)
 
 
@@ -40,24 +40,24 @@ def test_segments_follow_the_encoding_a_phone_uses(text, encoding, parts):
 
 # --- the SMS ------------------------------------------------------------------------------------------
 
-def test_every_district_s_sms_fits_two_ucs2_segments_with_a_link_of_the_checked_length():
+def test_every_district_s_sms_fits_two_gsm7_segments_with_a_link_of_the_checked_length():
     for code in DISTRICTS:
         complaint = received(1, district=code, **URGENT).after
         text = MESSAGES.sms(complaint, IST, LINK)
-        assert sms.encoding(text) == "UCS-2" and sms.segments(text) <= MAX_SMS_SEGMENTS, text
-        assert complaint.ref in text and DISTRICTS[code].name_hi in text and text.endswith(LINK)
+        assert sms.encoding(text) == "GSM-7" and sms.segments(text) <= MAX_SMS_SEGMENTS, text
+        assert complaint.ref in text and DISTRICTS[code].name_en in text and text.endswith(LINK)
 
 
 def test_the_sms_states_the_deadline_in_ist_and_falls_back_to_the_tweet_link():
     complaint = received(1).after  # posted 10:30, received 11:30 IST; police acknowledge within 4 hours
-    assert MESSAGES.sms(complaint, IST) == (f"UP शिकायत {complaint.ref}, लखनऊ। समय-सीमा 29-11 15:30। "
-                                            f"{complaint.tweet_url}")
-    assert MESSAGES.dlt_template() == "UP शिकायत {#var#}, {#var#}। समय-सीमा {#var#}। {#var#}"
+    assert MESSAGES.sms(complaint, IST) == (f"UP complaint {complaint.ref}, Lucknow. Deadline 29-11 15:30. "
+                                            f"Act: {complaint.tweet_url}")
+    assert MESSAGES.dlt_template() == "UP complaint {#var#}, {#var#}. Deadline {#var#}. Act: {#var#}"
 
 
 def test_an_sms_template_too_long_or_with_other_variables_is_refused_when_loaded():
     for text, problem in (("UP शिकायत {ref}, {district}। समय-सीमा {deadline}। कृपया तुरंत कार्यवाही करें: {link}",
-                           "3 segments"), ("{ref} {note} {link}", "no {note}")):
+                           "UCS-2"), ("{ref} {note} {link}", "no {note}")):
         raw = copy.deepcopy(RAW)
         raw["alert"]["sms"]["text"] = text
         with pytest.raises(MessagesError, match=problem):
@@ -93,7 +93,7 @@ def test_a_post_older_than_its_acknowledgement_window_arrives_late_not_with_a_fr
     _, body = MESSAGES.alert(complaint, IST, NOW)
     assert "LATE: the post is older than its acknowledgement window (ended 27-11-2026 11:45 IST)" in body
     assert "it escalates at 29-11-2026 11:45 IST" in body and "(2 दिन 0 घंटे पहले / 2 d 0 h ago)" in body
-    assert "समय-सीमा बीत चुकी।" in MESSAGES.sms(complaint, IST)
+    assert "Deadline passed." in MESSAGES.sms(complaint, IST)
     assert sla.check(POLICIES.sla, clock, NOW + timedelta(minutes=14), "police", True).event is None
     escalated = sla.check(POLICIES.sla, clock, NOW + timedelta(minutes=15), "police", True)
     assert escalated.event == "escalation" and escalated.clock.level == "L2"
@@ -112,3 +112,14 @@ def test_receiving_uses_the_post_s_time_a_fresh_post_is_not_late():
                               "UP-LKO-26-000002", NOW, POLICIES, "c").after
     assert not fresh.clock.late and fresh.clock.due_at == NOW + timedelta(minutes=15)
     assert "LATE" not in MESSAGES.alert(fresh, IST, NOW)[1]
+
+
+def test_an_sms_with_a_real_one_tap_link_fits_two_segments():
+    from chalicelib.domain.links import expiry, sign
+
+    complaint = received(1, **URGENT).after
+    link = sign(b"k" * 32, complaint.ref, complaint.district, complaint.department,
+                expiry(complaint.clock.due_at, NOW)).token
+    url = f"https://complaints.up.gov.in/app/a/{link}"
+    assert len(url) <= SMS_LINK_MAX
+    assert sms.segments(MESSAGES.sms(complaint, IST, url)) <= MAX_SMS_SEGMENTS
