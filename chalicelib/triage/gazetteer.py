@@ -104,20 +104,29 @@ class Gazetteer:
                 for lgd in lgds:
                     self._collect(places, name, lgd, kind, False)
 
+        with open(DATA / "india_places.json", encoding="utf-8") as f:
+            india = json.load(f)
+        shared = frozenset(india["shared"])     # also a place in another state: Nizamabad, Rohini
         for ex, (forms, lgds, kind, weak) in places.items():
             if ex in district_exact:
                 continue            # a district name wins over a place spelled the same way
-            if len(lgds) > 1 or weak:
+            if len(lgds) > 1 or weak or ex in shared:
                 place = Place(forms[0], tuple(sorted(lgds)), "ambiguous", W_AMBIGUOUS)
             else:
                 place = Place(forms[0], tuple(lgds), kind, W_THANA if kind == "thana" else W_PLACE)
             k = name_key(forms[0])[1]
-            strict = (len(ex) <= 4 or k in common_keys or k in district_keys)
             deva_only = forms[0][:1] >= "\u0900"
+            # a short Devanagari name matches as spelled: प्रधान is not the thana फरधान
+            strict = len(ex) <= 4 or k in common_keys or k in district_keys or (deva_only and len(k) < 6)
             m.add(forms[0], place, strict=strict, deva_only=deva_only)
 
         for w in dn.OTHER_STATES:
             m.add(w, "other_state", strict=True)
+        # India Post's directory, derived at build time (devtools/build_india_places.py)
+        self.pins = {int(k): v for k, v in india["pin"].items()}
+        self.outside: dict[str, int] = india["outside"]   # exact form -> 1: any case, 0: capitalised only
+        for name, lgd in india["up_offices"].items():
+            m.add(name, Place(name, (lgd,), "post_office", W_AMBIGUOUS, "capitalised"), strict=True)
         for w in dn.DISTRICT_CONTEXT:
             m.add(w, "district_context", strict=True)
 
@@ -142,21 +151,31 @@ class Gazetteer:
         places[ex] = (forms, lgds, k0 if k0 == kind else "place", w0 or weak)
 
     # -- deciding ----------------------------------------------------------------------
-    def evidence(self, toks: list[str], keys: list[str], raw_toks: list[str]) -> list[Place]:
+    def evidence(self, toks: list[str], keys: list[str], raw_toks: list[str]) -> tuple[list[Place], bool]:
+        """The UP places a text names, and whether it names a place outside UP."""
         found: dict[Place, None] = {}
         matches = []
-        other_state = False
+        other_state = outside = False
         ctx_pos: set[int] = set()
+        # English-looking words (barely, bargain, cater) match a place only as spelled, never by sound
+        keys = [("\0" + k) if _english_like(t) else k for t, k in zip(toks, keys)]
         for a, b, payloads in self.matcher.find(toks, keys):
             if isinstance(payloads[0], str):
                 other_state = other_state or "other_state" in payloads
+                if "other_state" in payloads:
+                    outside = True
+                    matches.append((a, b, None))       # a journey's end outside UP
                 if "district_context" in payloads:
                     ctx_pos.update((a - 1, b + 1))
-            else:
+            elif payloads[0].flag != "capitalised" or raw_toks[a][:1].isupper() or raw_toks[a][:1] == "#":
                 matches.append((a, b, payloads))
+        spans = self._outside_spans(toks, raw_toks, matches)
+        if spans:
+            outside = True
+            matches = sorted(matches + spans, key=lambda x: x[0])
         route = _route_flags(matches, toks)
         for (a, b, payloads), is_route in zip(matches, route):
-            for p in payloads:
+            for p in payloads or ():
                 if is_route:
                     p = Place(p.name, p.districts, "route", min(p.weight, W_ROUTE), p.flag)
                 if p.flag == "other_state" and other_state:
@@ -167,9 +186,52 @@ class Gazetteer:
                     if not (capitalised or hashtag or a in ctx_pos or b in ctx_pos):
                         p = Place(p.name, p.districts, "ambiguous", W_AMBIGUOUS, p.flag)
                 found[p] = None
-        for n in _sectors(toks):
+        for n in _sectors(toks) if not (outside or any(p.kind == "ambiguous" for p in found)) else ():
             found[Place(f"Sector {n}", (144,), "sector", W_SECTOR)] = None
-        return list(found)
+        for i, t in enumerate(toks):
+            if len(t) == 6 and t.isdigit() and int(t) in self.pins and _pin_context(toks, i):
+                found[Place(f"PIN {t}", (self.pins[int(t)],), "pin", W_PLACE)] = None
+        return list(found), outside
+
+
+    def _outside_spans(self, toks, raw_toks, taken) -> list:
+        """Names of places outside UP (longest first, up to 4 tokens), where no UP name matched."""
+        used = {i for a, b, _ in taken for i in range(a, b + 1)}
+        out = []
+        n, i, table = len(toks), 0, self.outside
+        while i < n:
+            best, acc = None, ""
+            for j in range(i, min(i + 4, n)):
+                if j in used or toks[j] in _STOP:
+                    break
+                acc += toks[j]
+                hit = table.get(acc)
+                if hit is not None and (hit or raw_toks[i][:1].isupper() or raw_toks[i][:1] == "#"):
+                    best = j
+            if best is None:
+                i += 1
+            else:
+                out.append((i, best, None))
+                i = best + 1
+        return out
+
+
+_ENGLISH_ENDINGS = ("ly", "er", "ain", "ing", "ed", "tion", "ness", "ment", "ful", "ous", "ive", "able", "ght")
+
+
+def _english_like(tok: str) -> bool:
+    return len(tok) >= 5 and tok.isascii() and tok.isalpha() and tok.endswith(_ENGLISH_ENDINGS)
+
+
+_STOP = frozenset(',;:!?()[]|"“”/\n')
+_PIN_WORDS = frozenset({"pin", "pincode", "code", "पिन", "पिनकोड", "कोड"})
+_MONEY_WORDS = frozenset({"rs", "inr", "rupees", "rupaye", "rupee", "रुपये", "रुपए", "रु", "amount", "lakh", "लाख"})
+
+
+def _pin_context(toks: list[str], i: int) -> bool:
+    """A six-digit number is a PIN code unless it reads as money (a PIN word nearby settles it)."""
+    near = toks[max(0, i - 2):i] + toks[i + 1:i + 2]
+    return not _PIN_WORDS.isdisjoint(near) or _MONEY_WORDS.isdisjoint(near)
 
 
 _ROAD_WORDS = frozenset({"road", "rd", "highway", "expressway", "marg", "bypass", "route", "रोड", "मार्ग", "हाईवे",
@@ -194,6 +256,11 @@ def _route_flags(matches, toks) -> list[bool]:
             flags[i] = True          # Agra-Lucknow expressway
         elif nxt in _TO_WORDS and i + 1 < n and matches[i + 1][0] == b + 2:
             flags[i] = flags[i + 1] = True
+        elif i + 1 < n and matches[i + 1][0] == b + 1 and (matches[i + 1][2] is None or matches[i][2] is None):
+            flags[i] = flags[i + 1] = True   # "Delhi Noida traffic": a pair with one end outside UP
+        elif i > 0 and matches[i - 1][2] is None and a >= 2 and toks[a - 1] in _TO_WORDS \
+                and matches[i - 1][1] == a - 2:
+            flags[i] = True              # "Delhi se Noida"
         elif journey and a > 0 and toks[a - 1] in _FROM_WORDS:
             flags[i] = True
     return flags

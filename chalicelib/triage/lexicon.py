@@ -35,7 +35,8 @@ DEPARTMENT_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
             "vahan chori", "वाहन चोरी", "bike chori", "बाइक चोरी", "dj", "डीजे", "loudspeaker", "illegal liquor",
             "sex racket", "nashedi", "नशेड़ी", "sharabi", "शराबी", "hamla", "हमला", "attack", "जेबकतरे", "jebkatre", "pickpockets", "lootpaat", "लूटपाट", "chura", "चुरा",
             "churaya", "चुराया", "chura liya", "चुरा लिया", "beating", "beats",
-            "sextortion", "upi fraud", "otp", "hooligans", "mob", "bhid", "दुष्कर्म", "fighting"),
+            "sextortion", "upi fraud", "otp", "ठगों", "ठग", "thagon", "फर्जी", "farji", "fake id", "fake account",
+            "पैसे निकाल", "paise nikal", "khate se", "खाते से", "fraud call", "fraudster", "fraudsters", "cheated", "hooligans", "mob", "bhid", "दुष्कर्म", "fighting"),
         2: ("aag", "आग", "fire"),
         1.5: ("accident", "एक्सीडेंट", "हादसा", "hadsa", "हादसे", "दुर्घटना", "durghatna"),
         1: ("police", "पुलिस", "sharab", "शराब", "theka", "ठेका", "maar", "मार", "ladki", "लड़की", "beat", "beaten", "112", "100", "gayab", "गायब",
@@ -169,24 +170,45 @@ DEPARTMENT_TERMS["other"] = {
 
 COMPLAINT_TERMS: dict[int, tuple[str, ...]] = {
     5: ("thanks for nothing", "thank you for nothing", "koi fayda nahi", "कोई फायदा नहीं"),
-    2: ("nahi", "nahin", "nhi", "nai", "नहीं", "नही", "not", "no", "never", "problem", "problems", "samasya", "समस्या",
-        "pareshan", "परेशान", "pareshani", "परेशानी", "complaint", "complain", "complained", "शिकायत", "shikayat",
-        "shikayat", "help", "madad", "मदद", "sahayata", "सहायता", "kripya", "कृपया", "please", "plz", "pls", "plzz",
-        "karyavahi", "कार्यवाही", "कार्रवाई", "karwai", "karvai", "action", "sunwai", "sunvai", "सुनवाई", "suno",
-        "abhi tak", "अभी तक", "still", "since", "din se", "दिन से", "dino se", "दिनों से", "mahine se", "महीने से",
-        "broken", "toota", "tooti", "टूटा", "टूटी", "kharab", "खराब", "kharaab", "band", "बंद", "pada hai", "पड़ा है",
-        "koi nahi", "कोई नहीं", "dhyan de", "ध्यान दें", "dhyan dijiye", "ध्यान दीजिए", "संज्ञान लें", "sangyan",
-        "sangyan len", "jaanch", "जांच", "janch", "investigation", "bribe", "rishwat", "रिश्वत", "ghoos", "घूस",
-        "corruption", "भ्रष्टाचार", "bhrashtachar", "paise maang", "पैसे मांग", "issue", "urgent", "need", "request",
-        "anurodh", "अनुरोध", "nivedan", "निवेदन", "prarthana", "प्रार्थना", "pidit", "पीड़ित", "victim", "nyay", "न्याय",
-        "insaaf", "इंसाफ", "justice", "bachao", "बचाओ", "bachaiye", "बचाइए", "बचाइये", "save", "koi sunta nahi",
-        "lapravahi", "लापरवाही", "negligence", "ignore", "ignored", "failed", "delay", "pending", "लंबित", "without",
-        "बिना", "bina", "dhamki", "धमकी", "hai kya", "kab tak", "कब तक", "kyon", "क्यों", "kyu", "why", "where",
-        "kahan", "कहां", "worst", "terrible", "pathetic", "bad", "बुरा", "bura", "hal", "हाल", "dikkat", "दिक्कत",
-        "takleef", "तकलीफ", "mushkil", "मुश्किल", "afsos", "galat", "गलत", "wrong", "illegal", "avaidh", "अवैध",
+    # evidence of a problem: a complaint needs some of this (or a department's problem word)
+    3: ("problem", "problems", "samasya", "समस्या", "pareshan", "परेशान", "pareshani", "परेशानी", "complaint",
+        "complain", "complained", "शिकायत", "shikayat", "sunwai", "sunvai", "सुनवाई", "abhi tak", "अभी तक",
+        "din se", "दिन से", "dino se", "दिनों से", "mahine se", "महीने से", "broken", "toota", "tooti", "टूटा", "टूटी",
+        "kharab", "खराब", "kharaab", "pada hai", "पड़ा है", "koi nahi", "कोई नहीं", "dhyan de", "ध्यान दें",
+        "dhyan dijiye", "ध्यान दीजिए", "संज्ञान लें", "sangyan", "sangyan len", "jaanch", "जांच", "janch",
+        "investigation", "bribe", "rishwat", "रिश्वत", "ghoos", "घूस", "corruption", "भ्रष्टाचार", "bhrashtachar",
+        "paise maang", "पैसे मांग", "pidit", "पीड़ित", "victim", "nyay", "न्याय", "insaaf", "इंसाफ", "justice",
+        "bachao", "बचाओ", "bachaiye", "बचाइए", "बचाइये", "koi sunta nahi", "lapravahi", "लापरवाही", "negligence",
+        "neglegence", "ignored", "failed", "delay", "delayed", "pending", "लंबित", "dhamki", "धमकी", "kab tak",
+        "कब तक", "worst", "terrible", "pathetic", "horrible", "awful", "dikkat", "दिक्कत", "takleef", "तकलीफ",
+        "mushkil", "मुश्किल", "galat", "गलत", "illegal", "avaidh", "अवैध", "nahi aa", "नहीं आ", "nahi mila",
+        "नहीं मिला", "नहीं मिली", "nahi mili", "nahi ho raha", "नहीं हो रहा", "नहीं हो रही", "nahi hua", "नहीं हुआ",
+        "नहीं हुई", "nahi hui", "not working", "doesn't work", "does not work", "don't work", "stopped working",
+        "isn't working", "not received", "never received", "never got", "never arrived", "still waiting",
+        "still no", "still not", "no response", "no reply", "not responding", "no one", "on hold", "charged",
+        "overcharged", "refund", "lost my", "stolen", "stole", "cancelled", "canceled", "unacceptable",
+        "disappointing", "disappointed", "shocking", "annoying", "useless", "rude", "out of service", "no progress",
+        "ridiculous", "frustrated", "frustrating", "fed up", "poor service", "bad service", "suffering", "suffer",
+        "inconvenience", "can't", "cannot", "couldn't", "unable", "impossible", "waiting for", "not fixed",
+        "not resolved", "no action", "koi karyavahi nahi", "कोई कार्यवाही नहीं", "कोई कार्रवाई नहीं",
+        "doesn't", "didn't", "won't", "haven't", "hasn't", "wasn't", "isn't", "aren't", "not able", "help me out",
+        "unsuccessful", "error", "errors", "not available", "unavailable", "no longer", "got nothing", "hung up",
+        "stuck", "no way out", "blackout", "impersonation", "impersonating", "futility", "not match", "hate",
+        "what happened", "what's going on", "supposed to", "still getting", "no respon", "very unclear", "awkward",
+        "faulty", "defective", "damaged", "missing item", "wrong item", "overpriced", "expensive", "too much",
+        "no idea when", "regret", "worse", "mess", "nightmare", "joke of a", "ripped off", "rip off", "extra charge",
+        "charge kr", "charge kar", "zyada paise", "ज्यादा पैसे", "rude behaviour", "misbehaviour", "harassed", "what a mess", "bloody", "#unacceptable", "scam", "fraud",
+        "harass", "harassment", "threat", "misbehave", "misbehaved", "unsafe", "dangerous", "khatra", "खतरा"),
+    # asks and hedges: they support evidence but are no evidence by themselves
+    1: ("nahi", "nahin", "nhi", "nai", "नहीं", "नही", "not", "no", "never", "help", "madad", "मदद", "sahayata",
+        "सहायता", "kripya", "कृपया", "please", "plz", "pls", "plzz", "karyavahi", "कार्यवाही", "कार्रवाई", "karwai",
+        "karvai", "action", "suno", "still", "since", "issue", "urgent", "need", "request", "anurodh", "अनुरोध",
+        "nivedan", "निवेदन", "prarthana", "प्रार्थना", "save", "ignore", "without", "बिना", "bina", "hai kya", "kyon",
+        "क्यों", "kyu", "why", "where", "kahan", "कहां", "bad", "बुरा", "bura", "hal", "हाल", "afsos", "wrong",
         "ki jaaye", "की जाए", "kiya jaye", "किया जाए", "karen", "करें", "kijiye", "कीजिए", "कीजिये", "karwaye",
         "कराएं", "करवाएं", "dilaye", "दिलाएं", "dilwaye", "karo", "do", "nikalo", "रोकें", "roken", "rokiye", "हटवाएं",
-        "hatwaye", "hatao", "lagwaye", "लगवाएं", "theek karwaye", "ठीक कराएं", "shuru", "चालू"),
+        "hatwaye", "hatao", "lagwaye", "लगवाएं", "theek karwaye", "ठीक कराएं", "shuru", "चालू", "band", "बंद",
+        "look into", "take action", "kindly", "sir", "guide", "resolve"),
 }
 
 NOT_ACTIONABLE_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
@@ -213,9 +235,11 @@ NOT_ACTIONABLE_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
             "jai shri ram", "जय श्री राम", "har har mahadev", "हर हर महादेव", "mubarak"),
     },
     "news": {
-        3: ("breaking", "ब्रेकिंग", "breaking news", "news", "खबर", "ख़बर", "समाचार", "samachar", "read more", "report:",
-            "according to", "reports", "reportedly", "viral video", "वायरल वीडियो", "watch", "देखिए", "dekhiye", "via", "advisory", "एडवाइजरी",
-            "traffic advisory", "diversion plan"),
+        3: ("breaking", "ब्रेकिंग", "breaking news", "read more", "report:", "viral video", "वायरल वीडियो",
+            "traffic advisory", "diversion plan", "just posted", "i liked a", "sign up", "signup bonus", "cash back"),
+        # words citizens use too ("via", "according to"): a hint, not a verdict
+        1: ("news", "खबर", "ख़बर", "समाचार", "samachar", "according to", "reports", "reportedly", "watch", "देखिए",
+            "dekhiye", "via", "advisory", "एडवाइजरी"),
     },
     "politics": {
         3: ("election", "elections", "chunav", "चुनाव", "vote", "votes", "वोट", "matdan", "मतदान", "bjp", "भाजपा", "बीजेपी",
@@ -228,21 +252,38 @@ NOT_ACTIONABLE_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
         1: ("modi", "मोदी", "yogi", "योगी", "sarkar", "सरकार", "government", "cm", "मुख्यमंत्री"),
     },
     "official": {
-        5: ("संज्ञान में लेकर", "संज्ञानित", "आवश्यक कार्यवाही हेतु", "आवश्यक कार्रवाई हेतु", "कार्यवाही हेतु निर्देशित",
-            "निर्देशित किया गया है", "अवगत कराया गया", "अवगत कराएं", "प्रभारी निरीक्षक", "कृपया अपना मोबाइल नंबर",
-            "मोबाइल नंबर उपलब्ध", "डीएम करें", "dm करें", "please share your mobile number", "share your contact",
-            "kindly dm", "please dm", "dm your", "has been forwarded", "forwarded to", "for necessary action",
-            "necessary action", "has been informed", "concerned officer", "संबंधित को", "सम्बन्धित को", "प्रकरण",
-            "उक्त प्रकरण", "कृत कार्यवाही", "आख्या", "निस्तारण", "भ्रामक", "fact check", "फैक्ट चेक"),
+        # phrases of a reply or forward that citizens also use ("necessary action", "प्रकरण"): a strong hint only
+        3: ("संज्ञान में लेकर", "संज्ञानित", "अवगत कराया गया", "अवगत कराएं", "प्रभारी निरीक्षक", "मोबाइल नंबर उपलब्ध",
+            "डीएम करें", "dm करें", "share your contact", "kindly dm", "please dm", "dm your", "has been forwarded",
+            "forwarded to", "has been informed", "concerned officer", "उक्त प्रकरण", "कृत कार्यवाही", "आख्या",
+            "भ्रामक", "fact check", "फैक्ट चेक"),
     },
 }
+
+# The boilerplate of official replies and forwards (Hindi and English): a post with one of these is the
+# body's answer, never a citizen's complaint.
+OFFICIAL_REPLY: tuple[str, ...] = (
+    "your complaint has been registered", "complaint has been registered on", "you may track your complaint",
+    "you may track it via", "complaint no. has been sent", "reference no. has been sent", "has been sent through sms",
+    "please share your pnr", "kindly share pnr", "kindly share your pnr", "share pnr and mobile",
+    "kindly share user id", "preferably via dm", "preferably in direct message", "for necessary action escalated",
+    "escalated to the concerned", "matter is being escalated", "has been escalated", "forwarded to the concerned",
+    "forwarded for necessary action", "please share your mobile number", "kindly share your mobile number",
+    "please dm your mobile number", "please dm your contact", "the concerned officer can contact you",
+    "inconvenience caused is deeply regretted", "sorry for the inconvenience caused", "we're coordinating with",
+    "for speedy redressal", "to enable us to take immediate action", "we regret the inconvenience",
+    "आवश्यक कार्यवाही हेतु", "आवश्यक कार्रवाई हेतु", "कार्यवाही हेतु निर्देशित", "कार्रवाई हेतु निर्देशित",
+    "निर्देशित किया गया है", "कृपया अपना मोबाइल नंबर", "मोबाइल नंबर डीएम करें", "मोबाइल नंबर dm करें",
+    "संबंधित को निर्देशित", "सम्बन्धित को निर्देशित", "कृपया मोबाइल नंबर", "आवश्यक कार्यवाही की जा रही है",
+    "प्रकरण संज्ञान में है", "प्रकरण के संबंध में", "थाना प्रभारी को निर्देशित", "को अवगत कराया गया है",
+)
 
 # --- urgency ---------------------------------------------------------------------------
 
 URGENT_TERMS: dict[str, tuple[str, ...]] = {
     # threat to life or safety by itself
     "U": ("aag", "आग", "fire", "jal raha", "जल रहा", "jal rahi", "जल रही", "burning", "blast", "धमाका", "visphot",
-          "विस्फोट", "bachao", "बचाओ", "bachaiye", "बचाइए", "बचाइये", "bachalo", "बचा लो", "sos", "help me", "save me",
+          "विस्फोट", "bachao", "बचाओ", "bachaiye", "बचाइए", "बचाइये", "bachalo", "बचा लो", "sos", "save me", "help me please", "please help me", "koi bachao",
           "jaan ka khatra", "जान का खतरा", "जान से मारने", "jaan se maarne", "jaan se marne", "maar dalenge",
           "मार डालेंगे", "goli chal", "गोली चल", "goli maar", "गोली मार", "firing ho", "फायरिंग हो", "ghayal", "घायल",
           "injured", "khoon", "खून", "bleeding", "behosh", "बेहोश", "unconscious", "heart attack", "हार्ट अटैक",
@@ -254,11 +295,10 @@ URGENT_TERMS: dict[str, tuple[str, ...]] = {
           "trapped", "फंसे", "फंसा", "फंसी", "phanse", "fanse", "stuck in lift", "लिफ्ट में फंसे", "emergency", "इमरजेंसी", "आपातकाल", "gas leak",
           "गैस लीक", "cylinder phata", "सिलेंडर फटा", "building gir", "इमारत गिर", "deewar gir", "दीवार गिर",
           "chhat gir", "छत गिर", "labour pain", "प्रसव पीड़ा", "dard ho raha", "tadap", "तड़प", "mar jayega",
-          "मर जाएगा", "मर जायेगा", "hamla", "हमला", "attack", "जेबकतरे", "jebkatre", "pickpockets", "lootpaat", "लूटपाट", "chura", "चुरा",
-            "churaya", "चुराया", "chura liya", "चुरा लिया", "beating", "beats", "taar toot", "tar toot", "तार टूट", "current dauda",
+          "मर जाएगा", "मर जायेगा", "taar toot", "tar toot", "तार टूट", "current dauda",
           "bijli ka taar toot", "bijli ka tar toot", "बिजली का तार टूट", "बिजली के तार टूट", "bijli ka taar gir",
           "बिजली का तार गिर",
-          "करंट दौड़", "saans ruk", "सांस रुक", "can't breathe", "critical", "हालत गंभीर", "haalat gambhir",
+          "करंट दौड़", "saans ruk", "सांस रुक", "can't breathe", "हालत गंभीर", "is critical", "critical condition", "in critical", "haalat gambhir",
           "halat gambhir", "serious condition", "knife", "chaku", "चाकू"),
     # harassment, accident, fight: urgent when it is happening now
     "M": ("accident", "एक्सीडेंट", "hadsa", "हादसा", "durghatna", "दुर्घटना", "takkar", "टक्कर", "harassment",
@@ -269,7 +309,8 @@ URGENT_TERMS: dict[str, tuple[str, ...]] = {
           "danda", "डंडा", "lathi", "लाठी", "ambulance", "एम्बुलेंस", "एंबुलेंस", "108", "patient", "मरीज",
           "pregnant", "गर्भवती", "serious", "गंभीर", "critical", "fight", "beating", "hitting", "snatching", "chain snatching",
           "chheen", "छीन", "छीन ली", "छीन लिया", "chheen li", "chheen liya", "loot", "लूट", "drunk", "nashe me", "नशे में", "maar raha", "मार रहा", "maar rahi", "peet raha", "पीट रहा", "badsaluki",
-          "बदसलूकी", "misbehaving", "following", "hungama", "हंगामा"),
+          "बदसलूकी", "misbehaving", "following", "hungama", "हंगामा", "hamla", "हमला", "attack", "attacked",
+          "attacking", "stampede", "भगदड़", "bhagdad", "drowning", "डूब रहा", "डूब रही"),
     # now / in progress
     "N": ("abhi", "अभी", "abhi abhi", "अभी अभी", "right now", "now", "turant", "तुरंत", "tatkal", "तत्काल",
           "immediately", "jaldi", "जल्दी", "urgent", "ho rahi hai", "हो रही है", "ho raha hai", "हो रहा है", "kar rahe hai",
@@ -288,6 +329,27 @@ URGENT_TERMS: dict[str, tuple[str, ...]] = {
                 "ghar nahi lauta", "घर नहीं लौटा", "घर नहीं लौटी", "kidnap", "अपहरण", "utha le gaye", "उठा ले गए", "bichhad",
                 "बिछड़", "bichad", "separated", "le gaya", "ले गया", "le gayi", "ले गई", "took my son", "took my daughter"),
 }
+
+# Words that make danger words something else: a game, a film, a joke.
+NOT_DANGER: tuple[str, ...] = (
+    "free fire", "fire emblem", "attack on titan", "call of duty", "pubg", "bgmi", "fortnite", "game", "games",
+    "gaming", "gameplay", "episode", "movie", "film", "trailer", "web series", "song", "lol", "lmao", "rofl", "joke",
+    "jk", "meme", "haha", "hahaha", "😂", "🤣", "win", "giveaway", "contest", "mixtape", "album", "fire sale",
+    "on fire", "🔥🔥",
+)
+
+# Time and negation that take danger out of "now": "last year", "koi ghayal nahi".
+PAST: tuple[str, ...] = (
+    "last year", "last month", "last week", "pichle saal",
+    "पिछले साल", "pichle mahine", "पिछले महीने", "pichle hafte", "पिछले हफ्ते", "saal pehle", "साल पहले",
+    "mahine pehle", "महीने पहले", "din pehle", "दिन पहले", "years back", "in 2019", "in 2020", "in 2021", "in 2022",
+    "years ago", "months ago", "weeks ago", "days ago",
+)
+PAST_WEAK: tuple[str, ...] = ("was", "were", "tha", "thi", "था", "थी", "थे", "had")
+NEGATION_BEFORE: tuple[str, ...] = ("no", "not", "nobody", "no one", "none", "never", "without", "koi", "कोई", "bina",
+                                    "बिना", "na", "न")
+NEGATION_AFTER: tuple[str, ...] = ("nahi hua", "nahi hui", "नहीं हुआ", "नहीं हुई", "nahi hai", "नहीं है", "nahi",
+                                   "नहीं", "not", "no")
 
 # Everyday words a place name must not be mistaken for (in addition to every term above).
 COMMON_WORDS: tuple[str, ...] = (
@@ -335,3 +397,5 @@ def all_terms():
             yield from terms
     for terms in URGENT_TERMS.values():
         yield from terms
+    yield from OFFICIAL_REPLY
+    yield from NOT_DANGER

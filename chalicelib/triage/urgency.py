@@ -1,0 +1,69 @@
+"""Urgency: danger to a person now.
+
+The lexicon's urgent words are tagged U (danger by itself: fire, injured, kidnapping, drowning,
+live wire), M (danger when it is happening now: a fight, harassment, an accident), N (now, in
+progress, come quickly), CHILD and MISSING (a missing child). Before they count, a danger word is
+dropped when it is negated next to it ("no one was injured", "koi ghayal nahi hua"), when the text
+places it in the past ("last year", "2 saal pehle"; "was", "tha" unless something says now), or
+when the text is about a game, a film or a joke ("Free Fire", "help me win", "lol").
+"""
+
+from __future__ import annotations
+
+from .normalise import name_tokens
+
+MAX_GRAM = 3
+
+
+def _forms(terms) -> frozenset[str]:
+    return frozenset("".join(name_tokens(t)) for t in terms if name_tokens(t))
+
+
+_PAST = _NOT_DANGER = _PAST_WEAK = _NEG_BEFORE = _NEG_AFTER = frozenset()
+
+
+def _load() -> None:
+    global _PAST, _NOT_DANGER, _PAST_WEAK, _NEG_BEFORE, _NEG_AFTER
+    from . import lexicon as lx
+    _PAST, _NOT_DANGER, _PAST_WEAK = _forms(lx.PAST), _forms(lx.NOT_DANGER), _forms(lx.PAST_WEAK)
+    _NEG_BEFORE, _NEG_AFTER = _forms(lx.NEGATION_BEFORE), _forms(lx.NEGATION_AFTER)
+
+
+def _grams(toks: list[str], start: int = 0, stop: int | None = None):
+    stop = len(toks) if stop is None else min(stop, len(toks))
+    for i in range(max(start, 0), stop):
+        acc = ""
+        for j in range(i, min(i + MAX_GRAM, stop)):
+            acc += toks[j]
+            yield acc
+
+
+def _any(forms: frozenset[str], toks: list[str], start: int = 0, stop: int | None = None) -> bool:
+    return any(g in forms for g in _grams(toks, start, stop))
+
+
+def settle(spans: list[tuple[str, int, int]], toks: list[str]) -> set[str]:
+    """The urgency tags that stand, from (tag, first token, last token) matches."""
+    if not spans:
+        return set()
+    if not _PAST:
+        _load()
+    tags = {t for t, _, _ in spans}
+    if not tags & {"U", "M", "MISSING"}:
+        return tags
+    if _any(_NOT_DANGER, toks):
+        return tags - {"U", "M", "MISSING"}
+    if _any(_PAST, toks):
+        return tags - {"U", "M", "MISSING", "N"}
+    weak_past = "N" not in tags and _any(_PAST_WEAK, toks)
+    kept: set[str] = set()
+    for tag, a, b in spans:
+        if tag in ("U", "M"):
+            if weak_past or _any(_NEG_BEFORE, toks, a - 2, a) or _any(_NEG_AFTER, toks, b + 1, b + 3):
+                continue
+        kept.add(tag)
+    return kept
+
+
+def is_danger(tags: set[str]) -> bool:
+    return "U" in tags or ("M" in tags and "N" in tags) or ("CHILD" in tags and "MISSING" in tags)
