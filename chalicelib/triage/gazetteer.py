@@ -125,6 +125,7 @@ class Gazetteer:
         # India Post's directory, derived at build time (devtools/build_india_places.py)
         self.pins = {int(k): v for k, v in india["pin"].items()}
         self.outside: dict[str, int] = india["outside"]   # exact form -> 1: any case, 0: capitalised only
+        self.outside_first = frozenset(india["outside_first"])
         for name, lgd in india["up_offices"].items():
             m.add(name, Place(name, (lgd,), "post_office", W_AMBIGUOUS, "capitalised"), strict=True)
         for w in dn.DISTRICT_CONTEXT:
@@ -196,10 +197,13 @@ class Gazetteer:
 
     def _outside_spans(self, toks, raw_toks, taken) -> list:
         """Names of places outside UP (longest first, up to 4 tokens), where no UP name matched."""
-        used = {i for a, b, _ in taken for i in range(a, b + 1)}
+        used = {i for a, b, _ in taken for i in range(a, b + 1)} if taken else ()
         out = []
-        n, i, table = len(toks), 0, self.outside
+        n, i, table, first = len(toks), 0, self.outside, self.outside_first
         while i < n:
+            if toks[i] not in first:
+                i += 1
+                continue
             best, acc = None, ""
             for j in range(i, min(i + 4, n)):
                 if j in used or toks[j] in _STOP:
@@ -219,8 +223,16 @@ class Gazetteer:
 _ENGLISH_ENDINGS = ("ly", "er", "ain", "ing", "ed", "tion", "ness", "ment", "ful", "ous", "ive", "able", "ght")
 
 
+_english_cache: dict[str, bool] = {}
+
+
 def _english_like(tok: str) -> bool:
-    return len(tok) >= 5 and tok.isascii() and tok.isalpha() and tok.endswith(_ENGLISH_ENDINGS)
+    v = _english_cache.get(tok)
+    if v is None:
+        v = len(tok) >= 5 and tok.isascii() and tok.isalpha() and tok.endswith(_ENGLISH_ENDINGS)
+        if len(_english_cache) < 200_000:
+            _english_cache[tok] = v
+    return v
 
 
 _STOP = frozenset(',;:!?()[]|"“”/\n')

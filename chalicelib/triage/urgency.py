@@ -51,11 +51,12 @@ def settle(spans: list[tuple[str, int, int]], toks: list[str]) -> set[str]:
     tags = {t for t, _, _ in spans}
     if not tags & {"U", "M", "MISSING"}:
         return tags
-    if _any(_NOT_DANGER, toks):
+    grams = set(_grams(toks))
+    if not _NOT_DANGER.isdisjoint(grams):
         return tags - {"U", "M", "MISSING"}
-    if _any(_PAST, toks):
+    if not _PAST.isdisjoint(grams):
         return tags - {"U", "M", "MISSING", "N"}
-    weak_past = "N" not in tags and _any(_PAST_WEAK, toks)
+    weak_past = "N" not in tags and not _PAST_WEAK.isdisjoint(grams)
     kept: set[str] = set()
     for tag, a, b in spans:
         if tag in ("U", "M"):
