@@ -40,7 +40,7 @@ CITIES = ("Delhi", "New Delhi", "Bangalore", "Bengaluru", "Mumbai", "Bombay", "K
 GENERIC = frozenset("""market bazar bazaar station camp colony college university cantonment cantt court secretariat
 industrial estate airport hospital temple fort port mill mills dam road nagar city town sector phase block extension
 counter bhawan bhavan house complex park garden office head sub post new old east west north south central main
-lines line area gate chowk township project factory plant mandi mines colliery sadar kalan khurd village board
+lines line area gate chowk high township project factory plant mandi mines colliery sadar kalan khurd village board
 """.split())
 
 

@@ -29,10 +29,7 @@ from typing import Sequence
 from ..domain.districts import DISTRICTS
 from ..domain.handles import WatchedHandle
 from ..domain.pii import mask
-from . import urgency
 from .normalise import prepare
-from .jurisdiction import top_body
-from .speaker import why_official
 
 
 @dataclass(frozen=True)
@@ -147,9 +144,12 @@ def jurisdiction_of(body: str | None, owned: bool, police_crime: bool, up_place:
 
 
 def triage(text: str, tagged: Sequence[WatchedHandle], speaker: Speaker | None = None) -> Triage:
+    from . import urgency
     from .gazetteer import decide, gazetteer
+    from .jurisdiction import top_body
+    from .speaker import why_official
 
-    raw, toks, keys = prepare(text)
+    raw, toks, keys, place_keys = prepare(text)
 
     # -- lexicon -------------------------------------------------------------------------
     dept_text: dict[str, float] = {}
@@ -222,9 +222,10 @@ def triage(text: str, tagged: Sequence[WatchedHandle], speaker: Speaker | None =
     official = why_official(speaker) or ("official_reply" if "official_reply" in na else "")
     outcome = decide_outcome(words, evidence, hints, sum(na.values()), official)
     urgent = outcome == "complaint" and danger
+
     # -- district ------------------------------------------------------------------------
     g = gazetteer()
-    places, outside_up = g.evidence(toks, keys, raw)
+    places, outside_up = g.evidence(toks, place_keys, raw)
     handle_districts = [h.district for h in tagged if h.kind == "district_police" and h.district is not None]
     dd = decide(places, handle_districts)
     district = dd.district
@@ -232,11 +233,12 @@ def triage(text: str, tagged: Sequence[WatchedHandle], speaker: Speaker | None =
 
     channel = None
     body = top_body(bodies)
-    if body and outcome != "complaint" and not official and words >= REVIEW_MIN_WORDS and (evidence or hints):
-        outcome = "complaint"          # an ask to a central body: answered with its channel below
+    up_place = district is not None or any(p.kind != "ambiguous" for p in places)
+    elsewhere = body or (outside_up and not up_place)
+    if elsewhere and outcome != "complaint" and not official and words >= REVIEW_MIN_WORDS and (evidence or hints):
+        outcome = "complaint"          # an ask to a central body or another state: answered with its channel
     if outcome == "complaint" and not urgent:
-        channel = jurisdiction_of(body, owned, dept_text.get("police", 0.0) >= 3.0, bool(places),
-                                  outside_up)
+        channel = jurisdiction_of(body, owned, dept_text.get("police", 0.0) >= 3.0, up_place, outside_up)
         if channel:
             outcome = "outside_jurisdiction"
 

@@ -153,19 +153,18 @@ class Gazetteer:
 
     # -- deciding ----------------------------------------------------------------------
     def evidence(self, toks: list[str], keys: list[str], raw_toks: list[str]) -> tuple[list[Place], bool]:
-        """The UP places a text names, and whether it names a place outside UP."""
+        """The UP places a text names, and whether it names a place outside UP. ``keys`` are place
+        keys (normalise.place_key): English-looking words match a place only as spelled."""
         found: dict[Place, None] = {}
         matches = []
         other_state = outside = False
         ctx_pos: set[int] = set()
-        # English-looking words (barely, bargain, cater) match a place only as spelled, never by sound
-        keys = [("\0" + k) if _english_like(t) else k for t, k in zip(toks, keys)]
         for a, b, payloads in self.matcher.find(toks, keys):
             if isinstance(payloads[0], str):
                 other_state = other_state or "other_state" in payloads
                 if "other_state" in payloads:
                     outside = True
-                    matches.append((a, b, None))       # a journey's end outside UP
+                    matches.append((a, b, None))       # another state: a journey's end outside UP
                 if "district_context" in payloads:
                     ctx_pos.update((a - 1, b + 1))
             elif payloads[0].flag != "capitalised" or raw_toks[a][:1].isupper() or raw_toks[a][:1] == "#":
@@ -177,8 +176,8 @@ class Gazetteer:
         route = _route_flags(matches, toks)
         for (a, b, payloads), is_route in zip(matches, route):
             for p in payloads or ():
-                if is_route:
-                    p = Place(p.name, p.districts, "route", min(p.weight, W_ROUTE), p.flag)
+                if is_route is not None:
+                    p = Place(p.name, p.districts, "route", min(p.weight, is_route), p.flag)
                 if p.flag == "other_state" and other_state:
                     continue
                 if p.flag == "common_word":
@@ -215,24 +214,14 @@ class Gazetteer:
             if best is None:
                 i += 1
             else:
-                out.append((i, best, None))
+                # None: a state or big city (a journey's end); (): a smaller place (no payloads either)
+                out.append((i, best, None if table[acc_at(toks, i, best)] else ()))
                 i = best + 1
         return out
 
 
-_ENGLISH_ENDINGS = ("ly", "er", "ain", "ing", "ed", "tion", "ness", "ment", "ful", "ous", "ive", "able", "ght")
-
-
-_english_cache: dict[str, bool] = {}
-
-
-def _english_like(tok: str) -> bool:
-    v = _english_cache.get(tok)
-    if v is None:
-        v = len(tok) >= 5 and tok.isascii() and tok.isalpha() and tok.endswith(_ENGLISH_ENDINGS)
-        if len(_english_cache) < 200_000:
-            _english_cache[tok] = v
-    return v
+def acc_at(toks: list[str], a: int, b: int) -> str:
+    return "".join(toks[a:b + 1])
 
 
 _STOP = frozenset(',;:!?()[]|"“”/\n')
@@ -253,28 +242,32 @@ _FROM_WORDS = frozenset({"from", "via"})
 _JOURNEY = frozenset({"bus", "train", "roadways", "रोडवेज", "बस", "ट्रेन", "journey", "yatra", "यात्रा", "safar", "सफर"})
 
 
-def _route_flags(matches, toks) -> list[bool]:
-    """Which matched names only name a road or the ends of a journey, not the place of
-    incident: "Kanpur road", "Agra-Lucknow expressway", "Lucknow se Kanpur", "bus from Kanpur"."""
+def _route_flags(matches, toks) -> list[float | None]:
+    """The weight of each matched name that only names a road or the ends of a journey, not the
+    place of incident (None for the others): "Kanpur road", "Agra-Lucknow expressway", "Lucknow se
+    Kanpur", "bus from Kanpur" weigh W_ROUTE; the UP end of a journey whose other end is outside UP
+    ("Noida to Dhaula Kuan", "Delhi Noida traffic") weighs W_AMBIGUOUS: it confirms, never decides."""
     n = len(matches)
-    flags = [False] * n
+    flags: list[float | None] = [None] * n
     journey = not _JOURNEY.isdisjoint(toks)
+
+    def outside(j: int) -> bool:
+        return matches[j][2] is None or matches[j][2] == ()
+
     for i in range(n - 1, -1, -1):
         a, b, _ = matches[i]
         nxt = toks[b + 1] if b + 1 < len(toks) else ""
         if nxt in _ROAD_WORDS:
-            flags[i] = True
-        elif i + 1 < n and matches[i + 1][0] == b + 1 and flags[i + 1]:
-            flags[i] = True          # Agra-Lucknow expressway
+            flags[i] = W_ROUTE
+        elif i + 1 < n and matches[i + 1][0] == b + 1 and flags[i + 1] == W_ROUTE:
+            flags[i] = W_ROUTE       # Agra-Lucknow expressway
         elif nxt in _TO_WORDS and i + 1 < n and matches[i + 1][0] == b + 2:
-            flags[i] = flags[i + 1] = True
+            pair = W_AMBIGUOUS if outside(i) or outside(i + 1) else W_ROUTE
+            flags[i] = flags[i + 1] = pair
         elif i + 1 < n and matches[i + 1][0] == b + 1 and (matches[i + 1][2] is None or matches[i][2] is None):
-            flags[i] = flags[i + 1] = True   # "Delhi Noida traffic": a pair with one end outside UP
-        elif i > 0 and matches[i - 1][2] is None and a >= 2 and toks[a - 1] in _TO_WORDS \
-                and matches[i - 1][1] == a - 2:
-            flags[i] = True              # "Delhi se Noida"
+            flags[i] = flags[i + 1] = W_AMBIGUOUS   # "Delhi Noida traffic": a pair with one end outside UP
         elif journey and a > 0 and toks[a - 1] in _FROM_WORDS:
-            flags[i] = True
+            flags[i] = W_ROUTE
     return flags
 
 

@@ -43,7 +43,8 @@ BODY_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
             "रेलवे", "indian railways", "train no", "train number", "ट्रेन नंबर", "coach no", "tte", "टीटीई", "रेल",
             "express", "एक्सप्रेस", "rajdhani", "shatabdi", "vande bharat", "वंदे भारत", "duronto", "uts app",
             "rail neer", "waiting ticket", "tatkal ticket", "तत्काल टिकट", "platform no", "प्लेटफार्म", "प्लेटफॉर्म"),
-        1: ("train", "trains", "ट्रेन", "ट्रेनों", "coach", "coaches", "berth", "बर्थ", "platform", "station", "स्टेशन",
+        2: ("train", "trains", "ट्रेन", "ट्रेनों", "intercity", "passenger train", "local train"),
+        1: ("coach", "coaches", "berth", "बर्थ", "platform", "station", "स्टेशन",
             "sleeper", "pantry", "general coach", "ac coach", "rpf"),
     },
     "airlines": {
@@ -69,6 +70,12 @@ BODY_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
             "customer service", "subscription", "warranty"),
         1: ("cab", "कैब", "delivery", "डिलीवरी", "company", "कंपनी", "order", "ordered", "package", "product",
             "refund", "store", "app"),
+    },
+    # other states' own transport and utilities
+    "other_state": {
+        3: ("dtc", "dtc bus", "dmrc", "delhi metro", "bmtc", "bmrcl", "namma metro", "best bus", "ksrtc", "apsrtc",
+            "tsrtc", "tgsrtc", "msrtc", "hrtc", "gsrtc", "rsrtc", "wbtc", "tnstc", "mtc chennai", "bescom", "tneb",
+            "mseb", "bses", "tata power delhi", "ghmc", "bbmp", "mcd", "delhi jal board"),
     },
     "central": {
         3: ("passport", "पासपोर्ट", "epfo", "pf account", "पीएफ", "income tax", "आयकर", "gst", "जीएसटी", "aadhaar update",

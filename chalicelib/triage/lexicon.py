@@ -197,7 +197,13 @@ COMPLAINT_TERMS: dict[int, tuple[str, ...]] = {
         "what happened", "what's going on", "supposed to", "still getting", "no respon", "very unclear", "awkward",
         "faulty", "defective", "damaged", "missing item", "wrong item", "overpriced", "expensive", "too much",
         "no idea when", "regret", "worse", "mess", "nightmare", "joke of a", "ripped off", "rip off", "extra charge",
-        "charge kr", "charge kar", "zyada paise", "ज्यादा पैसे", "rude behaviour", "misbehaviour", "harassed", "what a mess", "bloody", "#unacceptable", "scam", "fraud",
+        "charge kr", "charge kar", "zyada paise", "ज्यादा पैसे", "rude behaviour", "misbehaviour", "harassed",
+        "running late", "arrived late", "late by", "hours late", "discontinued", "struggle", "miserable", "unreliable",
+        "rash", "irresponsible", "nothing is done", "nothing has been done", "indifference", "difficulties",
+        "difficulty", "difficult", "money back", "derail", "panic", "disrespect", "unethical", "fake promises",
+        "suffered", "overcrowded", "crowded", "no seat", "dirty", "filthy", "unhygienic", "smelly", "misbehaved",
+        "refused", "refusing", "refuse", "denied", "overcharge", "overcharging", "extra money", "extortion",
+        "unauthorised", "unauthorized", "what a mess", "bloody", "#unacceptable", "scam", "fraud",
         "harass", "harassment", "threat", "misbehave", "misbehaved", "unsafe", "dangerous", "khatra", "खतरा"),
     # asks and hedges: they support evidence but are no evidence by themselves
     1: ("nahi", "nahin", "nhi", "nai", "नहीं", "नही", "not", "no", "never", "help", "madad", "मदद", "sahayata",
@@ -208,7 +214,9 @@ COMPLAINT_TERMS: dict[int, tuple[str, ...]] = {
         "ki jaaye", "की जाए", "kiya jaye", "किया जाए", "karen", "करें", "kijiye", "कीजिए", "कीजिये", "karwaye",
         "कराएं", "करवाएं", "dilaye", "दिलाएं", "dilwaye", "karo", "do", "nikalo", "रोकें", "roken", "rokiye", "हटवाएं",
         "hatwaye", "hatao", "lagwaye", "लगवाएं", "theek karwaye", "ठीक कराएं", "shuru", "चालू", "band", "बंद",
-        "look into", "take action", "kindly", "sir", "guide", "resolve"),
+        "look into", "take action", "kindly", "sir", "guide", "resolve", "requesting", "request you", "demand",
+        "required", "should be", "increase", "start", "late", "facing", "pay attention", "attention", "please help",
+        "help please", "kindly help", "plz help", "pls help"),
 }
 
 NOT_ACTIONABLE_TERMS: dict[str, dict[int, tuple[str, ...]]] = {

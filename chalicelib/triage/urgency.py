@@ -19,13 +19,14 @@ def _forms(terms) -> frozenset[str]:
     return frozenset("".join(name_tokens(t)) for t in terms if name_tokens(t))
 
 
-_PAST = _NOT_DANGER = _PAST_WEAK = _NEG_BEFORE = _NEG_AFTER = frozenset()
+_PAST = _NOT_DANGER = _PAST_WEAK = _NEG_BEFORE = _NEG_AFTER = _FIRST = frozenset()
 
 
 def _load() -> None:
-    global _PAST, _NOT_DANGER, _PAST_WEAK, _NEG_BEFORE, _NEG_AFTER
+    global _PAST, _NOT_DANGER, _PAST_WEAK, _NEG_BEFORE, _NEG_AFTER, _FIRST
     from . import lexicon as lx
     _PAST, _NOT_DANGER, _PAST_WEAK = _forms(lx.PAST), _forms(lx.NOT_DANGER), _forms(lx.PAST_WEAK)
+    _FIRST = frozenset(name_tokens(t)[0] for t in (*lx.PAST, *lx.NOT_DANGER, *lx.PAST_WEAK) if name_tokens(t))
     _NEG_BEFORE, _NEG_AFTER = _forms(lx.NEGATION_BEFORE), _forms(lx.NEGATION_AFTER)
 
 
@@ -51,7 +52,7 @@ def settle(spans: list[tuple[str, int, int]], toks: list[str]) -> set[str]:
     tags = {t for t, _, _ in spans}
     if not tags & {"U", "M", "MISSING"}:
         return tags
-    grams = set(_grams(toks))
+    grams = {g for i, t in enumerate(toks) if t in _FIRST for g in _grams(toks, i, i + MAX_GRAM)}
     if not _NOT_DANGER.isdisjoint(grams):
         return tags - {"U", "M", "MISSING"}
     if not _PAST.isdisjoint(grams):
