@@ -14,7 +14,8 @@ never imports them: it reads the compact file written here (committed, a few hun
 - ``shared``: UP place names that another state's district or head post office also has
   (Nizamabad, Rohini): the gazetteer treats them as ambiguous;
 - ``up_offices``: UP head and sub post offices that name one district and are not in the
-  gazetteer already: weak evidence (they confirm a handle or another place, never decide alone).
+  gazetteer already (exact form -> [name, LGD code]): weak evidence (they confirm a handle or
+  another place, never decide alone).
 """
 
 from __future__ import annotations
@@ -135,8 +136,8 @@ def build() -> dict:
         "shared": sorted(shared),
         "outside": dict(sorted(outside.items())),
         "outside_first": sorted(first),
-        "up_offices": {n: min(v) for n, v in sorted(up_offices.items())
-                       if len(v) == 1 and usable(n) and name_key(n)[0] not in known},
+        "up_offices": {name_key(n)[0]: [n, min(v)] for n, v in sorted(up_offices.items())
+                       if len(v) == 1 and usable(n) and name_key(n)[0] not in known and len(name_tokens(n)) <= 5},
     }
 
 

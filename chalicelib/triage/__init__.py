@@ -221,6 +221,13 @@ def triage(text: str, tagged: Sequence[WatchedHandle], speaker: Speaker | None =
     words = sum(1 for t in toks if t.isalnum() or t[:1] >= "\u0900")
     official = why_official(speaker) or ("official_reply" if "official_reply" in na else "")
     outcome = decide_outcome(words, evidence, hints, sum(na.values()), official)
+    learned = ""
+    if outcome == "needs_review":
+        from .model import model
+        m = model()
+        settled = m.settle(toks) if m else None
+        if settled:
+            outcome, learned = settled, f"model:{settled}"
     urgent = outcome == "complaint" and danger
 
     # -- district ------------------------------------------------------------------------
@@ -244,6 +251,7 @@ def triage(text: str, tagged: Sequence[WatchedHandle], speaker: Speaker | None =
 
     reason = "; ".join(filter(None, (
         official,
+        learned,
         ",".join(dd.evidence) or "no place",
         ",".join(f"{k}={v:g}" for k, v in sorted(dept_text.items())),
         f"evidence={evidence:g},hints={hints:g}",

@@ -6,7 +6,15 @@ Evidence, each with a weight for every district it may mean:
 - a place that only one district has (tehsil, town, curated locality): 3.5; a thana from the
   lower-confidence thana list: 3;
 - a name several districts share (Lalganj, नवाबगंज, Akbarpur, a "weak" locality): 1.5 each;
-- a district police handle: 2.
+- a district police handle: 2;
+- a UP PIN code (India Post's directory, ``india``): 3.5; a UP post office the gazetteer does not
+  otherwise know, written capitalised: 1.5; a name UP shares with another state (Nizamabad): 1.5;
+- a name used as a road or a journey's end: 1, or 1.5 for the UP end of a journey whose other
+  end is outside UP ("Noida to Dhaula Kuan").
+
+English-looking words (barely, bargain, cater) and short Devanagari words (प्रधान) match a place
+only as spelled, never by sound. Places outside UP (``india``) are reported beside the evidence;
+with one, Noida's "Sector 37" is not taken as Noida.
 
 The district with the highest total wins when it reaches 2 and leads the next by at least 1.5;
 otherwise the district is unknown (state triage queue). So a district name or an unambiguous
@@ -23,6 +31,7 @@ from pathlib import Path
 
 from ..domain.districts import DISTRICTS
 from . import district_names as dn
+from .india import India
 from .normalise import Matcher, name_key, name_tokens
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -104,9 +113,8 @@ class Gazetteer:
                 for lgd in lgds:
                     self._collect(places, name, lgd, kind, False)
 
-        with open(DATA / "india_places.json", encoding="utf-8") as f:
-            india = json.load(f)
-        shared = frozenset(india["shared"])     # also a place in another state: Nizamabad, Rohini
+        self.india = india = India()
+        shared = india.shared     # also a place in another state: Nizamabad, Rohini
         for ex, (forms, lgds, kind, weak) in places.items():
             if ex in district_exact:
                 continue            # a district name wins over a place spelled the same way
@@ -122,12 +130,8 @@ class Gazetteer:
 
         for w in dn.OTHER_STATES:
             m.add(w, "other_state", strict=True)
-        # India Post's directory, derived at build time (devtools/build_india_places.py)
-        self.pins = {int(k): v for k, v in india["pin"].items()}
-        self.outside: dict[str, int] = india["outside"]   # exact form -> 1: any case, 0: capitalised only
-        self.outside_first = frozenset(india["outside_first"])
-        for name, lgd in india["up_offices"].items():
-            m.add(name, Place(name, (lgd,), "post_office", W_AMBIGUOUS, "capitalised"), strict=True)
+        for ex, (name, lgd) in india.up_offices.items():
+            m.add_exact(ex, Place(name, (lgd,), "post_office", W_AMBIGUOUS, "capitalised"))
         for w in dn.DISTRICT_CONTEXT:
             m.add(w, "district_context", strict=True)
 
@@ -169,7 +173,7 @@ class Gazetteer:
                     ctx_pos.update((a - 1, b + 1))
             elif payloads[0].flag != "capitalised" or raw_toks[a][:1].isupper() or raw_toks[a][:1] == "#":
                 matches.append((a, b, payloads))
-        spans = self._outside_spans(toks, raw_toks, matches)
+        spans = self.india.outside_spans(toks, raw_toks, matches)
         if spans:
             outside = True
             matches = sorted(matches + spans, key=lambda x: x[0])
@@ -188,51 +192,9 @@ class Gazetteer:
                 found[p] = None
         for n in _sectors(toks) if not (outside or any(p.kind == "ambiguous" for p in found)) else ():
             found[Place(f"Sector {n}", (144,), "sector", W_SECTOR)] = None
-        for i, t in enumerate(toks):
-            if len(t) == 6 and t.isdigit() and int(t) in self.pins and _pin_context(toks, i):
-                found[Place(f"PIN {t}", (self.pins[int(t)],), "pin", W_PLACE)] = None
+        for pin, lgd in self.india.pin_districts(toks):
+            found[Place(f"PIN {pin}", (lgd,), "pin", W_PLACE)] = None
         return list(found), outside
-
-
-    def _outside_spans(self, toks, raw_toks, taken) -> list:
-        """Names of places outside UP (longest first, up to 4 tokens), where no UP name matched."""
-        used = {i for a, b, _ in taken for i in range(a, b + 1)} if taken else ()
-        out = []
-        n, i, table, first = len(toks), 0, self.outside, self.outside_first
-        while i < n:
-            if toks[i] not in first:
-                i += 1
-                continue
-            best, acc = None, ""
-            for j in range(i, min(i + 4, n)):
-                if j in used or toks[j] in _STOP:
-                    break
-                acc += toks[j]
-                hit = table.get(acc)
-                if hit is not None and (hit or raw_toks[i][:1].isupper() or raw_toks[i][:1] == "#"):
-                    best = j
-            if best is None:
-                i += 1
-            else:
-                # None: a state or big city (a journey's end); (): a smaller place (no payloads either)
-                out.append((i, best, None if table[acc_at(toks, i, best)] else ()))
-                i = best + 1
-        return out
-
-
-def acc_at(toks: list[str], a: int, b: int) -> str:
-    return "".join(toks[a:b + 1])
-
-
-_STOP = frozenset(',;:!?()[]|"“”/\n')
-_PIN_WORDS = frozenset({"pin", "pincode", "code", "पिन", "पिनकोड", "कोड"})
-_MONEY_WORDS = frozenset({"rs", "inr", "rupees", "rupaye", "rupee", "रुपये", "रुपए", "रु", "amount", "lakh", "लाख"})
-
-
-def _pin_context(toks: list[str], i: int) -> bool:
-    """A six-digit number is a PIN code unless it reads as money (a PIN word nearby settles it)."""
-    near = toks[max(0, i - 2):i] + toks[i + 1:i + 2]
-    return not _PIN_WORDS.isdisjoint(near) or _MONEY_WORDS.isdisjoint(near)
 
 
 _ROAD_WORDS = frozenset({"road", "rd", "highway", "expressway", "marg", "bypass", "route", "रोड", "मार्ग", "हाईवे",

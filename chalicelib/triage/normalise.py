@@ -180,6 +180,13 @@ class Matcher:
             for i in range(1, len(k)):
                 self._kprefix.add(k[:i])
 
+    def add_exact(self, ex: str, payload) -> None:
+        """Add a name by its exact form, computed at build time (``name_key(name)[0]``): no key match."""
+        lst = self.exact.setdefault(ex, [])
+        if payload not in lst:
+            lst.append(payload)
+        self._eprefix.update(ex[:i] for i in range(1, len(ex)))
+
     def find(self, toks: list[str], keys: list[str]) -> list[tuple[int, int, list]]:
         """[(first token, last token, payloads)] of non-overlapping matches."""
         out = []
