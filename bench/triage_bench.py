@@ -6,7 +6,8 @@ Rows: the project's set (tests/triage/eval_set.jsonl) and its frozen part (holdo
 frozen before tuning, reported apart), then each real set from ../shared/eval/real_dev/ (read
 here at benchmark time, never copied into the project; skipped with a message when absent).
 Each metric is printed with the issue's target and whether it is met. Then throughput on one
-core, the import time and the first call. ``--errors SET`` lists the misses of one set
+core, the import time and the first call (CPU time of the measuring process, so that other work
+on a shared machine does not count). ``--errors SET`` lists the misses of one set
 (own, frozen, preotiuc, railways, snam, cyber).
 
 "Found" on the real sets means the triage saw a complaint, whether it alerts officers
@@ -113,7 +114,7 @@ def met(value: float, target: str) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--errors", default="", help="list the misses of one set")
-    ap.add_argument("--repeat", type=int, default=40, help="passes over the own set for throughput")
+    ap.add_argument("--repeat", type=int, default=20, help="passes over the own set per throughput round")
     args = ap.parse_args()
 
     from chalicelib.domain.handles import load_registry
@@ -150,15 +151,18 @@ def main() -> int:
 
     rows = own_rows["own"]
     work = [(r["text"], reg.watched(r["mentions"])) for r in rows] * args.repeat
-    t0 = time.perf_counter()
-    for text, tg in work:
-        triage(text, tg)
-    dt = time.perf_counter() - t0
-    print(f"\nthroughput: {len(work) / dt:,.0f} tweets/s on one core ({len(work)} triages in {dt:.2f} s)")
+    best = float("inf")
+    for _ in range(3):                 # the best of three rounds, in this process's CPU time: other
+        t0 = time.process_time()       # work on a shared machine does not count
+        for text, tg in work:
+            triage(text, tg)
+        best = min(best, time.process_time() - t0)
+    print(f"\nthroughput: {len(work) / best:,.0f} tweets/s on one core ({len(work)} triages in {best:.2f} s of CPU, "
+          "best of 3 rounds)")
     base = "import chalicelib.domain.handles, chalicelib.domain.districts, chalicelib.domain.departments"
     imp = import_time_ms("import chalicelib.triage", base)
     first = import_time_ms("chalicelib.triage.triage('Gomti Nagar me bijli nahi', [])", base + ";import chalicelib.triage")
-    print(f"import chalicelib.triage: {imp:.1f} ms (over the domain modules it needs); "
+    print(f"import chalicelib.triage: {imp:.1f} ms (CPU, over the domain modules it needs); "
           f"first call (builds indexes): {first:.1f} ms")
 
     if args.errors:
@@ -171,7 +175,7 @@ def main() -> int:
 
 
 def import_time_ms(stmt: str, base: str, runs: int = 7) -> float:
-    code = f"import time;{base};t=time.perf_counter();{stmt};print((time.perf_counter()-t)*1000)"
+    code = f"import time;{base};t=time.process_time();{stmt};print((time.process_time()-t)*1000)"
     vals = []
     for _ in range(runs):
         out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

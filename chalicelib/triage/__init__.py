@@ -29,7 +29,7 @@ from typing import Sequence
 from ..domain.districts import DISTRICTS
 from ..domain.handles import WatchedHandle
 from ..domain.pii import mask
-from .normalise import prepare
+from .normalise import BARRIERS, prepare
 
 
 @dataclass(frozen=True)
@@ -143,12 +143,24 @@ def jurisdiction_of(body: str | None, owned: bool, police_crime: bool, up_place:
     return None
 
 
-def triage(text: str, tagged: Sequence[WatchedHandle], speaker: Speaker | None = None) -> Triage:
-    from . import urgency
-    from .gazetteer import decide, gazetteer
-    from .jurisdiction import top_body
-    from .speaker import why_official
+_PARTS: tuple | None = None
 
+
+def _parts() -> tuple:
+    """The modules triage() uses, imported on the first call rather than at import (cold start)."""
+    global _PARTS
+    if _PARTS is None:
+        from . import urgency
+        from .gazetteer import decide, gazetteer
+        from .jurisdiction import top_body
+        from .model import model
+        from .speaker import why_official
+        _PARTS = (urgency, decide, gazetteer, top_body, why_official, model)
+    return _PARTS
+
+
+def triage(text: str, tagged: Sequence[WatchedHandle], speaker: Speaker | None = None) -> Triage:
+    urgency, decide, gazetteer, top_body, why_official, model = _parts()
     raw, toks, keys, place_keys = prepare(text)
 
     # -- lexicon -------------------------------------------------------------------------
@@ -218,12 +230,11 @@ def triage(text: str, tagged: Sequence[WatchedHandle], speaker: Speaker | None =
     danger = urgency.is_danger(utags)
     if danger:
         evidence += 3.0
-    words = sum(1 for t in toks if t.isalnum() or t[:1] >= "\u0900")
+    words = len(toks) - sum(map(BARRIERS.__contains__, toks))
     official = why_official(speaker) or ("official_reply" if "official_reply" in na else "")
     outcome = decide_outcome(words, evidence, hints, sum(na.values()), official)
     learned = ""
     if outcome == "needs_review":
-        from .model import model
         m = model()
         settled = m.settle(toks) if m else None
         if settled:

@@ -35,13 +35,16 @@ class India:
     def outside_spans(self, toks: list[str], raw_toks: list[str], taken) -> list:
         """(first, last, None) for a state or big city outside UP, (first, last, ()) for a smaller place
         outside UP: longest first, up to four tokens, where no UP name matched (``taken``)."""
+        first = self.first
+        starts = [i for i, t in enumerate(toks) if t in first]
+        if not starts:
+            return []
         used = {i for a, b, _ in taken for i in range(a, b + 1)} if taken else ()
         out = []
-        n, i, table, first = len(toks), 0, self.outside, self.first
-        while i < n:
-            if toks[i] not in first:
-                i += 1
-                continue
+        n, table, after = len(toks), self.outside, -1
+        for i in starts:
+            if i <= after:
+                continue                  # inside the span found last
             best = None
             acc = ""
             for j in range(i, min(i + MAX_TOKENS, n)):
@@ -51,11 +54,9 @@ class India:
                 hit = table.get(acc)
                 if hit is not None and (hit or raw_toks[i][:1].isupper() or raw_toks[i][:1] == "#"):
                     best = (j, hit)
-            if best is None:
-                i += 1
-            else:
+            if best is not None:
                 out.append((i, best[0], None if best[1] else ()))
-                i = best[0] + 1
+                after = best[0]
         return out
 
     def pin_districts(self, toks: list[str]):

@@ -37,7 +37,7 @@ DEPARTMENT_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
             "churaya", "चुराया", "chura liya", "चुरा लिया", "beating", "beats",
             "sextortion", "upi fraud", "otp", "jeb kat", "jeb kaat", "जेब कट", "जेब काट", "chhedte", "chhedta",
             "छेड़ते", "छेड़ता", "stunt", "स्टंट", "loud music", "noise", "shor", "शोर", "तेज आवाज", "tez awaz",
-            "misbehaved", "harassed", "drunkards", "drinking in public", "ठगों", "ठग", "thagon", "फर्जी", "farji", "fake id", "fake account",
+            "misbehaved", "harassed", "drunkards", "drinking in public", "stole", "robbed", "ठगों", "ठग", "thagon", "फर्जी", "farji", "fake id", "fake account",
             "पैसे निकाल", "paise nikal", "khate se", "खाते से", "fraud call", "fraudster", "fraudsters", "cheated", "hooligans", "mob", "bhid", "दुष्कर्म", "fighting"),
         2: ("aag", "आग", "fire"),
         1.5: ("accident", "एक्सीडेंट", "हादसा", "hadsa", "हादसे", "दुर्घटना", "durghatna"),

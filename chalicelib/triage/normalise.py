@@ -37,7 +37,7 @@ _URL_MENTION = re.compile(r"https?://\S+|www\.\S+|@\w+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Tokens: Latin/digit runs, Devanagari runs, and barrier punctuation (stops multi-word matches).
 _TOKEN = re.compile(r"#?[A-Za-z0-9]+|#?[\u0900-\u0963\u0971-\u097f]+|[,;:!?()\[\]|\"“”/\n]")
-_BARRIERS = frozenset(',;:!?()[]|"“”/\n')
+_BARRIERS = BARRIERS = frozenset(',;:!?()[]|"“”/\n')
 
 
 def clean(text: str) -> str:

@@ -30,17 +30,27 @@ def _load() -> None:
     _NEG_BEFORE, _NEG_AFTER = _forms(lx.NEGATION_BEFORE), _forms(lx.NEGATION_AFTER)
 
 
-def _grams(toks: list[str], start: int = 0, stop: int | None = None):
-    stop = len(toks) if stop is None else min(stop, len(toks))
-    for i in range(max(start, 0), stop):
-        acc = ""
-        for j in range(i, min(i + MAX_GRAM, stop)):
-            acc += toks[j]
-            yield acc
+def _starting_grams(toks: list[str]) -> set[str]:
+    """Joined 1- to 3-grams that start at a token some time, game or joke phrase starts with."""
+    out: set[str] = set()
+    n = len(toks)
+    for i, t in enumerate(toks):
+        if t in _FIRST:
+            acc = t
+            out.add(acc)
+            for j in range(i + 1, min(i + MAX_GRAM, n)):
+                acc += toks[j]
+                out.add(acc)
+    return out
 
 
-def _any(forms: frozenset[str], toks: list[str], start: int = 0, stop: int | None = None) -> bool:
-    return any(g in forms for g in _grams(toks, start, stop))
+def _near(forms: frozenset[str], toks: list[str], start: int, stop: int) -> bool:
+    """Whether a 1- or 2-word phrase of ``forms`` lies within toks[start:stop]."""
+    seg = toks[max(start, 0):stop]
+    for i, t in enumerate(seg):
+        if t in forms or (i + 1 < len(seg) and t + seg[i + 1] in forms):
+            return True
+    return False
 
 
 def settle(spans: list[tuple[str, int, int]], toks: list[str]) -> set[str]:
@@ -52,7 +62,7 @@ def settle(spans: list[tuple[str, int, int]], toks: list[str]) -> set[str]:
     tags = {t for t, _, _ in spans}
     if not tags & {"U", "M", "MISSING"}:
         return tags
-    grams = {g for i, t in enumerate(toks) if t in _FIRST for g in _grams(toks, i, i + MAX_GRAM)}
+    grams = _starting_grams(toks)
     if not _NOT_DANGER.isdisjoint(grams):
         return tags - {"U", "M", "MISSING"}
     if not _PAST.isdisjoint(grams):
@@ -61,7 +71,7 @@ def settle(spans: list[tuple[str, int, int]], toks: list[str]) -> set[str]:
     kept: set[str] = set()
     for tag, a, b in spans:
         if tag in ("U", "M"):
-            if weak_past or _any(_NEG_BEFORE, toks, a - 2, a) or _any(_NEG_AFTER, toks, b + 1, b + 3):
+            if weak_past or _near(_NEG_BEFORE, toks, a - 2, a) or _near(_NEG_AFTER, toks, b + 1, b + 3):
                 continue
         kept.add(tag)
     return kept
