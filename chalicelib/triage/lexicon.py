@@ -4,8 +4,9 @@ and whether a mention is actionable.
 Every term is matched through ``normalise`` (case, spacing, nukta, chandrabindu and the
 cross-script phonetic key), so ``bijli``, ``bijlee`` and ``बिजली`` are one entry; list a variant
 only when its key differs (check with ``normalise.name_key``). Weights: 1 weak hint, 2 usual,
-3 decisive. To add a word: put it in the right list below and add a case to
-``tests/triage/test_lexicon.py``.
+3 decisive. COMPLAINT_TERMS weigh evidence of a problem (3) apart from asks and hedges (1: please,
+why, still, not), which support evidence but never make a complaint alone. To add a word: put it in the right list below and add a case to
+``tests/triage/test_triage.py`` (or ``test_outcomes.py`` for outcomes, speakers, urgency).
 """
 
 from __future__ import annotations
