@@ -71,6 +71,7 @@ class _Lexicon:
         from . import district_names as dn
         from . import jurisdiction as jz
         from . import lexicon as lx
+        from . import speaker, urgency
         from .normalise import Matcher, name_key
 
         # a word whose key is also a district's (मुर्दाबाद / मुरादाबाद) matches only as spelled
@@ -87,10 +88,10 @@ class _Lexicon:
             for w, terms in levels.items():
                 for t in terms:
                     m.add(t, ("na", cat, w))
-        for tag, terms in lx.URGENT_TERMS.items():
+        for tag, terms in urgency.URGENT_TERMS.items():
             for t in terms:
                 m.add(t, ("u", tag, 0))
-        for t in lx.OFFICIAL_REPLY:
+        for t in speaker.OFFICIAL_REPLY:
             m.add(t, ("na", "official_reply", 9))
         for body, levels in jz.BODY_TERMS.items():
             for w, terms in levels.items():

@@ -1,5 +1,6 @@
-"""Words and phrases (Hindi in Devanagari, Hinglish, English) that decide department, urgency
-and whether a mention is actionable.
+"""Words and phrases (Hindi in Devanagari, Hinglish, English) that decide department and whether
+a mention is actionable (urgency's words live in ``urgency``, official replies' in ``speaker``,
+central bodies' in ``jurisdiction``).
 
 Every term is matched through ``normalise`` (case, spacing, nukta, chandrabindu and the
 cross-script phonetic key), so ``bijli``, ``bijlee`` and ``बिजली`` are one entry; list a variant
@@ -271,97 +272,6 @@ NOT_ACTIONABLE_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
     },
 }
 
-# The boilerplate of official replies and forwards (Hindi and English): a post with one of these is the
-# body's answer, never a citizen's complaint.
-OFFICIAL_REPLY: tuple[str, ...] = (
-    "your complaint has been registered", "complaint has been registered on", "you may track your complaint",
-    "you may track it via", "complaint no. has been sent", "reference no. has been sent", "has been sent through sms",
-    "please share your pnr", "kindly share pnr", "kindly share your pnr", "share pnr and mobile",
-    "kindly share user id", "preferably via dm", "preferably in direct message", "for necessary action escalated",
-    "escalated to the concerned", "matter is being escalated", "has been escalated", "forwarded to the concerned",
-    "forwarded for necessary action", "please share your mobile number", "kindly share your mobile number",
-    "please dm your mobile number", "please dm your contact", "the concerned officer can contact you",
-    "inconvenience caused is deeply regretted", "sorry for the inconvenience caused", "we're coordinating with",
-    "for speedy redressal", "to enable us to take immediate action", "we regret the inconvenience",
-    "आवश्यक कार्यवाही हेतु", "आवश्यक कार्रवाई हेतु", "कार्यवाही हेतु निर्देशित", "कार्रवाई हेतु निर्देशित",
-    "निर्देशित किया गया है", "कृपया अपना मोबाइल नंबर", "मोबाइल नंबर डीएम करें", "मोबाइल नंबर dm करें",
-    "संबंधित को निर्देशित", "सम्बन्धित को निर्देशित", "कृपया मोबाइल नंबर", "आवश्यक कार्यवाही की जा रही है",
-    "प्रकरण संज्ञान में है", "प्रकरण के संबंध में", "थाना प्रभारी को निर्देशित", "को अवगत कराया गया है",
-)
-
-# --- urgency ---------------------------------------------------------------------------
-
-URGENT_TERMS: dict[str, tuple[str, ...]] = {
-    # threat to life or safety by itself
-    "U": ("aag", "आग", "fire", "jal raha", "जल रहा", "jal rahi", "जल रही", "burning", "blast", "धमाका", "visphot",
-          "विस्फोट", "bachao", "बचाओ", "bachaiye", "बचाइए", "बचाइये", "bachalo", "बचा लो", "sos", "save me", "help me please", "please help me", "koi bachao",
-          "jaan ka khatra", "जान का खतरा", "जान से मारने", "jaan se maarne", "jaan se marne", "maar dalenge",
-          "मार डालेंगे", "goli chal", "गोली चल", "goli maar", "गोली मार", "firing ho", "फायरिंग हो", "ghayal", "घायल",
-          "injured", "khoon", "खून", "bleeding", "behosh", "बेहोश", "unconscious", "heart attack", "हार्ट अटैक",
-          "saans nahi", "सांस नहीं", "not breathing", "doob", "डूब", "drowning", "current laga", "करंट लगा",
-          "करंट लग", "electrocuted", "electric shock", "live wire", "तार टूटकर", "tar toot kar", "taar toot kar",
-          "suicide", "आत्महत्या", "khudkushi", "zeher", "जहर", "poison", "kidnap", "kidnapping", "kidnapped",
-          "अपहरण", "apharan", "apaharan", "rape", "बलात्कार", "दुष्कर्म", "molest", "molesting", "ghus aaye",
-          "घुस आए", "घुस आये", "ghar me ghus", "घर में घुस", "break into", "breaking into", "breaking in", "ghus rahe", "घुस रहे",
-          "trapped", "फंसे", "फंसा", "फंसी", "phanse", "fanse", "stuck in lift", "लिफ्ट में फंसे", "emergency", "इमरजेंसी", "आपातकाल", "gas leak",
-          "गैस लीक", "cylinder phata", "सिलेंडर फटा", "building gir", "इमारत गिर", "deewar gir", "दीवार गिर",
-          "chhat gir", "छत गिर", "labour pain", "प्रसव पीड़ा", "dard ho raha", "tadap", "तड़प", "mar jayega",
-          "मर जाएगा", "मर जायेगा", "taar toot", "tar toot", "तार टूट", "current dauda",
-          "bijli ka taar toot", "bijli ka tar toot", "बिजली का तार टूट", "बिजली के तार टूट", "bijli ka taar gir",
-          "बिजली का तार गिर",
-          "करंट दौड़", "saans ruk", "सांस रुक", "can't breathe", "हालत गंभीर", "is critical", "critical condition", "in critical", "haalat gambhir",
-          "halat gambhir", "serious condition", "knife", "chaku", "चाकू"),
-    # harassment, accident, fight: urgent when it is happening now
-    "M": ("accident", "एक्सीडेंट", "hadsa", "हादसा", "durghatna", "दुर्घटना", "takkar", "टक्कर", "harassment",
-          "harass", "harassing", "छेड़छाड़", "chhedkhani", "chedkhani", "chhed rahe", "छेड़ रहे", "eve teasing",
-          "peecha kar", "पीछा कर", "following me", "follow kar", "stalking", "maarpeet", "मारपीट", "marpeet",
-          "maar rahe", "मार रहे", "peet rahe", "पीट रहे", "pit rahe", "jhagda", "झगड़ा", "ladai", "लड़ाई", "dhamki",
-          "धमकी", "threat", "gunde", "गुंडे", "dabang", "दबंग", "hathiyar", "हथियार", "chaku", "चाकू", "knife",
-          "danda", "डंडा", "lathi", "लाठी", "ambulance", "एम्बुलेंस", "एंबुलेंस", "108", "patient", "मरीज",
-          "pregnant", "गर्भवती", "serious", "गंभीर", "critical", "fight", "beating", "hitting", "snatching", "chain snatching",
-          "chheen", "छीन", "छीन ली", "छीन लिया", "chheen li", "chheen liya", "loot", "लूट", "drunk", "nashe me", "नशे में", "maar raha", "मार रहा", "maar rahi", "peet raha", "पीट रहा", "badsaluki",
-          "बदसलूकी", "misbehaving", "following", "hungama", "हंगामा", "hamla", "हमला", "attack", "attacked",
-          "attacking", "stampede", "भगदड़", "bhagdad", "drowning", "डूब रहा", "डूब रही"),
-    # now / in progress
-    "N": ("abhi", "अभी", "abhi abhi", "अभी अभी", "right now", "now", "turant", "तुरंत", "tatkal", "तत्काल",
-          "immediately", "jaldi", "जल्दी", "urgent", "ho rahi hai", "हो रही है", "ho raha hai", "हो रहा है", "kar rahe hai",
-          "कर रहे हैं", "kar raha hai", "कर रहा है", "रहे हैं", "rahe hain", "rahe hai", "raha hai", "रहा है", "rahi hai",
-          "रही है", "is happening", "happening", "currently", "please help", "help", "madad", "मदद", "bhejo", "भेजो",
-          "bhejiye", "भेजिए", "भेजें", "pahuncho", "पहुंचो", "pahunchiye", "पहुंचिए", "ongoing", "ab bhi", "still"),
-    # broken / damaged (with a road word: a road complaint)
-    "broken": ("broken", "toota", "tooti", "टूटा", "टूटी", "टूटे", "toot gayi", "टूट गई", "टूट गया", "kharab", "खराब",
-               "ख़राब", "damaged", "jarjar", "जर्जर", "cracked", "dhans", "धंस", "dhansi", "धंसी", "badhaal", "बदहाल"),
-    # missing child: CHILD + MISSING
-    "CHILD": ("bachcha", "बच्चा", "baccha", "bachchi", "बच्ची", "bacchi", "beta", "बेटा", "bete", "बेटे", "beti", "बेटी", "child",
-              "kid", "son", "daughter", "bacchi", "bachchi", "bachche", "बच्चे", "ladka", "लड़का", "ladki", "लड़की", "minor", "नाबालिग",
-              "nabalig", "girl", "boy", "saal ka", "साल का", "साल की", "saal ki", "year old", "years old"),
-    "MISSING": ("missing", "लापता", "lapata", "laapata", "gayab", "गायब", "ghayab", "kho gaya", "खो गया", "kho gayi",
-                "खो गई", "nahi mil raha", "नहीं मिल रहा", "नहीं मिल रही", "nahi mil rahi", "not found", "lost",
-                "ghar nahi lauta", "घर नहीं लौटा", "घर नहीं लौटी", "kidnap", "अपहरण", "utha le gaye", "उठा ले गए", "bichhad",
-                "बिछड़", "bichad", "separated", "le gaya", "ले गया", "le gayi", "ले गई", "took my son", "took my daughter"),
-}
-
-# Words that make danger words something else: a game, a film, a joke.
-NOT_DANGER: tuple[str, ...] = (
-    "free fire", "fire emblem", "attack on titan", "call of duty", "pubg", "bgmi", "fortnite", "game", "games",
-    "gaming", "gameplay", "episode", "movie", "film", "trailer", "web series", "song", "lol", "lmao", "rofl", "joke",
-    "jk", "meme", "haha", "hahaha", "😂", "🤣", "win", "giveaway", "contest", "mixtape", "album", "fire sale",
-    "on fire", "🔥🔥",
-)
-
-# Time and negation that take danger out of "now": "last year", "koi ghayal nahi".
-PAST: tuple[str, ...] = (
-    "last year", "last month", "last week", "pichle saal",
-    "पिछले साल", "pichle mahine", "पिछले महीने", "pichle hafte", "पिछले हफ्ते", "saal pehle", "साल पहले",
-    "mahine pehle", "महीने पहले", "din pehle", "दिन पहले", "years back", "in 2019", "in 2020", "in 2021", "in 2022",
-    "years ago", "months ago", "weeks ago", "days ago",
-)
-PAST_WEAK: tuple[str, ...] = ("was", "were", "tha", "thi", "था", "थी", "थे", "had")
-NEGATION_BEFORE: tuple[str, ...] = ("no", "not", "nobody", "no one", "none", "never", "without", "koi", "कोई", "bina",
-                                    "बिना", "na", "न")
-NEGATION_AFTER: tuple[str, ...] = ("nahi hua", "nahi hui", "नहीं हुआ", "नहीं हुई", "nahi hai", "नहीं है", "nahi",
-                                   "नहीं", "not", "no")
-
 # Everyday words a place name must not be mistaken for (in addition to every term above).
 COMMON_WORDS: tuple[str, ...] = (
     "hai", "hain", "ho", "ka", "ki", "ke", "ko", "se", "me", "mein", "par", "pe", "aur", "ya", "bhi", "to", "tak", "wala",
@@ -406,6 +316,8 @@ def all_terms():
     for levels in NOT_ACTIONABLE_TERMS.values():
         for terms in levels.values():
             yield from terms
+    from .speaker import OFFICIAL_REPLY
+    from .urgency import NOT_DANGER, URGENT_TERMS
     for terms in URGENT_TERMS.values():
         yield from terms
     yield from OFFICIAL_REPLY

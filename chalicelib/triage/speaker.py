@@ -11,6 +11,25 @@ from __future__ import annotations
 from pathlib import Path
 
 OFFICIAL_VERIFIED = frozenset({"government", "business"})
+
+# The boilerplate of official replies and forwards (Hindi and English): a post with one of these is the
+# body's answer, never a citizen's complaint.
+OFFICIAL_REPLY: tuple[str, ...] = (
+    "your complaint has been registered", "complaint has been registered on", "you may track your complaint",
+    "you may track it via", "complaint no. has been sent", "reference no. has been sent", "has been sent through sms",
+    "please share your pnr", "kindly share pnr", "kindly share your pnr", "share pnr and mobile",
+    "kindly share user id", "preferably via dm", "preferably in direct message", "for necessary action escalated",
+    "escalated to the concerned", "matter is being escalated", "has been escalated", "forwarded to the concerned",
+    "forwarded for necessary action", "please share your mobile number", "kindly share your mobile number",
+    "please dm your mobile number", "please dm your contact", "the concerned officer can contact you",
+    "inconvenience caused is deeply regretted", "sorry for the inconvenience caused", "we're coordinating with",
+    "for speedy redressal", "to enable us to take immediate action", "we regret the inconvenience",
+    "आवश्यक कार्यवाही हेतु", "आवश्यक कार्रवाई हेतु", "कार्यवाही हेतु निर्देशित", "कार्रवाई हेतु निर्देशित",
+    "निर्देशित किया गया है", "कृपया अपना मोबाइल नंबर", "मोबाइल नंबर डीएम करें", "मोबाइल नंबर dm करें",
+    "संबंधित को निर्देशित", "सम्बन्धित को निर्देशित", "कृपया मोबाइल नंबर", "आवश्यक कार्यवाही की जा रही है",
+    "प्रकरण संज्ञान में है", "प्रकरण के संबंध में", "थाना प्रभारी को निर्देशित", "को अवगत कराया गया है",
+)
+
 _LIST = Path(__file__).resolve().parent / "data" / "official_accounts.txt"
 _NAMES: tuple[frozenset[str], tuple[str, ...]] | None = None
 
