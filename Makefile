@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test serve package bench bench-day clean
+.PHONY: install demo test serve package bench bench-day retrain places clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -38,6 +38,17 @@ bench: install
 # day_latency.png, and a closing JSON line (under 10 minutes on 2 quiet cores; see bench/day.py).
 bench-day: install
 	$(PY) bench/day.py
+
+# Retrain the triage's model on the project's labelled set plus officers' corrections (CORRECTIONS=file.jsonl,
+# as `python -m chalicelib.admin corrections export` writes it). Prints the cross-validated gain first and
+# writes chalicelib/triage/data/model.json only when there is one; commit it after reading the report.
+retrain: install
+	$(PY) -m devtools.retrain $(if $(CORRECTIONS),--corrections $(CORRECTIONS))
+
+# Rebuild the triage's India-wide place index (chalicelib/triage/data/india_places.json) from India
+# Post's directory (the indian-pincode packages, development dependencies only).
+places: install
+	$(PY) -m devtools.build_india_places
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache

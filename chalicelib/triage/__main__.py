@@ -3,7 +3,9 @@
     echo '{"text": "Gomti Nagar me bijli nahi", "mentions": ["Uppolice"]}' | python -m chalicelib.triage
 
 Input: {"text": str, "mentions": [handle, ...]} (mentions optional). Output: {"is_complaint",
-"district", "district_name", "department", "urgent", "confidence", "masked_text"}; a bad line
+"district", "district_name", "department", "urgent", "confidence", "masked_text", "outcome",
+"channel"}: outcome is complaint (is_complaint true: it would alert officers), needs_review,
+not_actionable or outside_jurisdiction (channel names the body that owns it); a bad line
 gets {"error": "..."} on its line. ``--explain`` adds the per-decision confidences and the
 evidence used.
 """
@@ -35,7 +37,7 @@ def run(lines, out, explain: bool = False) -> int:
             res = {
                 "is_complaint": t.is_complaint, "district": t.district, "district_name": t.district_name,
                 "department": t.department, "urgent": t.urgent, "confidence": t.confidence,
-                "masked_text": t.masked_text,
+                "masked_text": t.masked_text, "outcome": t.outcome, "channel": t.channel,
             }
             if explain:
                 res.update(district_confidence=t.district_confidence,

@@ -23,7 +23,7 @@ ALIASES: dict[int, tuple[str, ...]] = {
     127: ("Balrampur", "बलरामपुर"),
     128: ("Banda", "बाँदा", "बांदा"),
     129: ("Bara Banki", "Barabanki", "Bara-Banki", "बाराबंकी", "Barabanki city"),
-    130: ("Bareilly", "बरेली", "Bareli", "Barely", "Bareily", "Barielly"),
+    130: ("Bareilly", "बरेली", "Bareli", "Bareily", "Barielly"),
     131: ("Basti", "बस्ती"),
     179: ("Bhadohi", "भदोही", "Sant Ravidas Nagar", "Sant Ravi Das Nagar", "संत रविदास नगर", "Gyanpur", "ज्ञानपुर",
           "SRN Bhadohi", "Sant Ravidas Nagar Bhadohi", "संत रविदास नगर भदोही", "Bhadoi"),

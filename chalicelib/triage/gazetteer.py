@@ -6,7 +6,15 @@ Evidence, each with a weight for every district it may mean:
 - a place that only one district has (tehsil, town, curated locality): 3.5; a thana from the
   lower-confidence thana list: 3;
 - a name several districts share (Lalganj, नवाबगंज, Akbarpur, a "weak" locality): 1.5 each;
-- a district police handle: 2.
+- a district police handle: 2;
+- a UP PIN code (India Post's directory, ``india``): 3.5; a UP post office the gazetteer does not
+  otherwise know, written capitalised: 1.5; a name UP shares with another state (Nizamabad): 1.5;
+- a name used as a road or a journey's end: 1, or 1.5 for the UP end of a journey whose other
+  end is outside UP ("Noida to Dhaula Kuan").
+
+English-looking words (barely, bargain, cater) and short Devanagari words (प्रधान) match a place
+only as spelled, never by sound. Places outside UP (``india``) are reported beside the evidence;
+with one, Noida's "Sector 37" is not taken as Noida.
 
 The district with the highest total wins when it reaches 2 and leads the next by at least 1.5;
 otherwise the district is unknown (state triage queue). So a district name or an unambiguous
@@ -23,6 +31,7 @@ from pathlib import Path
 
 from ..domain.districts import DISTRICTS
 from . import district_names as dn
+from .india import India
 from .normalise import Matcher, name_key, name_tokens
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -104,20 +113,25 @@ class Gazetteer:
                 for lgd in lgds:
                     self._collect(places, name, lgd, kind, False)
 
+        self.india = india = India()
+        shared = india.shared     # also a place in another state: Nizamabad, Rohini
         for ex, (forms, lgds, kind, weak) in places.items():
             if ex in district_exact:
                 continue            # a district name wins over a place spelled the same way
-            if len(lgds) > 1 or weak:
+            if len(lgds) > 1 or weak or ex in shared:
                 place = Place(forms[0], tuple(sorted(lgds)), "ambiguous", W_AMBIGUOUS)
             else:
                 place = Place(forms[0], tuple(lgds), kind, W_THANA if kind == "thana" else W_PLACE)
             k = name_key(forms[0])[1]
-            strict = (len(ex) <= 4 or k in common_keys or k in district_keys)
             deva_only = forms[0][:1] >= "\u0900"
+            # a short Devanagari name matches as spelled: प्रधान is not the thana फरधान
+            strict = len(ex) <= 4 or k in common_keys or k in district_keys or (deva_only and len(k) < 6)
             m.add(forms[0], place, strict=strict, deva_only=deva_only)
 
         for w in dn.OTHER_STATES:
             m.add(w, "other_state", strict=True)
+        for ex, (name, lgd) in india.up_offices.items():
+            m.add_exact(ex, Place(name, (lgd,), "post_office", W_AMBIGUOUS, "capitalised"))
         for w in dn.DISTRICT_CONTEXT:
             m.add(w, "district_context", strict=True)
 
@@ -142,23 +156,32 @@ class Gazetteer:
         places[ex] = (forms, lgds, k0 if k0 == kind else "place", w0 or weak)
 
     # -- deciding ----------------------------------------------------------------------
-    def evidence(self, toks: list[str], keys: list[str], raw_toks: list[str]) -> list[Place]:
+    def evidence(self, toks: list[str], keys: list[str], raw_toks: list[str]) -> tuple[list[Place], bool]:
+        """The UP places a text names, and whether it names a place outside UP. ``keys`` are place
+        keys (normalise.place_key): English-looking words match a place only as spelled."""
         found: dict[Place, None] = {}
         matches = []
-        other_state = False
+        other_state = outside = False
         ctx_pos: set[int] = set()
         for a, b, payloads in self.matcher.find(toks, keys):
             if isinstance(payloads[0], str):
                 other_state = other_state or "other_state" in payloads
+                if "other_state" in payloads:
+                    outside = True
+                    matches.append((a, b, None))       # another state: a journey's end outside UP
                 if "district_context" in payloads:
                     ctx_pos.update((a - 1, b + 1))
-            else:
+            elif payloads[0].flag != "capitalised" or raw_toks[a][:1].isupper() or raw_toks[a][:1] == "#":
                 matches.append((a, b, payloads))
+        spans = self.india.outside_spans(toks, raw_toks, matches)
+        if spans:
+            outside = True
+            matches = sorted(matches + spans, key=lambda x: x[0])
         route = _route_flags(matches, toks)
         for (a, b, payloads), is_route in zip(matches, route):
-            for p in payloads:
-                if is_route:
-                    p = Place(p.name, p.districts, "route", min(p.weight, W_ROUTE), p.flag)
+            for p in payloads or ():
+                if is_route is not None:
+                    p = Place(p.name, p.districts, "route", min(p.weight, is_route), p.flag)
                 if p.flag == "other_state" and other_state:
                     continue
                 if p.flag == "common_word":
@@ -167,9 +190,11 @@ class Gazetteer:
                     if not (capitalised or hashtag or a in ctx_pos or b in ctx_pos):
                         p = Place(p.name, p.districts, "ambiguous", W_AMBIGUOUS, p.flag)
                 found[p] = None
-        for n in _sectors(toks):
+        for n in _sectors(toks) if not (outside or any(p.kind == "ambiguous" for p in found)) else ():
             found[Place(f"Sector {n}", (144,), "sector", W_SECTOR)] = None
-        return list(found)
+        for pin, lgd in self.india.pin_districts(toks):
+            found[Place(f"PIN {pin}", (lgd,), "pin", W_PLACE)] = None
+        return list(found), outside
 
 
 _ROAD_WORDS = frozenset({"road", "rd", "highway", "expressway", "marg", "bypass", "route", "रोड", "मार्ग", "हाईवे",
@@ -179,23 +204,32 @@ _FROM_WORDS = frozenset({"from", "via"})
 _JOURNEY = frozenset({"bus", "train", "roadways", "रोडवेज", "बस", "ट्रेन", "journey", "yatra", "यात्रा", "safar", "सफर"})
 
 
-def _route_flags(matches, toks) -> list[bool]:
-    """Which matched names only name a road or the ends of a journey, not the place of
-    incident: "Kanpur road", "Agra-Lucknow expressway", "Lucknow se Kanpur", "bus from Kanpur"."""
+def _route_flags(matches, toks) -> list[float | None]:
+    """The weight of each matched name that only names a road or the ends of a journey, not the
+    place of incident (None for the others): "Kanpur road", "Agra-Lucknow expressway", "Lucknow se
+    Kanpur", "bus from Kanpur" weigh W_ROUTE; the UP end of a journey whose other end is outside UP
+    ("Noida to Dhaula Kuan", "Delhi Noida traffic") weighs W_AMBIGUOUS: it confirms, never decides."""
     n = len(matches)
-    flags = [False] * n
+    flags: list[float | None] = [None] * n
     journey = not _JOURNEY.isdisjoint(toks)
+
+    def outside(j: int) -> bool:
+        return matches[j][2] is None or matches[j][2] == ()
+
     for i in range(n - 1, -1, -1):
         a, b, _ = matches[i]
         nxt = toks[b + 1] if b + 1 < len(toks) else ""
         if nxt in _ROAD_WORDS:
-            flags[i] = True
-        elif i + 1 < n and matches[i + 1][0] == b + 1 and flags[i + 1]:
-            flags[i] = True          # Agra-Lucknow expressway
+            flags[i] = W_ROUTE
+        elif i + 1 < n and matches[i + 1][0] == b + 1 and flags[i + 1] == W_ROUTE:
+            flags[i] = W_ROUTE       # Agra-Lucknow expressway
         elif nxt in _TO_WORDS and i + 1 < n and matches[i + 1][0] == b + 2:
-            flags[i] = flags[i + 1] = True
+            pair = W_AMBIGUOUS if outside(i) or outside(i + 1) else W_ROUTE
+            flags[i] = flags[i + 1] = pair
+        elif i + 1 < n and matches[i + 1][0] == b + 1 and (matches[i + 1][2] is None or matches[i][2] is None):
+            flags[i] = flags[i + 1] = W_AMBIGUOUS   # "Delhi Noida traffic": a pair with one end outside UP
         elif journey and a > 0 and toks[a - 1] in _FROM_WORDS:
-            flags[i] = True
+            flags[i] = W_ROUTE
     return flags
 
 

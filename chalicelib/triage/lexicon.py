@@ -1,11 +1,13 @@
-"""Words and phrases (Hindi in Devanagari, Hinglish, English) that decide department, urgency
-and whether a mention is actionable.
+"""Words and phrases (Hindi in Devanagari, Hinglish, English) that decide department and whether
+a mention is actionable (urgency's words live in ``urgency``, official replies' in ``speaker``,
+central bodies' in ``jurisdiction``).
 
 Every term is matched through ``normalise`` (case, spacing, nukta, chandrabindu and the
 cross-script phonetic key), so ``bijli``, ``bijlee`` and ``बिजली`` are one entry; list a variant
 only when its key differs (check with ``normalise.name_key``). Weights: 1 weak hint, 2 usual,
-3 decisive. To add a word: put it in the right list below and add a case to
-``tests/triage/test_lexicon.py``.
+3 decisive. COMPLAINT_TERMS weigh evidence of a problem (3) apart from asks and hedges (1: please,
+why, still, not), which support evidence but never make a complaint alone. To add a word: put it in the right list below and add a case to
+``tests/triage/test_triage.py`` (or ``test_outcomes.py`` for outcomes, speakers, urgency).
 """
 
 from __future__ import annotations
@@ -35,7 +37,10 @@ DEPARTMENT_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
             "vahan chori", "वाहन चोरी", "bike chori", "बाइक चोरी", "dj", "डीजे", "loudspeaker", "illegal liquor",
             "sex racket", "nashedi", "नशेड़ी", "sharabi", "शराबी", "hamla", "हमला", "attack", "जेबकतरे", "jebkatre", "pickpockets", "lootpaat", "लूटपाट", "chura", "चुरा",
             "churaya", "चुराया", "chura liya", "चुरा लिया", "beating", "beats",
-            "sextortion", "upi fraud", "otp", "hooligans", "mob", "bhid", "दुष्कर्म", "fighting"),
+            "sextortion", "upi fraud", "otp", "jeb kat", "jeb kaat", "जेब कट", "जेब काट", "chhedte", "chhedta",
+            "छेड़ते", "छेड़ता", "stunt", "स्टंट", "loud music", "noise", "shor", "शोर", "तेज आवाज", "tez awaz",
+            "misbehaved", "harassed", "drunkards", "drinking in public", "stole", "robbed", "ठगों", "ठग", "thagon", "फर्जी", "farji", "fake id", "fake account",
+            "पैसे निकाल", "paise nikal", "khate se", "खाते से", "fraud call", "fraudster", "fraudsters", "cheated", "hooligans", "mob", "bhid", "दुष्कर्म", "fighting"),
         2: ("aag", "आग", "fire"),
         1.5: ("accident", "एक्सीडेंट", "हादसा", "hadsa", "हादसे", "दुर्घटना", "durghatna"),
         1: ("police", "पुलिस", "sharab", "शराब", "theka", "ठेका", "maar", "मार", "ladki", "लड़की", "beat", "beaten", "112", "100", "gayab", "गायब",
@@ -169,24 +174,53 @@ DEPARTMENT_TERMS["other"] = {
 
 COMPLAINT_TERMS: dict[int, tuple[str, ...]] = {
     5: ("thanks for nothing", "thank you for nothing", "koi fayda nahi", "कोई फायदा नहीं"),
-    2: ("nahi", "nahin", "nhi", "nai", "नहीं", "नही", "not", "no", "never", "problem", "problems", "samasya", "समस्या",
-        "pareshan", "परेशान", "pareshani", "परेशानी", "complaint", "complain", "complained", "शिकायत", "shikayat",
-        "shikayat", "help", "madad", "मदद", "sahayata", "सहायता", "kripya", "कृपया", "please", "plz", "pls", "plzz",
-        "karyavahi", "कार्यवाही", "कार्रवाई", "karwai", "karvai", "action", "sunwai", "sunvai", "सुनवाई", "suno",
-        "abhi tak", "अभी तक", "still", "since", "din se", "दिन से", "dino se", "दिनों से", "mahine se", "महीने से",
-        "broken", "toota", "tooti", "टूटा", "टूटी", "kharab", "खराब", "kharaab", "band", "बंद", "pada hai", "पड़ा है",
-        "koi nahi", "कोई नहीं", "dhyan de", "ध्यान दें", "dhyan dijiye", "ध्यान दीजिए", "संज्ञान लें", "sangyan",
-        "sangyan len", "jaanch", "जांच", "janch", "investigation", "bribe", "rishwat", "रिश्वत", "ghoos", "घूस",
-        "corruption", "भ्रष्टाचार", "bhrashtachar", "paise maang", "पैसे मांग", "issue", "urgent", "need", "request",
-        "anurodh", "अनुरोध", "nivedan", "निवेदन", "prarthana", "प्रार्थना", "pidit", "पीड़ित", "victim", "nyay", "न्याय",
-        "insaaf", "इंसाफ", "justice", "bachao", "बचाओ", "bachaiye", "बचाइए", "बचाइये", "save", "koi sunta nahi",
-        "lapravahi", "लापरवाही", "negligence", "ignore", "ignored", "failed", "delay", "pending", "लंबित", "without",
-        "बिना", "bina", "dhamki", "धमकी", "hai kya", "kab tak", "कब तक", "kyon", "क्यों", "kyu", "why", "where",
-        "kahan", "कहां", "worst", "terrible", "pathetic", "bad", "बुरा", "bura", "hal", "हाल", "dikkat", "दिक्कत",
-        "takleef", "तकलीफ", "mushkil", "मुश्किल", "afsos", "galat", "गलत", "wrong", "illegal", "avaidh", "अवैध",
+    # evidence of a problem: a complaint needs some of this (or a department's problem word)
+    3: ("problem", "problems", "samasya", "समस्या", "pareshan", "परेशान", "pareshani", "परेशानी", "complaint",
+        "complain", "complained", "शिकायत", "shikayat", "sunwai", "sunvai", "सुनवाई", "abhi tak", "अभी तक",
+        "din se", "दिन से", "dino se", "दिनों से", "mahine se", "महीने से", "broken", "toota", "tooti", "टूटा", "टूटी",
+        "kharab", "खराब", "kharaab", "pada hai", "पड़ा है", "koi nahi", "कोई नहीं", "dhyan de", "ध्यान दें",
+        "dhyan dijiye", "ध्यान दीजिए", "संज्ञान लें", "sangyan", "sangyan len", "jaanch", "जांच", "janch",
+        "investigation", "bribe", "rishwat", "रिश्वत", "ghoos", "घूस", "corruption", "भ्रष्टाचार", "bhrashtachar",
+        "paise maang", "पैसे मांग", "pidit", "पीड़ित", "victim", "nyay", "न्याय", "insaaf", "इंसाफ", "justice",
+        "bachao", "बचाओ", "bachaiye", "बचाइए", "बचाइये", "koi sunta nahi", "lapravahi", "लापरवाही", "negligence",
+        "neglegence", "ignored", "failed", "koi action nahi", "koi karwai nahi", "koi sunwai nahi", "delay", "delayed", "pending", "लंबित", "kab tak",
+        "कब तक", "worst", "terrible", "pathetic", "horrible", "awful", "dikkat", "दिक्कत", "takleef", "तकलीफ",
+        "mushkil", "मुश्किल", "galat", "गलत", "illegal", "avaidh", "अवैध", "nahi aa", "नहीं आ", "nahi mila",
+        "नहीं मिला", "नहीं मिली", "nahi mili", "nahi ho raha", "नहीं हो रहा", "नहीं हो रही", "nahi hua", "नहीं हुआ",
+        "नहीं हुई", "nahi hui", "not working", "doesn't work", "does not work", "don't work", "stopped working",
+        "isn't working", "not received", "never received", "never got", "never arrived", "still waiting",
+        "still no", "still not", "no response", "no reply", "not responding", "no one", "on hold", "charged",
+        "overcharged", "refund", "lost my", "cancelled", "canceled", "unacceptable",
+        "disappointing", "disappointed", "shocking", "annoying", "useless", "rude", "out of service", "no progress",
+        "ridiculous", "frustrated", "frustrating", "fed up", "poor service", "bad service", "suffering", "suffer",
+        "inconvenience", "can't", "cannot", "couldn't", "unable", "impossible", "waiting for", "not fixed",
+        "not resolved", "no action", "koi karyavahi nahi", "कोई कार्यवाही नहीं", "कोई कार्रवाई नहीं",
+        "doesn't", "didn't", "won't", "haven't", "hasn't", "wasn't", "isn't", "aren't", "not able", "help me out",
+        "unsuccessful", "error", "errors", "not available", "unavailable", "no longer", "got nothing", "hung up",
+        "stuck", "no way out", "blackout", "impersonation", "impersonating", "futility", "not match", "hate",
+        "what happened", "what's going on", "supposed to", "still getting", "no respon", "very unclear", "awkward",
+        "faulty", "defective", "damaged", "missing item", "wrong item", "overpriced", "expensive", "too much",
+        "no idea when", "regret", "worse", "mess", "nightmare", "joke of a", "ripped off", "rip off", "extra charge",
+        "charge kr", "charge kar", "zyada paise", "ज्यादा पैसे", "rude behaviour", "misbehaviour", "harassed",
+        "running late", "arrived late", "late by", "hours late", "discontinued", "struggle", "miserable", "unreliable",
+        "rash", "irresponsible", "nothing is done", "nothing has been done", "indifference", "difficulties",
+        "difficulty", "difficult", "money back", "derail", "panic", "disrespect", "unethical", "fake promises",
+        "suffered", "overcrowded", "crowded", "no seat", "dirty", "filthy", "unhygienic", "smelly", "misbehaved",
+        "refused", "refusing", "refuse", "denied", "overcharge", "overcharging", "extra money", "extortion",
+        "unauthorised", "unauthorized", "what a mess", "bloody", "#unacceptable", 
+        "unsafe", "dangerous", "khatra", "खतरा"),
+    # asks and hedges: they support evidence but are no evidence by themselves
+    1: ("nahi", "nahin", "nhi", "nai", "नहीं", "नही", "not", "no", "never", "help", "madad", "मदद", "sahayata",
+        "सहायता", "kripya", "कृपया", "please", "plz", "pls", "plzz", "karyavahi", "कार्यवाही", "कार्रवाई", "karwai",
+        "karvai", "action", "suno", "still", "since", "issue", "urgent", "need", "request", "anurodh", "अनुरोध",
+        "nivedan", "निवेदन", "prarthana", "प्रार्थना", "save", "ignore", "without", "बिना", "bina", "hai kya", "kyon",
+        "क्यों", "kyu", "why", "where", "kahan", "कहां", "bad", "बुरा", "bura", "hal", "हाल", "afsos", "wrong",
         "ki jaaye", "की जाए", "kiya jaye", "किया जाए", "karen", "करें", "kijiye", "कीजिए", "कीजिये", "karwaye",
         "कराएं", "करवाएं", "dilaye", "दिलाएं", "dilwaye", "karo", "do", "nikalo", "रोकें", "roken", "rokiye", "हटवाएं",
-        "hatwaye", "hatao", "lagwaye", "लगवाएं", "theek karwaye", "ठीक कराएं", "shuru", "चालू"),
+        "hatwaye", "hatao", "lagwaye", "लगवाएं", "theek karwaye", "ठीक कराएं", "shuru", "चालू", "band", "बंद",
+        "look into", "take action", "kindly", "sir", "guide", "resolve", "requesting", "request you", "demand",
+        "required", "should be", "increase", "start", "late", "facing", "pay attention", "attention", "please help",
+        "help please", "kindly help", "plz help", "pls help"),
 }
 
 NOT_ACTIONABLE_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
@@ -202,7 +236,7 @@ NOT_ACTIONABLE_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
         2: ("aa gayi", "aa gai", "आ गई", "आ गयी", "bijli aa gayi", "बिजली आ गई", "light aa gayi", "resolved",
             "solved", "fixed", "restored", "bahal", "बहाल", "theek ho gaya", "ठीक हो गया", "thik ho gaya", "ठीक हो गई",
             "mil gaya", "मिल गया", "मिल गई", "mil gayi", "recovered", "बरामद", "baramad", "arrested", "गिरफ्तार",
-            "giraftar", "pakda gaya", "पकड़ा गया", "quick action", "quick response", "turant karyavahi",
+            "giraftar", "pakda gaya", "पकड़ा गया", "recovering", "for recovering", "recovered my", "quick action", "quick response", "turant karyavahi",
             "त्वरित कार्यवाही", "tvarit", "swift action", "prompt action", "कार्यवाही की गई", "kaam ho gaya"),
     },
     "greeting": {
@@ -213,9 +247,11 @@ NOT_ACTIONABLE_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
             "jai shri ram", "जय श्री राम", "har har mahadev", "हर हर महादेव", "mubarak"),
     },
     "news": {
-        3: ("breaking", "ब्रेकिंग", "breaking news", "news", "खबर", "ख़बर", "समाचार", "samachar", "read more", "report:",
-            "according to", "reports", "reportedly", "viral video", "वायरल वीडियो", "watch", "देखिए", "dekhiye", "via", "advisory", "एडवाइजरी",
-            "traffic advisory", "diversion plan"),
+        3: ("breaking", "ब्रेकिंग", "breaking news", "read more", "report:", "viral video", "वायरल वीडियो",
+            "traffic advisory", "diversion plan", "just posted", "i liked a", "sign up", "signup bonus", "cash back"),
+        # words citizens use too ("via", "according to"): a hint, not a verdict
+        1: ("news", "खबर", "ख़बर", "समाचार", "samachar", "according to", "reports", "reportedly", "watch", "देखिए",
+            "dekhiye", "via", "advisory", "एडवाइजरी"),
     },
     "politics": {
         3: ("election", "elections", "chunav", "चुनाव", "vote", "votes", "वोट", "matdan", "मतदान", "bjp", "भाजपा", "बीजेपी",
@@ -228,65 +264,12 @@ NOT_ACTIONABLE_TERMS: dict[str, dict[int, tuple[str, ...]]] = {
         1: ("modi", "मोदी", "yogi", "योगी", "sarkar", "सरकार", "government", "cm", "मुख्यमंत्री"),
     },
     "official": {
-        5: ("संज्ञान में लेकर", "संज्ञानित", "आवश्यक कार्यवाही हेतु", "आवश्यक कार्रवाई हेतु", "कार्यवाही हेतु निर्देशित",
-            "निर्देशित किया गया है", "अवगत कराया गया", "अवगत कराएं", "प्रभारी निरीक्षक", "कृपया अपना मोबाइल नंबर",
-            "मोबाइल नंबर उपलब्ध", "डीएम करें", "dm करें", "please share your mobile number", "share your contact",
-            "kindly dm", "please dm", "dm your", "has been forwarded", "forwarded to", "for necessary action",
-            "necessary action", "has been informed", "concerned officer", "संबंधित को", "सम्बन्धित को", "प्रकरण",
-            "उक्त प्रकरण", "कृत कार्यवाही", "आख्या", "निस्तारण", "भ्रामक", "fact check", "फैक्ट चेक"),
+        # phrases of a reply or forward that citizens also use ("necessary action", "प्रकरण"): a strong hint only
+        3: ("संज्ञान में लेकर", "संज्ञानित", "अवगत कराया गया", "अवगत कराएं", "प्रभारी निरीक्षक", "मोबाइल नंबर उपलब्ध",
+            "डीएम करें", "dm करें", "share your contact", "kindly dm", "please dm", "dm your", "has been forwarded",
+            "forwarded to", "has been informed", "concerned officer", "उक्त प्रकरण", "कृत कार्यवाही", "आख्या",
+            "भ्रामक", "fact check", "फैक्ट चेक"),
     },
-}
-
-# --- urgency ---------------------------------------------------------------------------
-
-URGENT_TERMS: dict[str, tuple[str, ...]] = {
-    # threat to life or safety by itself
-    "U": ("aag", "आग", "fire", "jal raha", "जल रहा", "jal rahi", "जल रही", "burning", "blast", "धमाका", "visphot",
-          "विस्फोट", "bachao", "बचाओ", "bachaiye", "बचाइए", "बचाइये", "bachalo", "बचा लो", "sos", "help me", "save me",
-          "jaan ka khatra", "जान का खतरा", "जान से मारने", "jaan se maarne", "jaan se marne", "maar dalenge",
-          "मार डालेंगे", "goli chal", "गोली चल", "goli maar", "गोली मार", "firing ho", "फायरिंग हो", "ghayal", "घायल",
-          "injured", "khoon", "खून", "bleeding", "behosh", "बेहोश", "unconscious", "heart attack", "हार्ट अटैक",
-          "saans nahi", "सांस नहीं", "not breathing", "doob", "डूब", "drowning", "current laga", "करंट लगा",
-          "करंट लग", "electrocuted", "electric shock", "live wire", "तार टूटकर", "tar toot kar", "taar toot kar",
-          "suicide", "आत्महत्या", "khudkushi", "zeher", "जहर", "poison", "kidnap", "kidnapping", "kidnapped",
-          "अपहरण", "apharan", "apaharan", "rape", "बलात्कार", "दुष्कर्म", "molest", "molesting", "ghus aaye",
-          "घुस आए", "घुस आये", "ghar me ghus", "घर में घुस", "break into", "breaking into", "breaking in", "ghus rahe", "घुस रहे",
-          "trapped", "फंसे", "फंसा", "फंसी", "phanse", "fanse", "stuck in lift", "लिफ्ट में फंसे", "emergency", "इमरजेंसी", "आपातकाल", "gas leak",
-          "गैस लीक", "cylinder phata", "सिलेंडर फटा", "building gir", "इमारत गिर", "deewar gir", "दीवार गिर",
-          "chhat gir", "छत गिर", "labour pain", "प्रसव पीड़ा", "dard ho raha", "tadap", "तड़प", "mar jayega",
-          "मर जाएगा", "मर जायेगा", "hamla", "हमला", "attack", "जेबकतरे", "jebkatre", "pickpockets", "lootpaat", "लूटपाट", "chura", "चुरा",
-            "churaya", "चुराया", "chura liya", "चुरा लिया", "beating", "beats", "taar toot", "tar toot", "तार टूट", "current dauda",
-          "bijli ka taar toot", "bijli ka tar toot", "बिजली का तार टूट", "बिजली के तार टूट", "bijli ka taar gir",
-          "बिजली का तार गिर",
-          "करंट दौड़", "saans ruk", "सांस रुक", "can't breathe", "critical", "हालत गंभीर", "haalat gambhir",
-          "halat gambhir", "serious condition", "knife", "chaku", "चाकू"),
-    # harassment, accident, fight: urgent when it is happening now
-    "M": ("accident", "एक्सीडेंट", "hadsa", "हादसा", "durghatna", "दुर्घटना", "takkar", "टक्कर", "harassment",
-          "harass", "harassing", "छेड़छाड़", "chhedkhani", "chedkhani", "chhed rahe", "छेड़ रहे", "eve teasing",
-          "peecha kar", "पीछा कर", "following me", "follow kar", "stalking", "maarpeet", "मारपीट", "marpeet",
-          "maar rahe", "मार रहे", "peet rahe", "पीट रहे", "pit rahe", "jhagda", "झगड़ा", "ladai", "लड़ाई", "dhamki",
-          "धमकी", "threat", "gunde", "गुंडे", "dabang", "दबंग", "hathiyar", "हथियार", "chaku", "चाकू", "knife",
-          "danda", "डंडा", "lathi", "लाठी", "ambulance", "एम्बुलेंस", "एंबुलेंस", "108", "patient", "मरीज",
-          "pregnant", "गर्भवती", "serious", "गंभीर", "critical", "fight", "beating", "hitting", "snatching", "chain snatching",
-          "chheen", "छीन", "छीन ली", "छीन लिया", "chheen li", "chheen liya", "loot", "लूट", "drunk", "nashe me", "नशे में", "maar raha", "मार रहा", "maar rahi", "peet raha", "पीट रहा", "badsaluki",
-          "बदसलूकी", "misbehaving", "following", "hungama", "हंगामा"),
-    # now / in progress
-    "N": ("abhi", "अभी", "abhi abhi", "अभी अभी", "right now", "now", "turant", "तुरंत", "tatkal", "तत्काल",
-          "immediately", "jaldi", "जल्दी", "urgent", "ho rahi hai", "हो रही है", "ho raha hai", "हो रहा है", "kar rahe hai",
-          "कर रहे हैं", "kar raha hai", "कर रहा है", "रहे हैं", "rahe hain", "rahe hai", "raha hai", "रहा है", "rahi hai",
-          "रही है", "is happening", "happening", "currently", "please help", "help", "madad", "मदद", "bhejo", "भेजो",
-          "bhejiye", "भेजिए", "भेजें", "pahuncho", "पहुंचो", "pahunchiye", "पहुंचिए", "ongoing", "ab bhi", "still"),
-    # broken / damaged (with a road word: a road complaint)
-    "broken": ("broken", "toota", "tooti", "टूटा", "टूटी", "टूटे", "toot gayi", "टूट गई", "टूट गया", "kharab", "खराब",
-               "ख़राब", "damaged", "jarjar", "जर्जर", "cracked", "dhans", "धंस", "dhansi", "धंसी", "badhaal", "बदहाल"),
-    # missing child: CHILD + MISSING
-    "CHILD": ("bachcha", "बच्चा", "baccha", "bachchi", "बच्ची", "bacchi", "beta", "बेटा", "bete", "बेटे", "beti", "बेटी", "child",
-              "kid", "son", "daughter", "bacchi", "bachchi", "bachche", "बच्चे", "ladka", "लड़का", "ladki", "लड़की", "minor", "नाबालिग",
-              "nabalig", "girl", "boy", "saal ka", "साल का", "साल की", "saal ki", "year old", "years old"),
-    "MISSING": ("missing", "लापता", "lapata", "laapata", "gayab", "गायब", "ghayab", "kho gaya", "खो गया", "kho gayi",
-                "खो गई", "nahi mil raha", "नहीं मिल रहा", "नहीं मिल रही", "nahi mil rahi", "not found", "lost",
-                "ghar nahi lauta", "घर नहीं लौटा", "घर नहीं लौटी", "kidnap", "अपहरण", "utha le gaye", "उठा ले गए", "bichhad",
-                "बिछड़", "bichad", "separated", "le gaya", "ले गया", "le gayi", "ले गई", "took my son", "took my daughter"),
 }
 
 # Everyday words a place name must not be mistaken for (in addition to every term above).
@@ -333,5 +316,9 @@ def all_terms():
     for levels in NOT_ACTIONABLE_TERMS.values():
         for terms in levels.values():
             yield from terms
+    from .speaker import OFFICIAL_REPLY
+    from .urgency import NOT_DANGER, URGENT_TERMS
     for terms in URGENT_TERMS.values():
         yield from terms
+    yield from OFFICIAL_REPLY
+    yield from NOT_DANGER

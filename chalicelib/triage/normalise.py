@@ -37,7 +37,7 @@ _URL_MENTION = re.compile(r"https?://\S+|www\.\S+|@\w+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Tokens: Latin/digit runs, Devanagari runs, and barrier punctuation (stops multi-word matches).
 _TOKEN = re.compile(r"#?[A-Za-z0-9]+|#?[\u0900-\u0963\u0971-\u097f]+|[,;:!?()\[\]|\"“”/\n]")
-_BARRIERS = frozenset(',;:!?()[]|"“”/\n')
+_BARRIERS = BARRIERS = frozenset(',;:!?()[]|"“”/\n')
 
 
 def clean(text: str) -> str:
@@ -180,6 +180,13 @@ class Matcher:
             for i in range(1, len(k)):
                 self._kprefix.add(k[:i])
 
+    def add_exact(self, ex: str, payload) -> None:
+        """Add a name by its exact form, computed at build time (``name_key(name)[0]``): no key match."""
+        lst = self.exact.setdefault(ex, [])
+        if payload not in lst:
+            lst.append(payload)
+        self._eprefix.update(ex[:i] for i in range(1, len(ex)))
+
     def find(self, toks: list[str], keys: list[str]) -> list[tuple[int, int, list]]:
         """[(first token, last token, payloads)] of non-overlapping matches."""
         out = []
@@ -226,22 +233,34 @@ class Matcher:
         return out
 
 
-_pair_cache: dict[str, tuple[str, str]] = {}
+_pair_cache: dict[str, tuple[str, str, str]] = {}
+_ENGLISH_ENDINGS = ("ly", "er", "ain", "ing", "ed", "tion", "ness", "ment", "ful", "ous", "ive", "able", "ght")
 
 
-def prepare(text: str) -> tuple[list[str], list[str], list[str]]:
-    """(raw tokens, exact-form tokens, keys) of a tweet."""
+def place_key(low: str, k: str) -> str:
+    """The key a place name may match by sound: none for English-looking words (barely, bargain,
+    cater), which match a place only as spelled."""
+    if len(low) >= 5 and low.isascii() and low.isalpha() and low.endswith(_ENGLISH_ENDINGS):
+        return "\0" + k
+    return k
+
+
+def prepare(text: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(raw tokens, exact-form tokens, keys, place keys) of a tweet."""
     raw = raw_tokens(text)
     toks = []
     keys = []
+    pkeys = []
     cache = _pair_cache
     for r in raw:
         v = cache.get(r)
         if v is None:
             low = lower(r)
-            v = (low, key(low))
+            k = key(low)
+            v = (low, k, place_key(low, k))
             if len(cache) < 200_000:
                 cache[r] = v
         toks.append(v[0])
         keys.append(v[1])
-    return raw, toks, keys
+        pkeys.append(v[2])
+    return raw, toks, keys, pkeys

@@ -34,7 +34,8 @@ def test_cli_one_output_line_per_input_in_order_with_errors_inline():
     assert len(res) == 7
     assert res[0] == {"is_complaint": True, "district": 145, "district_name": "Ghaziabad", "department": "police",
                       "urgent": False, "confidence": res[0]["confidence"],
-                      "masked_text": "@noidapolice Indirapuram me chori, call [phone]"}
+                      "masked_text": "@noidapolice Indirapuram me chori, call [phone]",
+                      "outcome": "complaint", "channel": None}
     assert 0 < res[0]["confidence"] <= 1
     assert "error" in res[1] and "line 2" in res[1]["error"]
     assert res[2]["is_complaint"] is False and res[2]["district"] is None
