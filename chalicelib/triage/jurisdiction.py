@@ -30,7 +30,8 @@ CHANNELS: dict[str, Channel] = {
     "telecom": Channel("Your telecom operator, then its appellate authority", "आपकी टेलीकॉम कंपनी, फिर उसका अपीलीय प्राधिकारी",
                        "the operator's 198 complaint line / pgportal.gov.in"),
     "consumer": Channel("National Consumer Helpline", "राष्ट्रीय उपभोक्ता हेल्पलाइन", "1915 / consumerhelpline.gov.in"),
-    "central": Channel("Central government grievances (CPGRAMS)", "केंद्र सरकार शिकायत पोर्टल (सीपीग्राम्स)", "pgportal.gov.in"),
+    "central": Channel("Central government grievances (CPGRAMS)", "केंद्र सरकार शिकायत पोर्टल (सीपीग्राम्स)",
+                       "the CPGRAMS app / pgportal.gov.in"),
     "other_state": Channel("The police or grievance cell of the state concerned", "संबंधित राज्य की पुलिस या शिकायत प्रकोष्ठ",
                            "112 in that state / that state's grievance portal"),
 }
