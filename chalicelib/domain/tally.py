@@ -1,7 +1,8 @@
 """The counters a change to a complaint moves, so every report reads a few small items and never scans.
 
 A change counts into scopes: the whole state, the complaint's district, its department, the IST
-day (per district, for daily digests) and the ISO week (per department, for weekly summaries).
+day (per district, for daily digests; state-wide, for the dashboard's 30 days) and the ISO week (per
+department, for weekly summaries).
 How a scope is stored is the statistics adapter's business; here it is a value.
 """
 
@@ -20,7 +21,7 @@ OVER_LAST_BUCKET = 10**6
 
 @dataclass(frozen=True)
 class Scope:
-    kind: str  # state | district | department | day | week
+    kind: str  # state | district | department | day | state_day | week
     district: int | None = None  # district and day scopes; None is the state triage queue
     department: str | None = None  # department and week scopes
     day: date | None = None  # the IST day
@@ -37,6 +38,10 @@ class Scope:
     @classmethod
     def of_day(cls, day: date, district: int | None) -> "Scope":
         return cls("day", district=district, day=day)
+
+    @classmethod
+    def of_state_day(cls, day: date) -> "Scope":
+        return cls("state_day", day=day)
 
     @classmethod
     def of_week(cls, week: tuple[int, int], department: str) -> "Scope":
@@ -58,6 +63,22 @@ def iso_week(at: datetime, tz: timezone) -> tuple[int, int]:
 
 def bucket(hours: float) -> int:
     return next((b for b in HOUR_BUCKETS if hours <= b), OVER_LAST_BUCKET)
+
+
+def median_bucket(histogram: dict[int, int]) -> int | None:
+    """The upper bound (hours) of the bucket holding the median resolution time."""
+    total = sum(histogram.values())
+    seen = 0
+    for hours in sorted(histogram):
+        seen += histogram[hours]
+        if seen * 2 >= total:
+            return hours
+    return None
+
+
+def histogram(counts: dict[str, int], prefix: str) -> dict[int, int]:
+    """The buckets counted under `prefix` ("hours:", "resolved_hours:") as {upper bound in hours: count}."""
+    return {int(k[len(prefix):]): v for k, v in counts.items() if k.startswith(prefix) and v}
 
 
 def one(name: str) -> Counts:
@@ -90,6 +111,7 @@ def tally(before, after, now: datetime, tz: timezone) -> Counts:
         received = before.status == Status.NOT_ACTIONABLE and after.status != Status.CLOSED
     if received:
         deltas[Scope.of_week(iso_week(now, tz), after.department)]["received"] += 1
+        deltas[Scope.of_state_day(ist_day(now, tz))]["received"] += 1
     count(after, +1)
     if before is not None and after.clock.breached and not before.clock.breached:
         deltas[STATE]["breaches"] += 1
@@ -113,7 +135,12 @@ def _measure(before, after, now: datetime, tz: timezone, deltas: Counts) -> None
             deltas[scope][f"{stage}:seconds"] += seconds
             deltas[scope][f"{stage}:in_time"] += int(in_time)
     if after.status == Status.RESOLVED:
+        hours = bucket((now - before.created_at).total_seconds() / 3600)
         deltas[Scope.of_day(ist_day(now, tz), before.district)]["resolved"] += 1
+        deltas[Scope.of_state_day(ist_day(now, tz))]["resolved"] += 1
         week = deltas[Scope.of_week(iso_week(now, tz), before.department)]
         week["resolved"] += 1
-        week[f"hours:{bucket((now - before.created_at).total_seconds() / 3600)}"] += 1
+        week[f"hours:{hours}"] += 1
+        # The dashboard's median time to resolve, per district and department: a histogram, not a list.
+        for scope in (STATE, Scope.of_district(before.district), Scope.of_department(before.department)):
+            deltas[scope][f"resolved_hours:{hours}"] += 1
