@@ -3,15 +3,20 @@ subscribe with a filter policy."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timezone
+from typing import Callable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ..domain.complaint import Complaint
+from ..domain.coverage import STATE_DESK, UNROUTED, Subscription, reaches
 from ..domain.districts import district_key
 from ..domain.messages import Messages
 from ..services.ports import AlertFailed
 from .aws import client
+
+log = logging.getLogger(__name__)
 
 
 def alert_attributes(complaint: Complaint) -> dict[str, str]:
@@ -39,12 +44,14 @@ def sms_attributes(entity_id: str, template_id: str, sender_id: str) -> dict[str
 class SnsAlerts:
     """Publishes what Messages renders; `tz`: the SLA policy's, for the deadlines alerts state."""
 
-    def __init__(self, topic_arn: str, messages: Messages, tz: timezone, sns=None, sms: dict[str, str] | None = None):
+    def __init__(self, topic_arn: str, messages: Messages, tz: timezone, sns=None, sms: dict[str, str] | None = None,
+                 subscriptions: Callable[[], list[Subscription]] | None = None):
         self.topic_arn = topic_arn
         self.messages = messages
         self.tz = tz
         self._client = sns
         self._sms = sms or {}
+        self._subscriptions = subscriptions  # the topic's, read afresh every few minutes (None: not checked)
 
     @property
     def sns(self):
@@ -53,6 +60,24 @@ class SnsAlerts:
     def notify(self, complaint: Complaint) -> str:
         subject, body = self.messages.alert(complaint, self.tz)
         return self._publish(subject, body, alert_attributes(complaint))
+
+    def reaches(self, complaint: Complaint) -> bool:
+        """Whether some confirmed subscription's filter takes this alert. Subscriptions that cannot be read
+        count as reached: the state desk is not sent a copy of every alert while SNS is down."""
+        if self._subscriptions is None:
+            return True
+        try:
+            return reaches(self._subscriptions(), alert_attributes(complaint))
+        except AlertFailed as e:
+            log.warning("alert coverage unknown", extra={"detail": str(e)})
+            return True
+
+    def notify_state_desk(self, complaint: Complaint) -> str:
+        """The alert again, for the state's level-3 desk, because no officer's filter takes it."""
+        subject, body = self.messages.alert(complaint, self.tz)
+        attributes = alert_attributes(complaint) | {"district": STATE_DESK, "level": "L3", "event": UNROUTED,
+                                                     "for_district": district_key(complaint.district)}
+        return self._publish(f"[no subscriber] {subject}", body, attributes)
 
     def digest(self, district: int | None, subject: str, body: str) -> str:
         """A district's daily digest, for its head (level L2); department "all"."""
