@@ -52,7 +52,7 @@ def _health(d: Dashboard) -> str:
               f"Replies blocked: {indian_number(h['replies_blocked'])}"]
     if h["review_queue"] is not None:
         parts.append(f"Review queue: {indian_number(h['review_queue'])}")
-    return '<p class="health" id="health">' + "".join(f"<span>{escape(p)}</span>" for p in parts) + "</p>"
+    return '<p class="health" id="health">' + " ".join(f"<span>{escape(p)}</span>" for p in parts) + "</p>"
 
 
 def _sort_link(column: str, label: str, param: str, current: str, keep: dict) -> str:
@@ -166,8 +166,8 @@ def render(d: Dashboard, sort: str = ranking.DEFAULT_SORT, department_sort: str 
     body = (
         f'{STYLE}<header><strong>UP complaint desk · state dashboard</strong> '
         f'<span lang="hi">राज्य डैशबोर्ड</span></header><main>'
-        f'<p class="muted">As of {escape(ist(d.now))}. {indian_number(total["total"])} complaints recorded, '
-        f'{indian_number(total["urgent"])} urgent. <a id="export" href="{escape(export)}">Download the last 30 days '
+        f'<p class="muted">As of {escape(ist(d.now))}. Complaints recorded: {indian_number(total["total"])}, '
+        f'urgent: {indian_number(total["urgent"])}. <a id="export" href="{escape(export)}">Download the last 30 days '
         f'(CSV)</a></p>{_health(d)}'
         f'<h2 id="by-district">Districts <span lang="hi">जिले</span></h2>'
         f'{_table(d.districts, "district", "sort", sort, keep, d.now)}'
