@@ -64,7 +64,8 @@ def daily_digest(event):
     return runtime.run_daily_digest()
 
 
-# Mondays 04:30 UTC, 10:00 IST; posts only when WEEKLY_SUMMARY_ENABLED is true.
+# Mondays 04:30 UTC, 10:00 IST; posts only when WEEKLY_SUMMARY_ENABLED is true. The state report to the
+# admins (the dashboard's ranking by email on the ops topic) goes every Monday.
 @app.schedule(Cron(30, 4, "?", "*", "MON", "*"), name="weekly_summary")
 def weekly_summary(event):
     return runtime.run_weekly_summary()

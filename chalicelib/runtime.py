@@ -281,12 +281,15 @@ def run_daily_digest() -> dict:
 
 
 def run_weekly_summary() -> dict:
+    """The departments' public posts on X (when switched on), and the state report to the admins (always)."""
     from .services import reports as report_service
+    from .services import state_report
 
+    state = {"state_report": state_report.state_report(storage(), ops_notices().tell, policies(), utcnow).as_dict()}
     if not config().weekly_summary_enabled:
-        return {"skipped": "WEEKLY_SUMMARY_ENABLED is off"}
+        return {"skipped": "WEEKLY_SUMMARY_ENABLED is off"} | state
     post = replies().post if replies() else None
-    return report_service.weekly_summary(storage(), post, registry(), policies(), utcnow).as_dict()
+    return report_service.weekly_summary(storage(), post, registry(), policies(), utcnow).as_dict() | state
 
 
 def _dashboard():

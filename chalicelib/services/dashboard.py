@@ -86,6 +86,15 @@ def coverage_of(subscriptions: Callable[[], list[Subscription]] | None) -> dict:
         return {"error": str(e)}
 
 
+def rows(store: Storage, counts: dict) -> tuple[list[ranking.Row], list[ranking.Row]]:
+    """The districts' and departments' rows from their counters (read by the caller) and each district's
+    oldest open complaint: the page, /status and the weekly state report rank these same rows."""
+    with ThreadPoolExecutor(OLDEST_READERS) as pool:
+        oldest = dict(zip(DISTRICTS, pool.map(store.complaints.oldest_open, DISTRICTS)))
+    return (ranking.district_rows({s.district: counts[s] for s in DISTRICT_SCOPES}, oldest),
+            ranking.department_rows({s.department: counts[s] for s in DEPARTMENT_SCOPES}))
+
+
 def dashboard(store: Storage, registry: Registry, clock: Callable[[], datetime], tz: timezone,
               posting_enabled: bool = True, budget: XBudget | None = None,
               subscriptions: Callable[[], list[Subscription]] | None = None) -> Dashboard:
@@ -94,13 +103,12 @@ def dashboard(store: Storage, registry: Registry, clock: Callable[[], datetime],
     counts = store.stats.read([STATE, *DISTRICT_SCOPES, *DEPARTMENT_SCOPES, *day_scopes])
     shown = status(store, registry, lambda: now, posting_enabled, budget, counts=counts)
     shown["alerts"]["unrouted"] = counts[STATE].get("alerts_unrouted", 0)
-    with ThreadPoolExecutor(OLDEST_READERS) as pool:
-        oldest = dict(zip(DISTRICTS, pool.map(store.complaints.oldest_open, DISTRICTS)))
+    districts, departments = rows(store, counts)
     return Dashboard(
         now=now,
         status=shown,
-        districts=ranking.district_rows({s.district: counts[s] for s in DISTRICT_SCOPES}, oldest),
-        departments=ranking.department_rows({s.department: counts[s] for s in DEPARTMENT_SCOPES}),
+        districts=districts,
+        departments=departments,
         days=ranking.days({s.day: counts[s] for s in day_scopes}, now.astimezone(tz).date()),
         health=health(shown, now),
         coverage=coverage_of(subscriptions),

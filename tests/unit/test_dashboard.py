@@ -116,3 +116,37 @@ def test_an_officer_exports_only_their_scope():
     officer = Principal("officer-162", "officer", districts=frozenset({162}))
     text, _ = export(desk, officer, ListQuery(), today - timedelta(days=10), today, IST)
     assert {r["district"] for r in csv.DictReader(io.StringIO(text[1:]))} == {"162"}
+
+
+def test_the_weekly_state_report_ranks_as_the_dashboard_does_and_goes_once():
+    from chalicelib.services.state_report import state_report
+
+    desk = _desk_with(9)
+    extra = {Scope.of_district(186): {"open": 5, "breached_open": 5}}
+    desk.stats.apply(extra)
+    told = []
+    monday = NOW + timedelta(days=1)  # NOW is a Sunday: the report is of its week
+    run = state_report(desk, lambda subject, body: told.append((subject, body)), POLICIES, FakeClock(monday))
+    assert run.sent == ["state"] and len(told) == 1
+    subject, body = told[0]
+    board = dashboard(desk, FakeHandleRegistry().load(), FakeClock(monday), IST)
+    first = ranking.ranked(board.districts)[0]
+    assert first.key == "186" and "  1  Unnao" in body and "Last week: 9 received" in body
+    line = next(x for x in body.splitlines() if x.startswith("  1  Unnao"))
+    assert line.split()[2:4] == [str(first.open), str(first.overdue)]
+    assert state_report(desk, lambda *a: told.append(a), POLICIES, FakeClock(monday)).already_sent == 1
+    assert len(told) == 1
+
+
+def test_a_failed_state_report_is_given_back_for_the_retry():
+    from chalicelib.services.state_report import state_report
+
+    desk = _desk_with(1)
+
+    def down(subject, body):
+        raise RuntimeError("SNS is down")
+
+    monday = NOW + timedelta(days=1)  # NOW is a Sunday: the report is of its week
+    assert state_report(desk, down, POLICIES, FakeClock(monday)).failed == ["state"]
+    told = []
+    assert state_report(desk, lambda *a: told.append(a), POLICIES, FakeClock(monday)).sent == ["state"]
