@@ -5,7 +5,6 @@ Items (pk, sk):
   STAT#D#<lgd or unknown>, STAT               a district (unknown: the state triage queue)
   STAT#P#<department>, STAT                   a department
   STAT#DAY#<yyyy-mm-dd>#D#<lgd or unknown>, STAT  an IST day of a district, for its digest
-  STAT#DAY#<yyyy-mm-dd>#STATE, STAT           an IST day of the whole state, for the dashboard's chart
   STAT#WEEK#<yyyy>-W<ww>#P#<department>, STAT     an ISO week of a department, for its summary
   REPORT#<kind>#<period>#<target>, REPORT     a digest or summary being sent or sent (TTL expires_at)
 
@@ -41,8 +40,6 @@ def scope_key(scope: Scope) -> dict:
         pk = f"P#{scope.department}"
     elif scope.kind == "day":
         pk = f"DAY#{scope.day.isoformat()}#D#{district_key(scope.district)}"
-    elif scope.kind == "state_day":
-        pk = f"DAY#{scope.day.isoformat()}#STATE"
     elif scope.kind == "week":
         year, week = scope.week
         pk = f"WEEK#{year}-W{week:02d}#P#{scope.department}"

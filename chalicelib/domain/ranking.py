@@ -98,6 +98,12 @@ def last_days(today: date, n: int = 30) -> list[date]:
     return [today - timedelta(days=i) for i in range(n - 1, -1, -1)]
 
 
-def days(counts: dict[date, dict[str, int]], today: date, n: int = 30) -> list[Day]:
-    return [Day(d, counts.get(d, {}).get("received", 0), counts.get(d, {}).get("resolved", 0))
+def days(weeks: list[dict[str, int]], today: date, n: int = 30) -> list[Day]:
+    """Received and resolved per IST day, from the weeks' counters (any department's) covering the days."""
+    totals: dict[str, int] = {}
+    for counts in weeks:
+        for name, value in counts.items():
+            if name.startswith(("received:", "resolved:")):
+                totals[name] = totals.get(name, 0) + value
+    return [Day(d, totals.get(f"received:{d.isoformat()}", 0), totals.get(f"resolved:{d.isoformat()}", 0))
             for d in last_days(today, n)]

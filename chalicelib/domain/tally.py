@@ -1,8 +1,8 @@
 """The counters a change to a complaint moves, so every report reads a few small items and never scans.
 
 A change counts into scopes: the whole state, the complaint's district, its department, the IST
-day (per district, for daily digests; state-wide, for the dashboard's 30 days) and the ISO week (per
-department, for weekly summaries).
+day (per district, for daily digests) and the ISO week (per department, for weekly summaries; its
+days' received and resolved too, for the dashboard's 30 days, in the item the change writes anyway).
 How a scope is stored is the statistics adapter's business; here it is a value.
 """
 
@@ -21,7 +21,7 @@ OVER_LAST_BUCKET = 10**6
 
 @dataclass(frozen=True)
 class Scope:
-    kind: str  # state | district | department | day | state_day | week
+    kind: str  # state | district | department | day | week
     district: int | None = None  # district and day scopes; None is the state triage queue
     department: str | None = None  # department and week scopes
     day: date | None = None  # the IST day
@@ -38,10 +38,6 @@ class Scope:
     @classmethod
     def of_day(cls, day: date, district: int | None) -> "Scope":
         return cls("day", district=district, day=day)
-
-    @classmethod
-    def of_state_day(cls, day: date) -> "Scope":
-        return cls("state_day", day=day)
 
     @classmethod
     def of_week(cls, week: tuple[int, int], department: str) -> "Scope":
@@ -110,8 +106,9 @@ def tally(before, after, now: datetime, tz: timezone) -> Counts:
         # Rescued from the triage queue: a complaint received now, for the weekly figures.
         received = before.status == Status.NOT_ACTIONABLE and after.status != Status.CLOSED
     if received:
-        deltas[Scope.of_week(iso_week(now, tz), after.department)]["received"] += 1
-        deltas[Scope.of_state_day(ist_day(now, tz))]["received"] += 1
+        week = deltas[Scope.of_week(iso_week(now, tz), after.department)]
+        week["received"] += 1
+        week[f"received:{ist_day(now, tz).isoformat()}"] += 1
     count(after, +1)
     if before is not None and after.clock.breached and not before.clock.breached:
         deltas[STATE]["breaches"] += 1
@@ -137,9 +134,9 @@ def _measure(before, after, now: datetime, tz: timezone, deltas: Counts) -> None
     if after.status == Status.RESOLVED:
         hours = bucket((now - before.created_at).total_seconds() / 3600)
         deltas[Scope.of_day(ist_day(now, tz), before.district)]["resolved"] += 1
-        deltas[Scope.of_state_day(ist_day(now, tz))]["resolved"] += 1
         week = deltas[Scope.of_week(iso_week(now, tz), before.department)]
         week["resolved"] += 1
+        week[f"resolved:{ist_day(now, tz).isoformat()}"] += 1
         week[f"hours:{hours}"] += 1
         # The dashboard's median time to resolve, per district and department: a histogram, not a list.
         for scope in (STATE, Scope.of_district(before.district), Scope.of_department(before.department)):

@@ -12,6 +12,7 @@ from typing import Callable
 
 from ..domain import coverage, ranking
 from ..domain.coverage import Subscription
+from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS
 from ..domain.handles import Registry
 from ..domain.tally import STATE, Scope
@@ -99,8 +100,10 @@ def dashboard(store: Storage, registry: Registry, clock: Callable[[], datetime],
               posting_enabled: bool = True, budget: XBudget | None = None,
               subscriptions: Callable[[], list[Subscription]] | None = None) -> Dashboard:
     now = clock()
-    day_scopes = [Scope.of_state_day(d) for d in ranking.last_days(now.astimezone(tz).date())]
-    counts = store.stats.read([STATE, *DISTRICT_SCOPES, *DEPARTMENT_SCOPES, *day_scopes])
+    today = now.astimezone(tz).date()
+    weeks = sorted({(d.isocalendar()[0], d.isocalendar()[1]) for d in ranking.last_days(today)})
+    week_scopes = [Scope.of_week(w, p) for w in weeks for p in DEPARTMENTS]
+    counts = store.stats.read([STATE, *DISTRICT_SCOPES, *DEPARTMENT_SCOPES, *week_scopes])
     shown = status(store, registry, lambda: now, posting_enabled, budget, counts=counts)
     shown["alerts"]["unrouted"] = counts[STATE].get("alerts_unrouted", 0)
     districts, departments = rows(store, counts)
@@ -109,7 +112,7 @@ def dashboard(store: Storage, registry: Registry, clock: Callable[[], datetime],
         status=shown,
         districts=districts,
         departments=departments,
-        days=ranking.days({s.day: counts[s] for s in day_scopes}, now.astimezone(tz).date()),
+        days=ranking.days([counts[s] for s in week_scopes], today),
         health=health(shown, now),
         coverage=coverage_of(subscriptions),
     )

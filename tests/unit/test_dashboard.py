@@ -9,7 +9,7 @@ import pytest
 from chalicelib.domain import ranking
 from chalicelib.domain.districts import DISTRICTS
 from chalicelib.domain.access import Principal
-from chalicelib.domain.tally import STATE, Scope
+from chalicelib.domain.tally import Scope, iso_week
 from chalicelib.errors import BadRequest
 from chalicelib.services.dashboard import dashboard
 from chalicelib.services.export import export
@@ -47,17 +47,18 @@ def test_districts_rank_worst_first_by_the_column_asked_with_unmeasured_figures_
         ranking.ranked(rows, "nonsense")
 
 
-def test_resolving_counts_the_district_histogram_and_the_states_day():
+def test_resolving_counts_the_district_histogram_and_the_days_in_the_week_items():
     desk = FakeDesk()
     new = received(1, district=186, department="water")
     desk.complaints.create(new)
     later = NOW + timedelta(hours=30)
     desk.complaints.save(act(new.after, "resolve", at=later, note="fixed"))
-    counts = desk.stats.read([Scope.of_district(186), Scope.of_state_day(later.astimezone(IST).date()),
-                              Scope.of_state_day(NOW.astimezone(IST).date())])
+    week, next_week = (Scope.of_week(iso_week(t, IST), "water") for t in (NOW, later))  # a Sunday, then Monday
+    counts = desk.stats.read([Scope.of_district(186), week, next_week])
     assert counts[Scope.of_district(186)]["resolved_hours:48"] == 1
-    assert counts[Scope.of_state_day(later.astimezone(IST).date())]["resolved"] == 1
-    assert counts[Scope.of_state_day(NOW.astimezone(IST).date())]["received"] == 1
+    day, resolved_day = (t.astimezone(IST).date().isoformat() for t in (NOW, later))
+    assert counts[week][f"received:{day}"] == 1 and counts[next_week][f"resolved:{resolved_day}"] == 1
+    assert {s.kind for s in new.counts} == {"state", "district", "department", "week"}  # no item more to write
 
 
 def _desk_with(n: int) -> FakeDesk:
