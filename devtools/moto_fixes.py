@@ -16,8 +16,9 @@
 3. Every Query listed the whole table, sorted (`Table.all_items`), to pick the partition it asked
    for: time in proportion to n log n items per query, where DynamoDB reads the partition alone.
    A query on the table now looks its partition up; one on an index looks it up in a map of the
-   index's partitions, built by one pass over the table and kept until the next write to any table.
-   moto's own code then filters, sorts and pages those candidates as before: the same answers.
+   index's partitions (in index order), built by one pass over the table and kept until the next
+   write to any table; a plain read of an index's first or last few entries gets just those. moto's
+   own code then filters, sorts and pages those candidates as before: the same answers.
 
 `apply()` is idempotent; devtools.stack.MotoServer calls it before serving.
 """
@@ -100,8 +101,8 @@ def _partitioned_queries(dynamodb) -> None:
     def partitioned_query(*args, **kwargs):
         asked = signature.bind(*args, **kwargs).arguments
         try:
-            _candidates.items = _partition(asked["self"], asked.get("hash_key"), asked.get("index_name"),
-                                           asked.get("hash_key_conditions"))
+            _candidates.items = _first(asked, _partition(asked["self"], asked.get("hash_key"), asked.get("index_name"),
+                                                         asked.get("hash_key_conditions")))
             return query(*args, **kwargs)
         finally:
             _candidates.items = None
@@ -128,13 +129,28 @@ def _partition(table, hash_key, index_name, conditions) -> list | None:
     partitions = held[1].get(index_name)
     if partitions is None:
         partitions = {}
+        ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
+        order = [*ranges, table.hash_key_attr, *([table.range_key_attr] if table.range_key_attr else [])]
         for entries in table.items.values():
             for item in entries.values() if table.range_key_attr else [entries]:
                 value = item.attrs.get(hashes[0])
-                if value is not None:
+                if value is not None and all(item.attrs.get(k) is not None for k in order):
                     partitions.setdefault(value, []).append(item)
+        for entries in partitions.values():  # in index order, as moto sorts them (sorted_items)
+            entries.sort(key=lambda item: tuple(item.attrs[k] for k in order))
         held[1][index_name] = partitions
     return partitions.get(wanted[hashes[0]], [])
+
+
+def _first(asked: dict, candidates: list | None) -> list | None:
+    """A plain read of an index partition's first (or last) `limit` entries needs only those: as on
+    DynamoDB, the answer then costs its page, not the partition (a Limit 1 query for the oldest)."""
+    plain = not any(asked.get(k) for k in ("range_comparison", "range_key_conditions", "exclusive_start_key",
+                                           "filter_expression", "filter_kwargs"))
+    limit = asked.get("limit")
+    if candidates is None or not asked.get("index_name") or not plain or not limit:
+        return candidates
+    return candidates[:limit] if asked.get("scan_index_forward", True) is not False else candidates[-limit:]
 
 
 def _named_items(backend, transact_items) -> list | None:
