@@ -1,5 +1,7 @@
 """Lambda entry points: turn the event into plain values, call one service, return."""
 
+import functools
+
 from chalice import AuthResponse, Chalice, Cron, Rate
 
 from chalicelib import api, runtime
@@ -26,6 +28,32 @@ def bearer_token(auth_request):
 
 def principal():
     return from_context(app.current_request.context["authorizer"])
+
+
+def page_session(view):
+    """Pages' sign-in: the `desk_session` cookie holds a bearer token (Cognito or the desk's own), checked
+    as the API's authorizer checks one; without a good one, the page answers with the sign-in page.
+    Checked here, not by an API Gateway authorizer: a gateway's 401 cannot send a browser to sign in,
+    and `chalice local` hands an authorizer the Authorization header only. principal() works as behind
+    the authorizer."""
+    from chalicelib.web import views
+
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        request = app.current_request
+        try:
+            who, token = views.signed_in(request.headers.get("cookie"))
+        except InvalidToken:
+            return views.sign_in_redirect(request.context["resourcePath"].format(**kwargs).removeprefix("/app/"))
+        request.context["authorizer"] = to_context(who)
+        request.context["desk_session"] = token  # the forms' CSRF tokens are bound to it
+        return view(**kwargs)
+
+    return wrapped
+
+
+def session_token() -> str:
+    return app.current_request.context["desk_session"]
 
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="reconcile")
@@ -115,6 +143,12 @@ def act(ref):
     return runtime.act(principal(), ref, api.action_body(app.current_request.raw_body))
 
 
+@app.route("/review", methods=["GET"], authorizer=bearer_token)
+@api.json_errors
+def review_queue():
+    return runtime.review_queue(principal(), api.review_query(app.current_request.query_params))
+
+
 @app.route("/handles", methods=["GET"], authorizer=bearer_token)
 @api.json_errors
 def list_handles():
@@ -152,3 +186,76 @@ def x_callback():
 @api.json_errors
 def openapi():
     return api.openapi_document()
+
+
+# --- the officers' pages (chalicelib/web) -----------------------------------------------------
+FORM = ["application/x-www-form-urlencoded"]
+
+
+@app.route("/app/sign-in", methods=["GET"])
+@api.json_errors
+def sign_in_page():
+    from chalicelib.web import views
+
+    return views.sign_in_page(app.current_request.query_params)
+
+
+@app.route("/app/sign-in", methods=["POST"], content_types=FORM)
+@api.json_errors
+def sign_in():
+    from chalicelib.web import views
+
+    return views.sign_in(app.current_request.raw_body)
+
+
+@app.route("/app/sign-out", methods=["POST"], content_types=FORM)
+@api.json_errors
+@page_session
+def sign_out():
+    from chalicelib.web import views
+
+    return views.sign_out(session_token(), app.current_request.raw_body)
+
+
+@app.route("/app/queue", methods=["GET"])
+@api.json_errors
+@page_session
+def queue_page():
+    from chalicelib.web import views
+
+    return views.queue(principal(), session_token())
+
+
+@app.route("/app/complaints/{ref}", methods=["GET"])
+@api.json_errors
+@page_session
+def complaint_page(ref):
+    from chalicelib.web import views
+
+    return views.complaint_page(principal(), session_token(), ref)
+
+
+@app.route("/app/complaints/{ref}", methods=["POST"], content_types=FORM)
+@api.json_errors
+@page_session
+def complaint_action(ref):
+    from chalicelib.web import views
+
+    return views.complaint_page(principal(), session_token(), ref, app.current_request.raw_body or b"")
+
+
+# No sign-in: the signed link is the credential, for its one complaint (services/links.py).
+@app.route("/app/a/{token}", methods=["GET"])
+@api.json_errors
+def link_page(token):
+    from chalicelib.web import views
+
+    return views.link_page(token)
+
+
+@app.route("/app/a/{token}", methods=["POST"], content_types=FORM)
+@api.json_errors
+def link_action(token):
+    from chalicelib.web import views
+
+    return views.link_page(token, app.current_request.raw_body or b"")

@@ -25,7 +25,7 @@ def memory_mb() -> dict[str, int]:
 def figures(raw: dict) -> dict:
     """What the table and the JSON line say about one column."""
     start, end = (datetime.fromisoformat(t) for t in raw["outage"])
-    points, outside = [], []
+    points, outside, outside_by_delivery = [], [], {False: [], True: []}
     for p in raw["posts"]:
         if p["alerted_at"] is None:
             continue
@@ -34,6 +34,7 @@ def figures(raw: dict) -> dict:
         points.append((created, latency))
         if not start - BEFORE_OUTAGE <= created < end:
             outside.append(latency)
+            outside_by_delivery[bool(p.get("dropped"))].append(latency)
     complaints = len(raw["posts"]) - len(raw["missed"])
     calls = [(f, datetime.fromisoformat(at.replace("Z", "+00:00"))) for f, at, _ in raw["x_calls"]]
     peaks, limit = peak_windows(calls), limits()
@@ -47,11 +48,16 @@ def figures(raw: dict) -> dict:
         "span": f"{first // 60:02d}:{first % 60:02d}-{last // 60:02d}:{last % 60:02d} UTC + {raw['tail_minutes']} min",
         "posts": len(raw["posts"]), "complaints": complaints,
         "latency_outside_outage": latency_summary(outside), "latency_overall": latency_summary([l for _, l in points]),
+        # The posts the stream delivered, and those whose delivery the bench dropped (left to search or timelines)
+        "latency_outside_outage_delivered": latency_summary(outside_by_delivery[False]),
+        "latency_outside_outage_dropped": latency_summary(outside_by_delivery[True]),
         "missed": len(raw["missed"]), "recorded_not_alerted": raw["recorded_unalerted"],
         "x_peak_15min": peaks, "x_limits": {f: limit[f] for f in peaks if f in limit},
         "x_refused_429": dict(refused), "over_limit": sum(refused.values()), "x_over_peak": over_limits(peaks, limit),
         "x_cost_usd": raw["x_costs"]["total_usd"], "x_cost_per_complaint": per(raw["x_costs"]["total_usd"], complaints),
         "x_cost_floor": FLOOR_USD,
+        # Author objects (user reads) are not in the floor: triage reads the author's verified_type from them
+        "x_cost_per_complaint_authors": per(by_kind.get("user_read", {}).get("usd", 0.0), complaints),
         "x_bill": {k: v["count"] for k, v in by_kind.items() if v["count"]},
         "aws": aws, "aws_calls_per_complaint": per(sum(raw["aws_calls"].values()), complaints),
         "aws_per_complaint": {k: per(n, complaints) for k, n in aws.items()},
@@ -80,6 +86,8 @@ ROWS = (
     ("simulated span", lambda f: f["span"]),
     ("posts / complaints", lambda f: f"{f['posts']} / {f['complaints']}"),
     ("latency p50/p95/max, outside outage (s)", lambda f: _lat(f["latency_outside_outage"])),
+    ("  of which the stream delivered", lambda f: _lat(f["latency_outside_outage_delivered"])),
+    ("  of which the stream dropped", lambda f: _lat(f["latency_outside_outage_dropped"])),
     ("latency p50/p95/max, overall (s)", lambda f: _lat(f["latency_overall"])),
     ("posts missed", lambda f: str(f["missed"])),
     ("X busiest 15 min: requests (limit)", lambda f: ", ".join(
@@ -87,6 +95,7 @@ ROWS = (
     ("over_limit: X requests refused (429)", lambda f: f"{f['over_limit']} " + ", ".join(
         f"{k} {n}" for k, n in f["x_refused_429"].items())),
     ("X cost per complaint (floor $0.015)", lambda f: f"${f['x_cost_per_complaint']}"),
+    ("  of which author objects (user reads)", lambda f: f"${f['x_cost_per_complaint_authors']}"),
     ("X bill items", lambda f: ", ".join(f"{k} {n}" for k, n in f["x_bill"].items())),
     ("AWS calls per complaint", lambda f: str(f["aws_calls_per_complaint"])),
     ("DynamoDB writes/reads per complaint", lambda f: "{} / {}".format(

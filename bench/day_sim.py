@@ -117,7 +117,8 @@ def run(design_name: str, first: int, last: int, shape: workload.Shape, day: dat
     return {
         "design": design.name, "label": design.label, "span_minutes": [first, last], "tail_minutes": TAIL_MINUTES,
         "posts": [{"id": i, "created_at": p.created_at.isoformat(), "tags": len(p.tagged),
-                   "alerted_at": alerts.sent[i].isoformat() if i in alerts.sent else None}
+                   "alerted_at": alerts.sent[i].isoformat() if i in alerts.sent else None,
+                   "dropped": stack.x.state.stream.dropped(i)}  # one of the stream's dropped deliveries
                   for i, p in zip(ids, posts)],
         "missed": missed, "recorded_unalerted": len(unsent) - len(missed),
         "x_calls": calls, "x_costs": {k: v for k, v in costs.items() if k != "calls"},

@@ -8,9 +8,17 @@ started by `make serve`, its endpoint is picked up from .local/stack.env):
   python -m chalicelib.admin roster import FILE.csv [--dry-run] [--prune] | roster coverage
       officers' alert subscriptions (district x department x level, email or SMS) from a roster CSV;
       coverage lists every district x department x level no confirmed subscription receives
+  python -m chalicelib.admin officers add EMAIL --role officer --district 162 [--department police] [--name NAME]
+  python -m chalicelib.admin officers import FILE.csv [--dry-run]   (columns: email,name,role,districts,departments)
+  python -m chalicelib.admin officers reset EMAIL
+      officers' and admins' accounts in the Cognito user pool; Cognito emails the invitation (a temporary
+      password) and the password reset code
   python -m chalicelib.admin authorise HANDLE
       prints the link the handle's owner opens, logged in to X as the handle, to let the desk reply as it
       (valid 15 minutes, once)
+  python -m chalicelib.admin corrections export --out FILE.jsonl [--since 2026-12-01T00:00+05:30]
+      officers' corrections of triage (transfers, rejections, urgency changes, reviews) as labelled examples,
+      one JSON object per line, oldest first: what `make retrain CORRECTIONS=FILE.jsonl` reads
 """
 
 from __future__ import annotations
@@ -75,9 +83,26 @@ def _parser() -> argparse.ArgumentParser:
     roster_import.add_argument("--dry-run", action="store_true", help="only say what the import would do")
     roster_import.add_argument("--prune", action="store_true", help="unsubscribe those the roster does not name")
     roster.add_parser("coverage", parents=[stage], help="what no confirmed subscription receives")
+    officers = commands.add_parser("officers", help="officers' sign-in accounts (Cognito)").add_subparsers(
+        dest="action", required=True)
+    officer = officers.add_parser("add", parents=[stage], help="invite one officer or admin")
+    officer.add_argument("email")
+    officer.add_argument("--role", choices=("admin", "officer"), required=True)
+    officer.add_argument("--district", type=int, action="append", default=[], help="LGD code; repeat for several")
+    officer.add_argument("--department", action="append", default=[], help="department code; repeat for several")
+    officer.add_argument("--name", default="")
+    roster = officers.add_parser("import", parents=[stage], help="add and change accounts from a roster CSV")
+    roster.add_argument("file", type=Path)
+    roster.add_argument("--dry-run", action="store_true", help="only say what the import would do")
+    officers.add_parser("reset", parents=[stage], help="send a password reset code").add_argument("email")
     authorise = commands.add_parser("authorise", parents=[stage],
                                     help="print the link a handle's owner opens to let the desk post as it")
     authorise.add_argument("handle", help="a watched handle, e.g. lucknowpolice")
+    corrections = commands.add_parser("corrections", help="officers' corrections of triage").add_subparsers(
+        dest="action", required=True)
+    export = corrections.add_parser("export", parents=[stage], help="write them as labelled examples (JSON lines)")
+    export.add_argument("--out", type=Path, required=True, help="the file to write (replaced when done)")
+    export.add_argument("--since", help="only those made at or after this time, ISO with zone (2026-12-01T00:00+05:30)")
     return parser
 
 
@@ -93,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
             print(_authorisation_link(args.handle))
         elif args.command == "roster":
             return _roster(args)
+        elif args.command == "officers":
+            return _officers(args)
+        elif args.command == "corrections":
+            print(_export_corrections(args.out, args.since))
         else:
             return _handles(args)
     except (DeskError, ValueError) as e:
@@ -117,6 +146,51 @@ def _authorisation_link(handle: str) -> str:
     link = runtime.authorisation_link(handle)
     return (f"Send this link to the owner of @{handle}. They open it while logged in to X as @{handle} "
             f"and approve; it works once, within 15 minutes:\n{link}")
+
+
+def _officers(args) -> int:
+    from . import runtime
+    from .services import officers
+
+    pool = runtime.officers_pool()
+    if args.action == "add":
+        added = officers.add(pool, officers.account(args.email, args.role, args.district, args.department, args.name))
+        print(f"Invited {_account(added)}. Cognito emails the temporary password; the first sign-in sets a new one.")
+    elif args.action == "reset":
+        pool.reset_password(args.email.strip().lower())
+        print(f"Cognito sent {args.email} a code to choose a new password.")
+    else:
+        plan = officers.import_roster(pool, _read(args.file), args.dry_run)
+        done = plan.written
+        counts = (len(plan.added), len(plan.changed), len(plan.unchanged))
+        print(("Invited {}, changed {}, left {} unchanged." if done else "Would invite {}, change {}, leave {} unchanged.")
+              .format(*counts))
+        print("".join(f"  invite {_account(a)}\n" for a in plan.added), end="")
+        print("".join(f"  change {b.email}: now {_account(a)}\n" for b, a in plan.changed), end="")
+        if plan.errors:
+            print(f"Problems ({len(plan.errors)}); nothing was written:")
+            print("".join(f"  row {e['row']}: {e['message']}\n" for e in plan.errors), end="")
+            return 2
+    return 0
+
+
+def _account(a) -> str:
+    scope = ", ".join([*(f"district {d}" for d in a.districts), *a.departments]) or "the whole state"
+    return f"{a.email} ({a.role}; {scope})"
+
+
+def _export_corrections(out: Path, since: str | None) -> str:
+    from . import runtime
+    from .services import corrections
+
+    after = datetime.fromisoformat(since) if since else None  # a bad time is a ValueError: said, exit 2
+    if after is not None and after.tzinfo is None:
+        raise ValueError(f"--since {since}: give the time zone too (+05:30 for IST, Z for UTC)")
+    part = out.with_name(out.name + ".part")  # a failed export leaves no half file where a good one was
+    with open(part, "w", encoding="utf-8") as f:
+        written = corrections.export(runtime.storage().corrections, f, after)
+    part.replace(out)
+    return f"{written} labelled examples written to {out}"
 
 
 def _handles(args) -> int:

@@ -177,6 +177,11 @@ def export_query(params: dict | None) -> tuple[ListQuery, date, date]:
     except ValueError as e:
         raise BadRequest(f"query.from and query.to are days, YYYY-MM-DD: {e}") from None
     return _listing(query), start, end
+def review_query(params: dict | None) -> dict:
+    """GET /review's query: limit and cursor, checked against the document."""
+    schemas = {p["name"]: p["schema"] for p in openapi_document()["paths"]["/review"]["get"]["parameters"]}
+    values = {name: _from_text(text, schemas.get(name, {})) for name, text in (params or {}).items()}
+    return _validate("/review", "get", "query", values)
 
 
 def callback_query(params: dict | None) -> dict:
@@ -204,6 +209,11 @@ def _json_body(raw: bytes | None, path: str, method: str, what: str) -> dict:
 def action_body(raw: bytes | None) -> dict:
     """The action request, checked against ActionRequest in the document."""
     return _json_body(raw, "/complaints/{ref}/actions", "post", "an action request")
+
+
+def page_action(request: dict) -> dict:
+    """An action from a page's form, checked against ActionRequest in the document like the API's."""
+    return _validate("/complaints/{ref}/actions", "post", "body", request)
 
 
 def new_handle(raw: bytes | None) -> dict:

@@ -38,6 +38,28 @@ class Config:
     sms_dlt_template_id: str = ""
     sms_sender_id: str = ""
     stream_enabled: bool = True  # hold X's filtered stream (off: the search reconciler alone reads mentions)
+    # Officers' sign-in (Amazon Cognito): the user pool and the pages' app client; unset: service tokens only.
+    cognito_user_pool_id: str | None = None
+    cognito_client_id: str | None = None
+    cognito_jwks_url: str | None = None  # where the pool publishes its keys; unset: Cognito's own address
+    pages_base_url: str | None = None  # the API's public address, for the links in alerts; unset: no links
+
+    @property
+    def cognito_issuer(self) -> str | None:
+        """What Cognito writes in `iss`; the pool id starts with its region ("ap-south-1_AbC")."""
+        if not self.cognito_user_pool_id:
+            return None
+        region = self.cognito_user_pool_id.split("_", 1)[0]
+        return f"https://cognito-idp.{region}.amazonaws.com/{self.cognito_user_pool_id}"
+
+    @property
+    def cognito_keys_url(self) -> str | None:
+        return self.cognito_jwks_url or (self.cognito_issuer and f"{self.cognito_issuer}/.well-known/jwks.json")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Pages' cookies go over HTTPS only, except on the local stack (plain http://127.0.0.1)."""
+        return self.stage != "local"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Config":
@@ -65,6 +87,11 @@ class Config:
             raise ConfigError(f"HTTP_TIMEOUT_SECONDS / SECRETS_MAX_AGE_SECONDS / REOPEN_WINDOW_DAYS: {e}") from e
         if timeout <= 0:
             raise ConfigError("HTTP_TIMEOUT_SECONDS must be positive")
+        pool, client = env.get("COGNITO_USER_POOL_ID") or None, env.get("COGNITO_CLIENT_ID") or None
+        if (pool is None) != (client is None):
+            raise ConfigError("set both COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID, or neither")
+        if pool is not None and "_" not in pool:
+            raise ConfigError(f"COGNITO_USER_POOL_ID {pool!r} is not a pool id (<region>_<id>)")
         return cls(
             **values,
             x_api_base_url=env.get("X_API_BASE_URL") or None,
@@ -78,4 +105,8 @@ class Config:
             sms_dlt_template_id=env.get("SMS_DLT_TEMPLATE_ID", ""),
             sms_sender_id=env.get("SMS_SENDER_ID", ""),
             stream_enabled=env.get("STREAM_ENABLED", "true").lower() == "true",
+            cognito_user_pool_id=pool,
+            cognito_client_id=client,
+            cognito_jwks_url=env.get("COGNITO_JWKS_URL") or None,
+            pages_base_url=(env.get("PAGES_BASE_URL") or "").rstrip("/") or None,
         )

@@ -14,7 +14,6 @@ from functools import cache
 from .config import Config
 from .domain.access import Principal
 from .domain.complaint import Policies
-from .domain.handles import Registry
 from .domain.messages import load_messages
 from .domain.sla import load_sla_policy
 from . import observability
@@ -72,8 +71,8 @@ def alerts():
 
     cfg = config()
     sms = sms_attributes(cfg.sms_dlt_entity_id, cfg.sms_dlt_template_id, cfg.sms_sender_id)
-    return SnsAlerts(cfg.alerts_topic_arn, policies().messages, policies().sla.tz, sms=sms,
-                     subscriptions=subscriptions)
+    return SnsAlerts(cfg.alerts_topic_arn, policies().messages, policies().sla.tz, sms=sms, clock=lambda: utcnow(),
+                     links=alert_link, subscriptions=subscriptions)
 
 
 @cache
@@ -257,7 +256,7 @@ def run_reconcile(time_left=None) -> dict:
     logger()
     report = traced("reconcile", lambda: reconcile_service.reconcile(
         registry(), source(), source(), storage(), alerts(), replies(), ops_notices(), utcnow, policies(),
-        time_left=time_left))
+        time_left=time_left, budget=x_budget()))
     publish_metrics(report.metrics())
     summary = report.as_dict()
     logger().info("reconcile finished", extra={"complaints_created": len(report.created), "report": summary})
@@ -341,9 +340,50 @@ def complete_authorisation(query: dict) -> dict:
 
 
 def authenticate(token: str) -> Principal:
-    from . import auth
+    """A bearer token: an officer's Cognito ID token, or one of the desk's own (the admin command's)."""
+    from . import auth, cognito
 
+    if cognito.is_cognito(token):
+        cfg = config()
+        if not cfg.cognito_user_pool_id:
+            raise auth.InvalidToken("officers' sign-in is not set up in this stage")
+        return cognito.verify(cognito_keys(), token, cfg.cognito_issuer, cfg.cognito_client_id, utcnow())
     return auth.verify(signing_key(), token, utcnow())
+
+
+@cache
+def cognito_keys():
+    """The user pool's published keys, fetched once per container (again only for a new key id)."""
+    from . import cognito
+
+    return cognito.keys(config().cognito_keys_url, config().http_timeout_seconds)
+
+
+@cache
+def officers_pool():
+    from .adapters.cognito_pool import CognitoPool
+
+    cfg = config()
+    if not cfg.cognito_user_pool_id:
+        from .errors import DeskError
+
+        raise DeskError("officers' sign-in is not set up in this stage (COGNITO_USER_POOL_ID)")
+    return CognitoPool(cfg.cognito_user_pool_id, cfg.cognito_client_id)
+
+
+def link_key() -> bytes:
+    """Alert links are signed with a key derived from the token key, as cursors are."""
+    import hashlib
+
+    return hashlib.sha256(b"alert-link:" + signing_key().encode()).digest()
+
+
+def alert_link(complaint) -> str | None:
+    """The one-tap link an alert about `complaint` carries; None where PAGES_BASE_URL is not set."""
+    from .services.links import alert_link as link
+
+    base = config().pages_base_url
+    return link(link_key(), base, complaint, utcnow()) if base else None
 
 
 def list_complaints(principal: Principal, query: ListQuery) -> dict:
@@ -356,6 +396,16 @@ def get_complaint(principal: Principal, ref: str) -> dict:
 
 def act(principal: Principal, ref: str, request: dict) -> dict:
     return complaint_service.act(storage(), alerts(), principal, ref, request, utcnow, policies())
+
+
+def act_through_link(token: str, request: dict) -> dict:
+    from .services import links
+
+    return links.act(storage(), alerts(), link_key(), token, request, utcnow, policies())
+
+
+def review_queue(principal: Principal, query: dict) -> dict:
+    return complaint_service.review_queue(storage(), principal, **query)
 
 
 def _handles():

@@ -125,6 +125,7 @@ def resources_template(stage: str) -> dict:
     queue = env["MENTIONS_QUEUE_URL"].rsplit("/", 1)[1]
     template["Resources"]["MentionsQueue"]["Properties"]["QueueName"] = queue
     template["Resources"]["MentionsDeadLetterQueue"]["Properties"]["QueueName"] = f"{queue}-dlq"
+    add_officers_pool(template, stage)
     template["Parameters"]["Stage"].update(Default=stage, AllowedValues=[stage])
     for var, name in secret_parameters(stage).items():
         output = "".join(part.capitalize() for part in var.lower().split("_"))  # XBearerTokenParameter
@@ -133,6 +134,26 @@ def resources_template(stage: str) -> dict:
             "Description": f"SSM SecureString the functions read as {var}: put the value there (see the README's deploy guide).",
         }
     return template
+
+
+def add_officers_pool(template: dict, stage: str) -> None:
+    """The officers' user pool and the pages' app client, from infra/officers_pool.json (the local stack
+    creates them from the same file). The pool holds the accounts: kept if the stack is deleted."""
+    shape = json.loads((INFRA / "officers_pool.json").read_text())
+    tags = {"app": "up-complaint-desk", "stage": stage}
+    template["Resources"]["OfficersPool"] = {
+        "Type": "AWS::Cognito::UserPool", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+        "Properties": {"UserPoolName": f"complaint-desk-officers-{stage}", "DeletionProtection": "ACTIVE",
+                       "EnabledMfas": ["SOFTWARE_TOKEN_MFA"], "UserPoolTags": tags, **shape["UserPool"]},
+    }
+    template["Resources"]["PagesClient"] = {
+        "Type": "AWS::Cognito::UserPoolClient",
+        "Properties": {"UserPoolId": {"Ref": "OfficersPool"}, "ClientName": "pages", **shape["Client"]},
+    }
+    template["Outputs"]["OfficersPoolId"] = {
+        "Value": {"Ref": "OfficersPool"},
+        "Description": "The officers' Cognito user pool: `python -m chalicelib.admin officers import roster.csv` fills it.",
+    }
 
 
 def cloudformation_policy(document: dict) -> dict:

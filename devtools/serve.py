@@ -12,7 +12,7 @@ import sys
 import threading
 
 from chalicelib.admin import LOCAL_STACK_ENV
-from devtools.stack import LocalStack
+from devtools.stack import LOCAL_PASSWORD, SIGN_IN_ACCOUNTS, LocalStack
 
 PORT = int(os.environ.get("PORT", "8000"))
 TICK_SECONDS = 60
@@ -72,10 +72,22 @@ def consume_mentions_forever(stop: threading.Event, stack: LocalStack) -> None:
                 print(f"[record] {len(answer['batchItemFailures'])} messages left for redelivery", flush=True)
 
 
+def sign_in_details(base: str) -> str:
+    """The example officers' accounts in the local user pool, for `make serve` to print."""
+    lines = [f"officers' pages: {base}/app/sign-in   (every example account's password: {LOCAL_PASSWORD})"]
+    for a in SIGN_IN_ACCOUNTS:
+        scope = ", ".join([*(f"district {d}" for d in a.districts), *a.departments]) or "the whole state"
+        lines.append(f"  {a.email:<28} {a.role}, {scope}")
+    lines.append("  alerts (the officer-* queues) carry one-tap links to the complaint's page")
+    return "\n".join(lines)
+
+
 def main() -> None:
     stop = threading.Event()
     with LocalStack() as stack:
         stack.provision()
+        stack.env["PAGES_BASE_URL"] = f"http://127.0.0.1:{PORT}"  # the links in alerts open this server's pages
+        os.environ.update(stack.env)
         # The handles the seed mentions tag let the desk reply as them (admin link, consent on the local X, callback).
         print(f"authorised on the local X: {', '.join('@' + h for h in stack.authorise_seeded())}", flush=True)
         # `python -m chalicelib.admin token` in another shell finds this stack through this file.
@@ -92,6 +104,7 @@ def main() -> None:
         holder.start()
         consumer = threading.Thread(target=consume_mentions_forever, args=(stop, stack), daemon=True)
         consumer.start()
+        print(sign_in_details(f"http://127.0.0.1:{PORT}"), flush=True)
         print(f"API: http://127.0.0.1:{PORT}/status   (Ctrl-C to stop)", flush=True)
         try:
             signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -52,6 +52,25 @@ EXAMPLE_OFFICERS = (
 )
 
 
+@dataclass(frozen=True)
+class SignInAccount:
+    """An example account in the local user pool, signed in with LOCAL_PASSWORD (`make serve` prints them)."""
+
+    email: str
+    name: str
+    role: str
+    districts: tuple[int, ...] = ()
+    departments: tuple[str, ...] = ()
+
+
+LOCAL_PASSWORD = "Desk-local-2026!"
+SIGN_IN_ACCOUNTS = (
+    SignInAccount("lucknow.police@example.in", "Lucknow police desk", "officer", (162,), ("police",)),
+    SignInAccount("noida.officer@example.in", "Gautam Buddha Nagar desk", "officer", (144,)),
+    SignInAccount("state.admin@example.in", "State admin", "admin"),
+)
+
+
 def stage_environment(stage: str = STAGE) -> dict[str, str]:
     """The environment variables Chalice gives the functions in this stage."""
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
@@ -165,8 +184,29 @@ class LocalStack:
             self.client("ssm").put_parameter(Name=self.env[name], Value=value, Type="SecureString", Overwrite=True)
         for officer in self.officers:
             self.subscribe(officer)
+        self.create_officers_pool()
         self.create_mentions_queue()
         self.seed_registry()
+
+    def create_officers_pool(self, accounts=SIGN_IN_ACCOUNTS) -> None:
+        """The officers' user pool and the pages' client (infra/officers_pool.json), the example accounts with
+        LOCAL_PASSWORD; the pool's ids go into the environment, as the template wires them on a stage."""
+        from chalicelib.adapters.cognito_pool import Account, attributes
+
+        shape = json.loads((ROOT / "infra" / "officers_pool.json").read_text())
+        idp = self.client("cognito-idp")
+        pool = idp.create_user_pool(PoolName=f"complaint-desk-officers-{STAGE}", **shape["UserPool"])["UserPool"]["Id"]
+        idp.set_user_pool_mfa_config(UserPoolId=pool, SoftwareTokenMfaConfiguration={"Enabled": True},
+                                     MfaConfiguration=shape["UserPool"]["MfaConfiguration"])
+        client = idp.create_user_pool_client(UserPoolId=pool, ClientName="pages", **shape["Client"])
+        self.env |= {"COGNITO_USER_POOL_ID": pool, "COGNITO_CLIENT_ID": client["UserPoolClient"]["ClientId"],
+                     "COGNITO_JWKS_URL": f"{self.aws_url}/{pool}/.well-known/jwks.json"}
+        os.environ.update(self.env)
+        for a in accounts:
+            account = Account(a.email, a.role, a.districts, a.departments, a.name)
+            idp.admin_create_user(UserPoolId=pool, Username=a.email, MessageAction="SUPPRESS",
+                                  UserAttributes=attributes(account))
+            idp.admin_set_user_password(UserPoolId=pool, Username=a.email, Password=LOCAL_PASSWORD, Permanent=True)
 
     def create_mentions_queue(self) -> None:
         """The streamed path's queue and its dead-letter queue (a message received 5 times goes there)."""

@@ -27,6 +27,12 @@ class Decision:
     urgent: bool = False
     confidence: float = 0.87
     masked_text: str = ""
+    outcome: str = ""  # complaint | needs_review | not_actionable | outside_jurisdiction; "" from is_complaint
+    channel: str | None = None  # outside_jurisdiction: a key of triage's CHANNELS
+
+    def __post_init__(self):
+        if not self.outcome:
+            object.__setattr__(self, "outcome", "complaint" if self.is_complaint else "not_actionable")
 
 
 def received(tweet_id: int, district: int | None = 162, department: str = "police", at: datetime = NOW,

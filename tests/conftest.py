@@ -28,6 +28,9 @@ def stack(_running_stack):
     runtime.replies.cache_clear()
     runtime.user_tokens.cache_clear()
     # The X budget is held in memory for a run: a clean stack starts without it (and the clients holding it).
+    # The officers' user pool is created again with new ids (in the environment): read the config afresh.
+    for held in (runtime.config, runtime.cognito_keys, runtime.officers_pool):
+        held.cache_clear()
     for held in (runtime.x_budget, runtime.source, runtime.x_authorisation):
         held.cache_clear()
     return _running_stack

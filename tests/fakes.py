@@ -186,9 +186,10 @@ class FakeComplaints:
     """Complaints by reference, with the tweet guard, threads and reference counters of the real store.
     Each write is atomic, as DynamoDB's are, so racing writers can be tested."""
 
-    def __init__(self, stats: "FakeStatistics | None" = None):
+    def __init__(self, stats: "FakeStatistics | None" = None, corrections: "FakeCorrections | None" = None):
         self.lock = threading.RLock()
         self.stats = stats or FakeStatistics()
+        self.corrections = corrections or FakeCorrections()
         self.complaints: dict[str, Complaint] = {}
         self.by_tweet: dict[str, str] = {}
         self.threads: dict[tuple[str, str], str] = {}
@@ -250,6 +251,8 @@ class FakeComplaints:
             self.by_tweet[change.recorded_tweet] = change.after.ref
         self.complaints[current.ref] = _apply(current, change.before, change.after)
         self.stats.apply(change.counts)
+        if change.correction:
+            self.corrections.kept.append(change.correction)
         return True
 
     @staticmethod
@@ -301,7 +304,7 @@ class FakeComplaints:
 def _apply(current: Complaint, before: Complaint, after: Complaint) -> Complaint:
     """What a save writes: the fields the change changed, its replies, its new history entries."""
     changes = {name: getattr(after, name) for name in ("status", "version", "district", "department", "alert",
-                                                       "clock", "resolved_at", "text", "masked_text")
+                                                       "clock", "resolved_at", "text", "masked_text", "urgent", "channel")
                if getattr(after, name) != getattr(before, name)}
     changes["replies"] = current.replies | {k: r for k, r in after.replies.items() if r != before.replies.get(k)}
     changes["history"] = current.history + after.history[len(before.history):]
@@ -322,6 +325,16 @@ def _position(query: ListQuery) -> tuple[datetime, str]:
     if not hmac.compare_digest(signature, _signature(query, f"{created_at}|{ref}")):
         raise InvalidCursor("the cursor is not one this listing handed out (filters must stay the same)")
     return datetime.fromisoformat(created_at), ref
+
+
+class FakeCorrections:
+    """Labelled examples in the order they were kept (as the DynamoDB adapter reads them: by time)."""
+
+    def __init__(self):
+        self.kept = []
+
+    def read(self, since=None):
+        return iter(sorted((c for c in self.kept if since is None or c.at >= since), key=lambda c: (c.at, c.ref)))
 
 
 class FakeOutbox:
@@ -566,6 +579,7 @@ class FakeAlerts:
     def __init__(self):
         self.sent: list[Complaint] = []
         self.digests: list[tuple[int | None, str, str]] = []
+        self.links: list[str | None] = []  # the link each alert was given
         self.failing = False
         self.reached = True  # whether some officer's subscription takes the alerts
         self.state_desk: list[Complaint] = []
@@ -585,10 +599,11 @@ class FakeAlerts:
         self.digests.append((district, subject, body))
         return f"digest-{len(self.digests)}"
 
-    def notify(self, complaint):
+    def notify(self, complaint, link=None):
         if self.failing:
             raise AlertFailed("SNS is down")
         self.sent.append(complaint)
+        self.links.append(link)
         return f"msg-{len(self.sent)}"
 
 
@@ -621,7 +636,8 @@ class FakeDesk:
 
     def __init__(self):
         self.stats = FakeStatistics()
-        self.complaints = FakeComplaints(self.stats)
+        self.corrections = FakeCorrections()
+        self.complaints = FakeComplaints(self.stats, self.corrections)
         self.outbox = FakeOutbox(self.complaints)
         self.handles = FakeWatchedHandles()
         self.registry = FakeHandleRegistry()

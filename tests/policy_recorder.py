@@ -38,6 +38,13 @@ PLATFORM_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceS
                     # The SQS event source mapping polls record_mentions' queue with the function's role.
                     "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
 
+# Operations AWS does not authorise with IAM at all: Cognito's sign-in calls are answered for the app client
+# they name, and a signed-in person's own calls for their access token, whoever signs the request ("you
+# can't grant IAM permissions in policies" for them).
+NOT_IAM_AUTHORISED = {("cognito-idp", op) for op in ("InitiateAuth", "RespondToAuthChallenge", "GetUser",
+                                                     "AssociateSoftwareToken", "VerifySoftwareToken",
+                                                     "SetUserMFAPreference")}
+
 # Grants made ahead of the code that will use them: (action, environment variable) -> why, e.g.
 #   ("ssm:GetParameter", "X_BEARER_TOKEN_PARAMETER"): "the bearer token for a reader not built yet",
 # Remove an entry once the code calls it (the check says so).
@@ -119,6 +126,9 @@ def arn(need: Need, stage: str) -> str:
 
 
 def needs(prefix: str, operation: str, params: dict) -> list[Need]:
+    if (prefix, operation) in NOT_IAM_AUTHORISED:
+        return []
+
     def table(action, name, suffix=""):
         return Need(f"dynamodb:{action}", "table", variable_for("table", name), name, suffix)
 

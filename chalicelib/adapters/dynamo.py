@@ -6,8 +6,10 @@ from typing import Callable
 
 from ..services.ports import Storage
 from .dynamo_complaints import DynamoComplaints, DynamoOutbox
+from .dynamo_corrections import DynamoCorrections
 from .dynamo_grants import DynamoGrants
 from .dynamo_handles import DynamoWatchedHandles
+from .dynamo_links import DynamoUsedLinks
 from .dynamo_registry import DynamoHandleRegistry
 from .dynamo_searches import DynamoSearchCursors
 from .dynamo_stats import DynamoStatistics
@@ -26,4 +28,5 @@ def storage(table_name: str, client=None, cursor_key: bytes | Callable[[], bytes
     return Storage(complaints=complaints, outbox=DynamoOutbox(table), handles=DynamoWatchedHandles(table),
                    stats=DynamoStatistics(table), registry=DynamoHandleRegistry(table),
                    grants=DynamoGrants(table), stream=DynamoStreamLeases(table),
-                   searches=DynamoSearchCursors(table))
+                   searches=DynamoSearchCursors(table), corrections=DynamoCorrections(table),
+                   links=DynamoUsedLinks(table))

@@ -19,6 +19,7 @@ from ..domain.complaint import Change, Complaint
 from ..domain.values import reference
 from ..errors import InvalidCursor
 from ..services.ports import ListQuery, ThreadTaken
+from . import dynamo_corrections as corrections
 from . import dynamo_indexes as indexes
 from . import dynamo_items as items
 from .dynamo_stats import counter_updates
@@ -87,6 +88,8 @@ class DynamoComplaints:
 
     def save(self, change: Change) -> bool:
         also = counter_updates(self.table.name, change.counts)
+        if change.correction:
+            also.append(corrections.put(self.table.name, change.correction))
         if change.recorded_tweet:
             also.insert(0, items.guard(self.table.name, change.recorded_tweet, change.after.ref))
         try:

@@ -151,6 +151,8 @@ def to_item(c: Complaint) -> dict:
     }
     if c.resolved_at:
         plain["resolved_at"] = seconds(c.resolved_at)
+    if c.channel:
+        plain["channel"] = c.channel
     if c.masked_text != c.text:  # mostly there was nothing to mask
         plain["masked_text"] = c.masked_text
     return complaint_key(c.ref) | {k: serialize(v) for k, v in plain.items()}
@@ -180,6 +182,7 @@ def from_item(item: dict) -> Complaint:
         clock=_value(sla.Clock, raw["clock"] | _present(next_check_at=raw.get("next_check_at"))),
         replies={k: _value(Reply, r) for k, r in raw["replies"].items()},
         history=tuple(Entry.from_dict(_plain(e)) for e in raw["history"]), resolved_at=from_seconds(raw.get("resolved_at")),
+        channel=raw.get("channel"),
     )
 
 
@@ -219,7 +222,7 @@ def update(table: str, change: Change, keep_reply_flag: bool = False) -> dict:
         else:
             removes.append(e.name(flag))
 
-    for name in ("status", "version", "department"):
+    for name in ("status", "version", "department", "urgent", "channel"):
         if getattr(after, name) != getattr(before, name):
             put(name, getattr(after, name).value if name == "status" else getattr(after, name))
     if after.district != before.district:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TWEET_FIELDS = ["author_id", "created_at", "conversation_id", "referenced_tweets", "entities", "lang", "note_tweet",
-                "edit_history_tweet_ids"]
+                "edit_history_tweet_ids", "in_reply_to_user_id"]
 USER_FIELDS = ["username", "verified_type"]  # with the author_id expansion: no request of its own
 # X escapes exactly these three in a post's text. One pass over just them: a citizen who typed
 # "&amp;" (sent as "&amp;amp;") keeps it, and nothing X left alone is touched.
@@ -47,6 +47,8 @@ def _mention(t: dict, users: dict[str, dict]) -> Mention:
     tagged = [m for m in entities.get("mentions") or [] if isinstance(m, dict) and m.get("username")]
     author = users.get(t["author_id"], {})
     chain = _edit_chain(t)
+    referenced = [r for r in t.get("referenced_tweets") or [] if isinstance(r, dict)]
+    replied_to = next((str(r["id"]) for r in referenced if r.get("type") == "replied_to" and r.get("id")), None)
     return Mention(
         tweet_id=t["id"],
         text=unescape(text),
@@ -55,11 +57,13 @@ def _mention(t: dict, users: dict[str, dict]) -> Mention:
         created_at=datetime.fromisoformat(t["created_at"].replace("Z", "+00:00")),
         conversation_id=t.get("conversation_id", t["id"]),
         mentioned=tuple(m["username"] for m in tagged),
-        is_retweet=any(r.get("type") == "retweeted" for r in t.get("referenced_tweets") or []),
+        is_retweet=any(r.get("type") == "retweeted" for r in referenced),
         mentioned_ids=tuple(str(m.get("id") or "") for m in tagged),
         author_verified_type=author.get("verified_type"),
         edit_of=chain[0] if chain and chain[0] != t["id"] else None,
         edit_history=chain,
+        replied_to=replied_to,
+        in_reply_to_user_id=str(t["in_reply_to_user_id"]) if t.get("in_reply_to_user_id") else None,
     )
 
 

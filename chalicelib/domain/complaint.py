@@ -11,10 +11,14 @@ from datetime import datetime, timedelta
 
 from ..errors import InvalidAction
 from . import sla
+from .corrections import Correction, label
 from .districts import DISTRICTS
-from .lifecycle import ACTIONS, Action
+from .handles import WatchedHandle
+from .lifecycle import Action
 from .messages import Messages
-from .status import Status, check_transition
+from .officer_replies import ReplyPhrases, load_phrases, owns
+from .pii import mask
+from .status import OUTCOMES, UNROUTED, Status, check_transition
 from .tally import Counts, one, tally
 from .values import NO_ALERT, Alert, Entry, Mention, Reply
 
@@ -30,6 +34,7 @@ class Policies:
     sla: sla.SlaPolicy
     messages: Messages
     reopen_window: timedelta
+    phrases: ReplyPhrases = field(default_factory=load_phrases)  # how an officer's reply on X says "resolved"
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Change:
     expect: str
     recorded_tweet: str | None = None  # a tweet this change records: it must not be recorded twice
     first_version: str | None = None  # an edited post's first id, guarded too: every version is one post
+    correction: Correction | None = None  # an officer corrected triage: the labelled example, kept in the same write
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,7 @@ class Complaint:
     replies: dict[str, Reply] = field(default_factory=dict)  # by kind: acknowledged, resolved
     history: tuple[Entry, ...] = ()
     resolved_at: datetime | None = None
+    channel: str | None = None  # outside_jurisdiction: the body that owns it (a key of triage's CHANNELS)
 
     @property
     def district_name(self) -> str | None:
@@ -93,25 +100,26 @@ class Complaint:
     @classmethod
     def receive(cls, mention: Mention, decision, handles: tuple[str, ...], ref: str, now: datetime,
                 policies: Policies, claim: str | None = None) -> Change:
-        """A mention, as triage decided it, becomes a complaint (or a not-actionable record).
+        """A mention, as triage decided it (its outcome), becomes a complaint; or a record no officer is
+        alerted for: one waiting in the state review queue, one not actionable, or one outside the state's
+        reach, whose citizen is told which channel owns it.
 
         `handles`: the watched handles it tagged; `claim`: this sender holds the new alert.
         """
-        actionable = decision.is_complaint
+        status = OUTCOMES[decision.outcome]
         complaint = cls(
             ref=ref, tweet_id=mention.tweet_id, text=mention.text, masked_text=decision.masked_text,
             author_id=mention.author_id, author_username=mention.author_username, tweet_url=mention.url,
             conversation_id=mention.conversation_id, tweeted_at=mention.created_at, created_at=now,
             district=decision.district, department=decision.department or "other", urgent=decision.urgent,
-            confidence=decision.confidence, handles=handles,
-            status=Status.NEW if actionable else Status.NOT_ACTIONABLE,
+            confidence=decision.confidence, handles=handles, status=status,
         )
-        if actionable:
-            complaint = replace(
-                complaint,
-                alert=Alert().announce("new_complaint", "L1", claim, now),
-                clock=sla.receive(policies.sla, now, complaint.department, complaint.urgent),
-            )
+        if status == Status.OUTSIDE_JURISDICTION:
+            complaint = complaint._told_where_to_go(decision.channel, policies)
+        elif status == Status.NEW:
+            complaint = replace(complaint, alert=Alert().announce("new_complaint", "L1", claim, now),
+                                clock=sla.receive(policies.sla, now, complaint.department, complaint.urgent,
+                                                  mention.created_at))
             if text := policies.messages.reply("acknowledged", complaint):
                 complaint = replace(complaint, replies={"acknowledged": Reply(text)})
         return Change(None, complaint, tally(None, complaint, now, policies.sla.tz), "absent", mention.tweet_id,
@@ -148,9 +156,21 @@ class Complaint:
 
     # --- officers -------------------------------------------------------------------------
 
+    def _told_where_to_go(self, channel: str | None, policies: Policies) -> "Complaint":
+        """Outside the state's reach: the channel that owns it, and the public reply naming it."""
+        text = policies.messages.outside_jurisdiction(self.text, channel) if channel else None
+        return replace(self, channel=channel, replies=self.replies | ({"outside_jurisdiction": Reply(text)} if text else {}))
+
     def act(self, action: Action, now: datetime, policies: Policies, claim: str | None = None) -> Change:
-        """An officer's action; a transfer leaves an alert for the new owner, held by `claim`."""
-        target = ACTIONS[action.name]
+        """An officer's action; a transfer (or a review deciding a complaint) leaves an alert for the new
+        owner, held by `claim`. An action correcting triage keeps a labelled example in the Change."""
+        if self.status == Status.NEEDS_REVIEW and action.name != "review":
+            raise InvalidAction("this mention waits for review: decide it with the review action")
+        if action.name == "review" and self.status != Status.NEEDS_REVIEW:
+            raise InvalidAction(f"only a mention waiting for review can be reviewed; this one is {self.status.value}")
+        if action.name == "urgency":
+            return self._urgency(action, now, policies)
+        target = action.target
         check_transition(self.status, target)
         details = {"from": self.status.value, "to": target.value}
         if action.note:
@@ -168,23 +188,76 @@ class Complaint:
                     f"a resolution can be disputed for {policies.reopen_window.days} days; this one was resolved "
                     f"on {self.resolved_at.date().isoformat()}"
                 )
-        elif action.name == "transfer":
+        elif target == Status.TRANSFERRED:  # a transfer, or a review deciding a complaint
             district = action.to_district if action.to_district is not None else self.district
             department = action.to_department or self.department
-            # Rescuing a mention triage judged not actionable may keep its owner: it is the alert that is new.
-            if (district, department) == (self.district, self.department) and self.status != Status.NOT_ACTIONABLE:
+            # Rescuing a mention triage kept from officers may keep its owner: it is the alert that is new.
+            if (district, department) == (self.district, self.department) and self.status not in UNROUTED:
                 raise InvalidAction("the complaint is already with that district and department")
             details.update(from_district=self.district, to_district=district,
                            from_department=self.department, to_department=department)
             # The new owner is alerted as if the complaint were new to them.
             changes.update(district=district, department=department,
                            alert=self.alert.announce("transferred", "L1", claim, now))
+            if action.urgent is not None:
+                changes["urgent"] = details["urgent"] = action.urgent
+        if action.name == "review":
+            details.update(outcome=action.outcome, **({"channel": action.channel} if action.channel else {}))
         changes["history"] = self.history + (Entry(now, action.actor, action.name, details),)
         after = replace(self, **changes)
+        # Reviewed: the citizen hears what any complaint hears (its acknowledgement), or where to go.
+        if action.outcome == "outside_jurisdiction":
+            after = after._told_where_to_go(action.channel, policies)
+        elif action.outcome == "complaint" and (text := policies.messages.reply("acknowledged", after)):
+            after = replace(after, replies=after.replies | {"acknowledged": Reply(text)})
         restarted = target in (Status.TRANSFERRED, Status.REOPENED)
         after = replace(after, clock=sla.after_transition(policies.sla, self.clock, target, now, after.department,
                                                           after.urgent, restarted))
-        return Change(self, after, tally(self, after, now, policies.sla.tz), "version")
+        return Change(self, after, tally(self, after, now, policies.sla.tz), "version",
+                      correction=label(action, after, now))
+
+    def _urgency(self, action: Action, now: datetime, policies: Policies) -> Change:
+        """An officer says triage misjudged the danger. The deadlines set on receipt stand; the flag decides
+        how an unacknowledged complaint escalates from the next check, and what lists and alerts show."""
+        if not self.status.is_open:
+            raise InvalidAction(f"urgency is changed on open complaints; this one is {self.status.value}")
+        if action.urgent == self.urgent:
+            raise InvalidAction(f"the complaint is already {'urgent' if self.urgent else 'not urgent'}")
+        details = {"urgent": action.urgent} | ({"note": action.note} if action.note else {})
+        after = replace(self, urgent=action.urgent, version=self.version + 1,
+                        history=self.history + (Entry(now, action.actor, "urgency", details),))
+        return Change(self, after, tally(self, after, now, policies.sla.tz), "version",
+                      correction=label(action, after, now))
+
+    def officer_replied(self, post: Mention, handle: WatchedHandle, now: datetime, policies: Policies) -> Change:
+        """An officer answered on X, in the complaint's thread, from a watched handle: the post joins the history
+        with its text and link. From a handle owning the complaint it moves it: resolved when it says so
+        (policies.phrases), else acknowledged when it waited for that (the acknowledgement clock stops). The
+        officer told the citizen: the desk queues no resolution reply of its own. Recorded once (the tweet is
+        guarded); the citizen may still dispute a resolution within the reopen window."""
+        details = {"tweet_id": post.tweet_id, "tweet_url": post.url, "handle": handle.handle,
+                   "note": mask(post.text)[:MAX_FOLLOW_UP_TEXT]}
+        by = post.author if post.author_username else f"@{handle.handle}"  # search reads no author names
+        target = None
+        if self.status.is_open and owns(handle, self):
+            if policies.phrases.resolves(post.text):
+                target = Status.RESOLVED
+            elif sla.stage_of(self.status) == "acknowledge":
+                target = Status.ACKNOWLEDGED
+        if target is None:
+            kept = sum(e.action == "officer_reply" for e in self.history) < MAX_FOLLOW_UPS
+            after = replace(self, history=self.history + (Entry(now, by, "officer_reply", details),)) if kept else self
+            return Change(self, after, {}, "exists", post.tweet_id)
+        check_transition(self.status, target)
+        details.update({"from": self.status.value, "to": target.value})
+        changes: dict = {"status": target, "version": self.version + 1,
+                         "history": self.history + (Entry(now, by, "officer_reply", details),)}
+        if target == Status.RESOLVED:
+            changes["resolved_at"] = now
+        after = replace(self, **changes)
+        after = replace(after, clock=sla.after_transition(policies.sla, self.clock, target, now, after.department,
+                                                          after.urgent, False))
+        return Change(self, after, tally(self, after, now, policies.sla.tz), "version", post.tweet_id)
 
     # --- deadlines ------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ ALERT_EVENTS = ("new_complaint", "transferred", "reminder", "escalation")
 URGENCIES = ("high", "normal")
 # The state desk: an alert no subscription matches goes to it as well (district "state", level L3).
 STATE_DESK = "state"
-UNROUTED = "unrouted"
+UNROUTED_EVENT = "unrouted"
 
 
 @dataclass(frozen=True)

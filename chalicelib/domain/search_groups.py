@@ -1,5 +1,6 @@
-"""Query groups of recent search: the enabled handles packed into `(@h1 OR @h2 ...) -is:retweet`
-queries under X's 512 characters, each named by the handles it holds.
+"""Query groups of recent search: the enabled handles packed into queries under X's 512 characters, each named
+by the handles it holds. A query is the stream rule's (domain/stream_rules.py): posts tagging the handles, and
+their own replies (officers answering citizens), retweets left out.
 
 A group's id comes from its handle set alone, so the same handles give the same group (and its
 cursor) whatever else changed; a registry change that moves handles between groups makes new ids,
@@ -13,10 +14,9 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .handles import WatchedHandle
+from .stream_rules import watching
 
 QUERY_LIMIT = 512  # X refuses a recent-search query this long or longer (the issue: "under 512")
-# Retweets are never complaints (the recorder skips them); leaving them out saves what X bills per post read.
-SUFFIX = " -is:retweet"
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,9 @@ class QueryGroup:
     query: str
 
 
-def query_of(usernames: Iterable[str]) -> str:
+def query_of(usernames: Iterable[str], replying: Iterable[str] | None = None) -> str:
     # Parentheses: in X's syntax AND binds tighter than OR, so the negation must apply to the whole OR.
-    return "(" + " OR ".join(f"@{u}" for u in usernames) + ")" + SUFFIX
+    return watching(usernames, replying)
 
 
 def group_id(keys: Iterable[str]) -> str:
@@ -36,11 +36,14 @@ def group_id(keys: Iterable[str]) -> str:
 
 
 def _group(handles: list[WatchedHandle]) -> QueryGroup:
-    return QueryGroup(group_id(h.key for h in handles), tuple(h.key for h in handles), query_of(h.handle for h in handles))
+    # Search reads no author names (services/reconcile.py): only a handle known by its user id has its replies asked for.
+    query = query_of([h.handle for h in handles], [h.handle for h in handles if h.user_id])
+    return QueryGroup(group_id(h.key for h in handles), tuple(h.key for h in handles), query)
 
 
 def pack(handles: Iterable[WatchedHandle]) -> list[QueryGroup]:
-    """Every handle in exactly one group, in key order, each query shorter than QUERY_LIMIT."""
+    """Every handle in exactly one group, in key order, each query shorter than QUERY_LIMIT (packed as if every
+    handle's replies were asked for, so a group keeps its handles, and its cursor, as user ids are learned)."""
     groups, current = [], []
     for h in sorted({h.key: h for h in handles}.values(), key=lambda h: h.key):
         if current and len(query_of([*(c.handle for c in current), h.handle])) >= QUERY_LIMIT:

@@ -150,6 +150,7 @@ class Clock:
     reminded: bool = False
     breached: bool = False
     next_check_at: datetime | None = None
+    late: bool = False  # received after the citizen's post had outlived its acknowledgement window
 
     def as_dict(self) -> dict:
         return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in vars(self).items()}
@@ -178,10 +179,19 @@ def _stage_minutes(policy: SlaPolicy, stage: str, department: str, urgent: bool)
     return deadlines.acknowledge_minutes if stage == "acknowledge" else deadlines.resolve_minutes
 
 
-def receive(policy: SlaPolicy, received_at: datetime, department: str, urgent: bool) -> Clock:
-    """A new owner has the complaint: both deadlines run from now, starting with acknowledgement."""
+def receive(policy: SlaPolicy, received_at: datetime, department: str, urgent: bool,
+            posted_at: datetime | None = None) -> Clock:
+    """A new owner has the complaint: both deadlines run from now, starting with acknowledgement.
+
+    `posted_at`: when the citizen posted. A post older than its acknowledgement window (read late: an outage,
+    a backfill) is marked late, its acknowledgement deadline the one the citizen's post set (passed): no fresh
+    short deadline, no reminder. Its owner gets one window from now before it is escalated."""
     ack = _stage_minutes(policy, "acknowledge", department, urgent)
     resolve = _stage_minutes(policy, "resolve", department, urgent)
+    if posted_at is not None and (posted_due := policy.after(posted_at, ack, department, urgent)) <= received_at:
+        return Clock(stage="acknowledge", started_at=received_at, due_at=posted_due,
+                     resolve_due_at=policy.after(received_at, resolve, department, urgent), reminded=True,
+                     next_check_at=policy.after(received_at, ack, department, urgent), late=True)
     remind = policy.after(received_at, ack * policy.reminder_at, department, urgent)
     return Clock(
         stage="acknowledge",

@@ -1,6 +1,8 @@
 """The filtered stream's rules, worked out from the registry: pure, no X calls.
 
-A rule is `(@h1 OR @h2 ...) -is:retweet` of at most 1,024 characters (X's limit per rule). Retweets are left
+A rule is `(@h1 OR @h2 ... OR (is:reply (from:h1 OR from:h2 ...))) -is:retweet` of at most 1,024 characters
+(X's limit per rule): posts tagging a watched handle, and the handles' own replies (an officer answering a
+citizen on X names the citizen, and a watched handle only if the citizen tagged another one). Retweets are left
 out in the rule: the recorder skips them anyway, and X bills every post it delivers. The handles are packed in
 username order, so an unchanged registry gives the same rules and a sync changes nothing.
 """
@@ -12,7 +14,6 @@ from typing import Iterable
 
 MAX_RULE_LENGTH = 1024
 RULE_TAG = "complaint-desk"  # the desk's rules on the app; others are removed (every delivery is billed)
-_PREFIX, _JOIN, _SUFFIX = "(", " OR ", ") -is:retweet"
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,25 @@ class RulePlan:
         return not self.add and not self.delete
 
 
-def rule_value(usernames: Iterable[str]) -> str:
-    return _PREFIX + _JOIN.join(f"@{u}" for u in usernames) + _SUFFIX
+def watching(usernames: Iterable[str], replying: Iterable[str] | None = None) -> str:
+    """The query for these handles, the same for a stream rule and a recent search (services/reconcile.py).
+    `replying`: the handles whose own replies are asked for (None: all). Only a handle whose X user id the desk
+    knows may be among them: a post read without its author's name (search) is told as the desk's by that id."""
+    names = list(usernames)
+    wanted = None if replying is None else {r.lstrip("@").lower() for r in replying}
+    own = [u for u in names if wanted is None or u.lower() in wanted]
+    tagged = " OR ".join(f"@{u}" for u in names)
+    if not own:
+        return f"({tagged}) -is:retweet"
+    return f"({tagged} OR (is:reply ({' OR '.join(f'from:{u}' for u in own)}))) -is:retweet"
 
 
-def pack_rules(usernames: Iterable[str], limit: int = MAX_RULE_LENGTH) -> list[str]:
-    """Rule values covering every username (case-insensitively once each), each at most `limit` characters."""
+rule_value = watching
+
+
+def pack_rules(usernames: Iterable[str], limit: int = MAX_RULE_LENGTH, replying: Iterable[str] | None = None) -> list[str]:
+    """Rule values covering every username (case-insensitively once each), each at most `limit` characters.
+    Packed as if every handle's replies were asked for, so the rules keep their handles as user ids are learned."""
     unique = sorted({u.lstrip("@").lower() for u in usernames})
     rules: list[list[str]] = []
     for name in unique:
@@ -51,7 +65,7 @@ def pack_rules(usernames: Iterable[str], limit: int = MAX_RULE_LENGTH) -> list[s
             rules[-1].append(name)
         else:
             rules.append([name])
-    return [rule_value(r) for r in rules]
+    return [rule_value(r, replying) for r in rules]
 
 
 def plan(wanted: Iterable[str], current: Iterable[StreamRule]) -> RulePlan:

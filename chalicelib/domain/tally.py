@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from .status import Status
+from .status import UNROUTED, Status
 
 # Resolution times go into buckets of these many hours, so a week's median needs no list of values.
 HOUR_BUCKETS = (1, 2, 4, 8, 12, 24, 48, 72, 96, 120, 168, 240, 336, 504, 720)
@@ -96,16 +96,17 @@ def tally(before, after, now: datetime, tz: timezone) -> Counts:
                 if c.clock.breached:
                     counts["breached_open"] += sign
 
-    received = False
     if before is None:
         deltas[STATE]["urgent"] += int(after.urgent)
-        received = after.status != Status.NOT_ACTIONABLE
     else:
         count(before, -1)
         _measure(before, after, now, tz, deltas)
-        # Rescued from the triage queue: a complaint received now, for the weekly figures.
-        received = before.status == Status.NOT_ACTIONABLE and after.status != Status.CLOSED
-    if received:
+        deltas[STATE]["urgent"] += int(after.urgent) - int(before.urgent)  # an officer changed it
+        if before.status == Status.NEEDS_REVIEW and after.status != Status.NEEDS_REVIEW:
+            deltas[STATE]["reviewed"] += 1
+    # Reaching an officer (new, or rescued or reviewed out of the unrouted records) is being received,
+    # for the weekly figures and the dashboard's days (in the week's item, written anyway).
+    if (before is None or before.status in UNROUTED) and after.status not in UNROUTED | {Status.CLOSED}:
         week = deltas[Scope.of_week(iso_week(now, tz), after.department)]
         week["received"] += 1
         week[f"received:{ist_day(now, tz).isoformat()}"] += 1

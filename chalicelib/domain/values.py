@@ -36,6 +36,8 @@ class Mention:
     author_verified_type: str | None = None  # X's verified_type of the author: blue, business, government, none
     edit_of: str | None = None  # an edited version: the first id of its edit chain
     edit_history: tuple[str, ...] = ()  # every id of the edit chain, oldest first, this one last
+    replied_to: str | None = None  # the post this one answers (X's referenced_tweets replied_to)
+    in_reply_to_user_id: str | None = None  # that post's author
 
     @property
     def url(self) -> str:

@@ -11,6 +11,8 @@ from typing import Callable
 from ..domain.access import Principal
 from ..domain.complaint import Complaint, Policies
 from ..domain.lifecycle import Action
+from ..domain.status import Status
+from ..domain.tally import STATE
 from ..domain.values import REFERENCE
 from ..domain.pii import clean, mask
 from ..errors import Forbidden, NotFound, VersionConflict
@@ -40,13 +42,15 @@ def summary(c: Complaint) -> dict:
 def detail(c: Complaint) -> dict:
     clock = c.clock
     deadline = None if clock.stage is None else {
-        "stage": clock.stage, "due_at": clock.due_at.isoformat(), "level": clock.level, "breached": clock.breached}
+        "stage": clock.stage, "due_at": clock.due_at.isoformat(), "level": clock.level, "breached": clock.breached,
+        "late": clock.late}  # read after the citizen's post had outlived its acknowledgement window
     return summary(c) | {
         "raw_text": clean(c.text),  # the citizen's words for officers: unmasked, but none shown reversed
         "handles": list(c.handles),
         "alert": c.alert.state,
         "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
         "deadline": deadline,
+        "channel": c.channel,
         "replies": {kind: _reply(r) for kind, r in c.replies.items()},
         "history": [_shown(e.as_dict()) for e in c.history],
     }
@@ -95,6 +99,11 @@ def _visible(store: Storage, principal: Principal, ref: str) -> Complaint:
     return complaint
 
 
+def visible(store: Storage, principal: Principal, ref: str) -> Complaint:
+    """The complaint, if the principal may see it: NotFound, or Forbidden outside their scope."""
+    return _visible(store, principal, ref)
+
+
 def get_complaint(store: Storage, principal: Principal, ref: str) -> dict:
     return detail(_visible(store, principal, ref))
 
@@ -104,7 +113,10 @@ def act(store: Storage, alerts: Alerts, principal: Principal, ref: str, request:
     """An officer's action request (the API's validated body), done as this principal."""
     action = Action(request["action"], principal.subject, note=request.get("note") or "",
                     reason=request.get("reason"), to_district=request.get("to_district"),
-                    to_department=request.get("to_department"))
+                    to_department=request.get("to_department"), outcome=request.get("outcome"),
+                    channel=request.get("channel"), urgent=request.get("urgent"))
+    if action.name == "review" and not principal.is_admin:
+        raise Forbidden("the state review queue is decided by admins")
     before = _visible(store, principal, ref)
     expected_version = request.get("version")
     if expected_version is not None and expected_version != before.version:
@@ -114,9 +126,19 @@ def act(store: Storage, alerts: Alerts, principal: Principal, ref: str, request:
         raise VersionConflict(ref)
     after = change.after
     if after.alert.pending and after.alert.claim:
-        # A transfer: tell the new owner now rather than at the next poll; if SNS fails, the poll retries.
+        # A transfer (or a review routing a complaint): tell the new owner now rather than at the next poll;
+        # if SNS fails, the poll retries. A reply waiting (a review's) goes with the next poll's replies.
         publish_alert(store, alerts, after, clock, Sent())
     return detail(store.complaints.get(ref))
+
+
+def review_queue(store: Storage, principal: Principal, limit: int = 25, cursor: str | None = None) -> dict:
+    """The state review queue, newest first, and its size (a counter: no listing is counted)."""
+    if not principal.is_admin:
+        raise Forbidden("the state review queue is for admins")
+    found, next_cursor = store.complaints.list(ListQuery(status=Status.NEEDS_REVIEW.value, limit=limit, cursor=cursor))
+    waiting = store.stats.read([STATE])[STATE].get(f"status:{Status.NEEDS_REVIEW.value}", 0)
+    return {"waiting": waiting, "complaints": [summary(c) for c in found], "next_cursor": next_cursor}
 
 
 def read_status_as(principal: Principal) -> None:

@@ -27,7 +27,8 @@ from .backfill import TIMELINE_CAP, Need, backfill
 from .ingest import ingest
 from .poll import RESERVE_SECONDS
 from .ports import (SEARCH, Alerts, MentionSearch, MentionSource, OpsNotices, RateLimited, Replies, SearchCursor,
-                    SourceUnavailable, Storage)
+                    SourceUnavailable, Storage, XBudget)
+from .budget import run_number, take_turns
 from .recording import Classifier
 from .sending import Sent, quietly
 
@@ -100,9 +101,10 @@ class _Group:
 def reconcile(registry: Registry, source: MentionSource, search: MentionSearch, store: Storage, alerts: Alerts,
               replies: Replies | None, ops: OpsNotices, clock: Callable[[], datetime], policies: Policies,
               classify: Classifier = triage, time_left: Callable[[], float] | None = None,
-              timeline_cap: int = TIMELINE_CAP) -> ReconcileReport:
+              timeline_cap: int = TIMELINE_CAP, budget: XBudget | None = None) -> ReconcileReport:
     """`source`: the timelines (for backfill); `search`: recent search (often the same adapter);
-    `timeline_cap`: how many mentions a timeline reaches back (X: 800)."""
+    `timeline_cap`: how many mentions a timeline reaches back (X: 800); `budget`: X's budget, whose search
+    allowance for this minute decides how many groups are searched (the others take the next turns)."""
     report = ReconcileReport()
 
     def keep_going() -> bool:
@@ -114,13 +116,19 @@ def reconcile(registry: Registry, source: MentionSource, search: MentionSearch, 
     live = [h for h in registry if h.start_at is None or h.start_at <= end_time]  # the others go live later
     cursors = store.searches.load()
     groups = _plan(pack(live), cursors, registry, now)
-    for g in groups:
+    # The groups take turns at going first, so neither the budget nor the clock leaves the same ones out each run.
+    share = budget.allowance("search", now) if budget else None
+    order = take_turns(groups, run_number(now), share or 1)
+    in_turn = {id(g) for g in (order if share is None else order[:share])}
+    for g in order:
         if set(g.needs) == set(g.group.handles):
             continue  # every handle's timeline is read from its start this run, up to now: no search needed
-        if keep_going():
-            _search(g, search, end_time, report)
-        else:
+        if not keep_going():
             g.outcome.outcome, g.outcome.detail = "deferred", "out of time; searched next run"
+        elif id(g) not in in_turn:
+            g.outcome.outcome, g.outcome.detail = "deferred", "X's search budget is shared out; its turn comes next"
+        else:
+            _search(g, search, end_time, report)
     found = [m for g in groups for m in g.mentions]
     mentions = [m for m in found if _live(m, registry)]
     if before := len(found) - len(mentions):

@@ -18,6 +18,7 @@ from ..domain.pii import mask
 from ..domain.handles import Registry, WatchedHandle
 from ..domain.values import Mention
 from ..triage import Speaker, Triage
+from .officer_replies import OfficerReplies, in_a_thread
 from .ports import Storage, StorageRejected, StorageUnavailable, ThreadTaken
 from .sending import new_claim
 
@@ -26,14 +27,17 @@ Classifier = Callable[[str, Sequence[WatchedHandle], Speaker], Triage]
 
 @dataclass(frozen=True)
 class Unsorted:
-    """A complaint triage could not decide on: for the state triage queue, to be read by a person."""
+    """A mention triage failed on: for the state review queue, to be read by a person, not an officer's alert."""
 
     masked_text: str
-    is_complaint: bool = True
+    is_complaint: bool = False
     district: int | None = None
     department: str | None = None
     urgent: bool = False
     confidence: float = 0.0
+    outcome: str = "needs_review"
+    channel: str | None = None
+
 log = logging.getLogger(__name__)
 
 
@@ -42,14 +46,17 @@ class Recorder:
                  skipped: Counter, keep_going: Callable[[], bool]):
         self.registry, self.store, self.clock, self.classify = registry, store, clock, classify
         self.policies, self.skipped, self.keep_going = policies, skipped, keep_going
+        self.officers = OfficerReplies(registry, store, clock, policies)
 
     def record(self, mentions: list[Mention]) -> tuple[list[Complaint], set[str]]:
         """(the complaints created, the tweet ids left unrecorded). `mentions` holds each tweet once."""
         mentions = sorted(mentions, key=lambda m: int(m.tweet_id))
-        decisions = {}
+        decisions, answers = {}, set()
         for m in mentions:
             if m.is_retweet:
                 self.skipped["retweet"] += 1
+            elif self._own(m) and in_a_thread(m):
+                answers.add(m.tweet_id)  # an officer answering in a thread, or the desk's own reply
             elif self._own(m):
                 self.skipped["own_tweet"] += 1
             else:
@@ -59,15 +66,18 @@ class Recorder:
             references = self._references([m for m in mentions if m.tweet_id in decisions], decisions)
         except StorageUnavailable as e:
             log.warning("no reference numbers: nothing recorded this poll", extra={"detail": str(e)})
-            return [], set(decisions)
+            return [], set(decisions) | answers
         for m in mentions:
-            if m.tweet_id not in decisions:
+            if m.tweet_id not in decisions and m.tweet_id not in answers:
                 continue
             out_of_time = out_of_time or not self.keep_going()
             if out_of_time:
                 left.add(m.tweet_id)  # this and every later mention wait for the next poll, in order
                 continue
             try:
+                if m.tweet_id in answers:  # in tweet order: a reply after the complaint it answers
+                    self.skipped[self.officers.record(m)] += 1
+                    continue
                 complaint = self._record(m, decisions[m.tweet_id], references[m.tweet_id], claim, threads)
             except StorageRejected as e:
                 # It will never be stored: holding the cursor for it would stop the handle for good.
@@ -168,12 +178,12 @@ class Recorder:
         return False
 
     def _classify(self, m: Mention):
-        """Triage's decision; if triage fails on a text, the state triage queue gets it to read."""
+        """Triage's decision; if triage fails on a text, the state review queue gets it to read."""
         watched = self._tagged(m)
         try:
             return self.classify(m.text, watched, Speaker(m.author_username, m.author_verified_type,
                                                           self.registry.by_user_id(m.author_id) is not None))
         except Exception:  # a bug in triage must not stop every poll at this tweet
-            log.exception("triage failed; sent to the state triage queue", extra={"tweet_id": m.tweet_id})
+            log.exception("triage failed; sent to the state review queue", extra={"tweet_id": m.tweet_id})
             self.skipped["triage_failed"] += 1
             return Unsorted(mask(m.text))

@@ -125,6 +125,8 @@ def status(store: Storage, registry: Registry, clock: Callable[[], datetime], po
             "by_district": {district_key(d): _deadlines(c) for d, c in districts.items() if _measured(c)},
             "by_department": {p: _deadlines(c) for p, c in departments.items() if _measured(c)},
         },
+        # Mentions triage could not decide wait for an admin's review; none of them alerted an officer.
+        "review": {"waiting": state.get("status:needs_review", 0), "decided": state.get("reviewed", 0)},
         "alerts": {"sent": state.get("alerts_sent", 0), "failed": state.get("alerts_failed", 0)},
         "replies": {"posting": "on" if posting_enabled else POSTING_OFF,
                     "sent": state.get("replies_sent", 0), "failed": state.get("replies_failed", 0),

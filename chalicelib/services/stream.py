@@ -74,7 +74,8 @@ class HoldReport:
 
 def wanted_rules(registry: Registry, now: datetime) -> list[str]:
     """The rules for the enabled handles that are live (a handle going live later joins the rules then)."""
-    return pack_rules(h.handle for h in registry if h.start_at is None or h.start_at <= now)
+    live = [h for h in registry if h.start_at is None or h.start_at <= now]
+    return pack_rules([h.handle for h in live], replying=[h.handle for h in live if h.user_id])
 
 
 def sync_rules(wanted: list[str], stream: FilteredStream) -> RulePlan:

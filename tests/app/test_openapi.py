@@ -124,6 +124,18 @@ ACTION_BODIES = [
     ({"action": "transfer", "to_district": 144, "to_department": "water"}, True),
     ({"action": "start", "note": "x" * 2000}, True),
     ({"action": "start", "version": 2.0}, True),
+    ({"action": "review", "outcome": "complaint", "to_district": 162, "to_department": "police", "urgent": True}, True),
+    ({"action": "review", "outcome": "outside_jurisdiction", "channel": "railways", "version": 1}, True),
+    ({"action": "review", "outcome": "not_actionable", "note": "a cricket score"}, True),
+    ({"action": "urgency", "urgent": False}, True),
+    ({"action": "review"}, False),
+    ({"action": "review", "outcome": "needs_review"}, False),
+    ({"action": "review", "outcome": "outside_jurisdiction", "channel": "Rail Madad!"}, False),
+    ({"action": "urgency"}, False),
+    ({"action": "urgency", "urgent": "yes"}, False),
+    ({"action": "acknowledge", "urgent": True}, False),
+    ({"action": "transfer", "to_district": 144, "outcome": "complaint"}, False),
+    ({"action": "start", "channel": "railways"}, False),
     ({"action": "start", "reason": "duplicate"}, False),
     ({"action": "reject"}, False),
     ({"action": "reject", "reason": "lazy"}, False),
@@ -192,6 +204,19 @@ def test_the_api_takes_exactly_the_listing_queries_the_document_allows(query, va
     else:
         with pytest.raises(BadRequest):
             api.list_query(query)
+
+
+@pytest.mark.parametrize("query, valid", [({}, True), ({"limit": "100", "cursor": "x"}, True), ({"limit": "0"}, False),
+                                          ({"status": "new"}, False), ({"cursor": ""}, False)])
+def test_the_review_queue_takes_only_a_page_size_and_a_cursor(query, valid):
+    from chalicelib import api
+    from chalicelib.errors import BadRequest
+
+    if valid:
+        assert api.review_query(query) == {"limit": int(query.get("limit", 25)), **({"cursor": "x"} if "cursor" in query else {})}
+    else:
+        with pytest.raises(BadRequest):
+            api.review_query(query)
 
 
 def test_the_documents_examples_are_valid(spec):

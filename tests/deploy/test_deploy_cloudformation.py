@@ -76,6 +76,19 @@ def import_handles(stack, table: str) -> None:
     assert plan.written and not plan.errors, plan.errors
 
 
+def officers_pool(stack, resources: dict) -> dict[str, str]:
+    """moto's CloudFormation creates no Cognito resources: the pool and client are created through the API
+    with the template's own properties, as CloudFormation would."""
+    idp = stack.client("cognito-idp")
+    pool = dict(resources["Resources"]["OfficersPool"]["Properties"])
+    name, mfas = pool.pop("UserPoolName"), pool.pop("EnabledMfas")
+    pool_id = idp.create_user_pool(PoolName=name, **pool)["UserPool"]["Id"]
+    assert mfas == ["SOFTWARE_TOKEN_MFA"]
+    client = dict(resources["Resources"]["PagesClient"]["Properties"], UserPoolId=pool_id)
+    client_id = idp.create_user_pool_client(**client)["UserPoolClient"]["ClientId"]
+    return {"OfficersPool": pool_id, "PagesClient": client_id}
+
+
 @pytest.fixture(scope="module")
 def deployed(_running_stack, packaged, tmp_path_factory):
     stack = _running_stack
@@ -91,6 +104,7 @@ def deployed(_running_stack, packaged, tmp_path_factory):
         r["LogicalResourceId"]: r["PhysicalResourceId"]
         for r in cfn.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
     }
+    physical |= officers_pool(stack, json.loads(package.resources.read_text()))
 
     # What the operator does after the stack is up (the README's deploy guide): secrets into SSM, officers subscribe.
     from devtools import stack as local

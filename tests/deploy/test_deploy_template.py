@@ -75,8 +75,12 @@ def test_functions_find_this_stacks_resources_by_ref_and_secrets_by_parameter_na
         assert variables["ALERTS_TOPIC_ARN"] == {"Ref": "AlertsTopic"}
         assert variables["OPS_TOPIC_ARN"] == {"Ref": "OpsTopic"}
         assert variables["MENTIONS_QUEUE_URL"] == {"Ref": "MentionsQueue"}
+        assert variables["COGNITO_USER_POOL_ID"] == {"Ref": "OfficersPool"}
+        assert variables["COGNITO_CLIENT_ID"] == {"Ref": "PagesClient"}
+        wired = ("TABLE_NAME", "ALERTS_TOPIC_ARN", "OPS_TOPIC_ARN", "MENTIONS_QUEUE_URL", "COGNITO_USER_POOL_ID",
+                 "COGNITO_CLIENT_ID")
         for var, value in variables.items():
-            if var not in ("TABLE_NAME", "ALERTS_TOPIC_ARN", "OPS_TOPIC_ARN", "MENTIONS_QUEUE_URL"):
+            if var not in wired:
                 assert value == env[var], f"{name}.{var}"
         assert props["FunctionName"] == function_name("dev", props["Handler"])
         assert props["Tracing"] == ("Active" if stage_setting("dev", "xray") else "PassThrough")
@@ -189,3 +193,21 @@ def test_the_streamed_path_has_its_queue_a_dead_letter_queue_and_alarms_on_both_
     assert ("ApproximateNumberOfMessagesVisible",
             json.dumps([{"Name": "QueueName", "Value": {"Fn::GetAtt": ["MentionsDeadLetterQueue", "QueueName"]}}])) in watched
     assert "StreamDisconnects" in {m for m, _ in watched}
+
+
+def test_the_officers_pool_and_the_pages_client_come_from_officers_pool_json(template):
+    import json
+
+    from devtools.package import INFRA
+
+    shape = json.loads((INFRA / "officers_pool.json").read_text())
+    pool = template["Resources"]["OfficersPool"]
+    assert pool["Type"] == "AWS::Cognito::UserPool" and pool["DeletionPolicy"] == "Retain"
+    assert {k: pool["Properties"][k] for k in shape["UserPool"]} == shape["UserPool"]
+    assert pool["Properties"]["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert pool["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True  # no self sign-up
+    client = template["Resources"]["PagesClient"]["Properties"]
+    assert client["UserPoolId"] == {"Ref": "OfficersPool"} and client["GenerateSecret"] is False
+    # The pages sign in with the password flow; role and scope are read, never written, by the client.
+    assert "ALLOW_USER_PASSWORD_AUTH" in client["ExplicitAuthFlows"]
+    assert not {a for a in client["WriteAttributes"] if a.startswith("custom:")}

@@ -36,7 +36,7 @@ class Desk:
         self.policies = Policies(policy, MESSAGES, timedelta(days=7))
 
     def complaint_from(self, handle, text, tweet_id=1):
-        self.source.add(handle, mention(tweet_id, text, handle))
+        self.source.add(handle, mention(tweet_id, text, handle, at=self.clock.now))  # posted just now
         [ref] = poll(REGISTRY, self.source, self.store, self.alerts, self.replies, self.clock, self.policies).created
         self.alerts.sent.clear()
         return ref

@@ -96,7 +96,9 @@ def in_status(status: Status, urgent=False):
     return replace(sent, status=status, clock=clock, version=3, **resolved)
 
 
-LEGAL = [(status, name) for status in Status for name in ACTIONS if ACTIONS[name] in TRANSITIONS[status]]
+# A mention waiting for review is decided only by a review (below).
+LEGAL = [(status, name) for status in Status for name in ACTIONS
+         if ACTIONS[name] in TRANSITIONS[status] and status != Status.NEEDS_REVIEW]
 
 
 @pytest.mark.parametrize("status, name", LEGAL)
@@ -107,6 +109,25 @@ def test_every_officer_action_from_every_status_is_a_well_formed_save(status, na
     # ...also by an officer whose read is older than the replies that went out meanwhile.
     acknowledged = replace(before, replies={k: r.sent("p", NOW, "lucknowpolice") for k, r in before.replies.items()})
     check(act(acknowledged, name, NOW + timedelta(hours=1), claim=claim))
+
+
+@pytest.mark.parametrize("decision", [
+    {"outcome": "complaint", "to_district": 144, "to_department": "police", "urgent": True},
+    {"outcome": "complaint", "to_district": 162, "to_department": "police"},
+    {"outcome": "not_actionable"},
+    {"outcome": "outside_jurisdiction", "channel": "railways"},
+])
+def test_every_review_decision_and_its_kept_example_are_a_well_formed_save(decision):
+    waiting = received(1, outcome="needs_review", district=None).after
+    recorder = check(act(waiting, "review", NOW + timedelta(hours=1), claim="api-1", note="n", **decision))
+    kept = [body for kind, body in recorder.bodies() if kind == "Put"]
+    assert [body["Item"]["kind"]["S"] for body in kept] == ["review"]
+
+
+@pytest.mark.parametrize("status", sorted(s for s in Status if s.is_open))
+def test_an_urgency_changed_on_any_open_complaint_is_a_well_formed_save(status):
+    check(act(in_status(status), "urgency", NOW + timedelta(hours=1), urgent=True, note="n"))
+    check(act(in_status(status, urgent=True), "urgency", NOW + timedelta(hours=1), urgent=False))
 
 
 def test_a_transfer_to_a_department_of_the_same_district_and_a_rescue_are_well_formed():

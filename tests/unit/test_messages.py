@@ -12,7 +12,7 @@ from chalicelib.domain.complaint import Complaint, Policies
 from chalicelib.domain.departments import DEPARTMENTS
 from chalicelib.domain.districts import DISTRICTS
 from chalicelib.domain.lifecycle import Action
-from chalicelib.domain.messages import DEFAULT_PATH, KINDS, Messages, MessagesError, load_messages
+from chalicelib.domain.messages import DEFAULT_PATH, DEPARTMENT_KINDS, Messages, MessagesError, load_messages
 from chalicelib.x_text import weighted_length
 from chalicelib.domain.status import Status
 from chalicelib.domain.tally import HOUR_BUCKETS
@@ -59,7 +59,7 @@ def test_the_acknowledgement_names_the_district_and_department_or_the_state():
     assert "उत्तर प्रदेश के जल विभाग" in MESSAGES.reply("acknowledged", complaint("पानी नहीं", None, "water"))
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", DEPARTMENT_KINDS)
 @pytest.mark.parametrize("department", DEPARTMENTS)
 @pytest.mark.parametrize("lang, text", [("hi", "हिंदी"), ("en", "english")])
 def test_every_reply_fits_280_without_a_link_even_with_the_longest_names(kind, department, lang, text):
@@ -171,12 +171,14 @@ def alerted(event="new_complaint", level="L1", stage=None, **kw) -> Complaint:
 
 
 def test_a_new_complaint_alert_is_bilingual_and_ends_with_the_masked_tweet():
-    subject, body = MESSAGES.alert(alerted(urgent=True), SLA.tz)
+    subject, body = MESSAGES.alert(alerted(urgent=True), SLA.tz, NOW + timedelta(minutes=7))
     assert subject == "URGENT New complaint UP-SJP-26-123456 - Lucknow - police"
     assert body == ("तत्काल / URGENT नई शिकायत / New complaint: UP-SJP-26-123456\n"
                     "जनपद / District: लखनऊ / Lucknow\n"
                     "विभाग / Department: पुलिस / police\n"
                     "ट्वीट / Tweet: https://x.com/asha/status/1\n"
+                    "ट्वीट का समय / Posted: 29-11-2026 11:30 IST (7 मिनट पहले / 7 min ago)\n"
+                    f"{RAW['alert']['act']['x']}\n"
                     "\n"
                     "हज़रतगंज में झगड़ा")
 
@@ -184,7 +186,7 @@ def test_a_new_complaint_alert_is_bilingual_and_ends_with_the_masked_tweet():
 def test_an_alert_shows_the_tweet_masked_by_todays_rules_and_nothing_reversed():
     stored = alerted(masked_text="हज़रतगंज\u202e में झगड़ा, नं. ९८ ७६ ५४ ३२ १०")  # masked by older rules
     messages = messages_with(lambda raw: raw["alert"]["unknown_district"].update(en="unknown\u2066 (state)"))
-    subject, body = messages.alert(replace(stored, district=None), SLA.tz)
+    subject, body = messages.alert(replace(stored, district=None), SLA.tz, NOW)
     assert body.endswith("\n\nहज़रतगंज में झगड़ा, नं. [phone]") and "https://x.com/asha/status/1" in body
     assert not any(c in subject + body for c in "\u202e\u2066")
 
@@ -196,23 +198,23 @@ def test_a_digest_shows_nothing_reversed():
 
 
 def test_an_escalation_names_its_level_and_the_deadline_in_the_policys_time_zone():
-    subject, body = MESSAGES.alert(alerted("escalation", "L2", "resolve", district=None), SLA.tz)
+    subject, body = MESSAGES.alert(alerted("escalation", "L2", "resolve", district=None), SLA.tz, NOW)
     assert subject == "Deadline passed, escalated [L2] UP-SJP-26-123456 - unknown (state triage) - police"
     assert "जनपद / District: अज्ञात (राज्य मुख्यालय द्वारा जाँच) / unknown (state triage)" in body
     assert "स्तर / Level: L2\nनिस्तारण की समय-सीमा / resolve deadline: 29-11-2026 14:43 IST" in body
 
 
 def test_the_deadline_follows_the_time_zone_it_is_given():
-    _, body = MESSAGES.alert(alerted("reminder", "L1", "acknowledge"), timezone.utc)
+    _, body = MESSAGES.alert(alerted("reminder", "L1", "acknowledge"), timezone.utc, NOW)
     assert "पावती की समय-सीमा / acknowledge deadline: 29-11-2026 09:13 UTC" in body
-    _, body = MESSAGES.alert(alerted("reminder", "L1", "acknowledge"), timezone(timedelta(hours=4)))
+    _, body = MESSAGES.alert(alerted("reminder", "L1", "acknowledge"), timezone(timedelta(hours=4)), NOW)
     assert "acknowledge deadline: 29-11-2026 13:13 UTC+04:00" in body
 
 
 def test_every_alert_heading_and_department_renders():
     for event in ("new_complaint", "transferred", "reminder", "escalation"):
         for department in DEPARTMENTS:
-            subject, body = MESSAGES.alert(alerted(event, "L3", "acknowledge", department=department), SLA.tz)
+            subject, body = MESSAGES.alert(alerted(event, "L3", "acknowledge", department=department), SLA.tz, NOW)
             assert subject.isascii() and department in subject and body.endswith("हज़रतगंज में झगड़ा")
 
 
@@ -265,9 +267,12 @@ def test_an_sns_alert_is_published_as_rendered_with_the_policys_time_zone():
             return {"MessageId": "m-1"}
 
     sns, escalated = Sns(), alerted("escalation", "L2", "resolve")
-    assert SnsAlerts("arn:topic", MESSAGES, SLA.tz, sns).notify(escalated) == "m-1"
-    subject, body = MESSAGES.alert(escalated, SLA.tz)
-    assert (sns.request["Subject"], sns.request["Message"]) == (subject, body) and "14:43 IST" in body
+    assert SnsAlerts("arn:topic", MESSAGES, SLA.tz, sns, clock=lambda: NOW).notify(escalated, "https://desk/l/x") == "m-1"
+    subject, body = MESSAGES.alert(escalated, SLA.tz, NOW, "https://desk/l/x")
+    texts = json.loads(sns.request["Message"])
+    assert sns.request["MessageStructure"] == "json" and sns.request["Subject"] == subject
+    assert texts == {"default": body, "email": body, "sms": MESSAGES.sms(escalated, SLA.tz, "https://desk/l/x")}
+    assert "14:43 IST" in body and "https://desk/l/x" in texts["sms"]
 
 
 def test_the_reports_send_the_digest_and_the_summary_messages_renders():

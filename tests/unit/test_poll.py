@@ -364,7 +364,7 @@ def test_a_follow_up_whose_complaint_closes_while_it_is_saved_becomes_a_complain
     assert len(report.created) == 1 and store.complaints.by_tweet["865"] == report.created[0]
 
 
-def test_a_text_triage_fails_on_goes_to_the_state_queue_and_the_poll_goes_on(desk):
+def test_a_text_triage_fails_on_goes_to_the_state_review_queue_and_the_poll_goes_on(desk):
     source, store, alerts, run = desk
     source.add("lucknowpolice", mention(871, "Aliganj me chori, call 9876543210", "lucknowpolice"),
                mention(872, "Hazratganj me jam", "lucknowpolice"))
@@ -379,6 +379,9 @@ def test_a_text_triage_fails_on_goes_to_the_state_queue_and_the_poll_goes_on(des
     assert len(report.created) == 2 and report.skipped["triage_failed"] == 1
     unsorted = store.complaints.complaints[store.complaints.by_tweet["871"]]
     assert unsorted.district is None and unsorted.ref.startswith("UP-HQ-") and "[phone]" in unsorted.masked_text
+    # A person reads it before any officer's phone rings.
+    assert unsorted.status.value == "needs_review" and not unsorted.alert.pending and not unsorted.replies
+    assert [c.tweet_id for c in alerts.sent] == ["872"]
     assert store.handles.states(["lucknowpolice"])["lucknowpolice"].since_id == "872"
 
 

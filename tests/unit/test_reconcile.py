@@ -1,6 +1,7 @@
 """The search reconciler against in-memory fakes: groups, cursors, the indexing delay, regrouping,
 what it catches, backfill after a long outage and gaps."""
 
+import math
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -9,8 +10,8 @@ from chalicelib.domain.handles import Registry, WatchedHandle, load_registry
 from chalicelib.domain.search_groups import QUERY_LIMIT, pack
 from chalicelib.services.reconcile import INDEX_DELAY, reconcile
 from chalicelib.services.status import status
-from tests.fakes import (POLICIES, FakeAlerts, FakeClock, FakeDesk, FakeOps, FakeReplies, FakeSource, SourceUnavailable,
-                         mention)
+from tests.fakes import (POLICIES, FakeAlerts, FakeClock, FakeDesk, FakeOps, FakeReplies, FakeSource, FakeXBudget,
+                         SourceUnavailable, mention)
 
 REGISTRY = load_registry()
 T0 = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
@@ -81,7 +82,9 @@ def test_paging_reaches_the_end_before_the_cursor_moves(desk):
     desk.source.page_size = 2
     for i in range(5):
         desk.post(201 + i, "lucknowpolice", timedelta(minutes=3))
-    desk.source.search_faults = [None, SourceUnavailable("X answered 503")]  # the second page of the first group
+    # The second page of the group holding @lucknowpolice (each group before it reads one empty page).
+    before = next(i for i, g in enumerate(pack(REGISTRY)) if "lucknowpolice" in g.handles)
+    desk.source.search_faults = [None] * before + [None, SourceUnavailable("X answered 503")]
     failed = desk.run()
     [broken] = [g for g in failed.groups if g.outcome == "error"]
     assert broken.group not in desk.store.searches.cursors  # what was read is recorded, the cursor stays
@@ -186,3 +189,20 @@ def test_an_idle_minute_rewrites_no_cursor_until_an_hour_has_passed(desk):
     desk.clock.advance(hours=1)
     desk.run()
     assert desk.store.searches.writes == writes + len(pack(REGISTRY))
+
+
+def test_when_x_allows_a_few_searches_a_minute_the_groups_take_turns_and_none_starves():
+    desk = Desk(Registry(many(250)))
+    groups = {g.id for g in pack(desk.registry)}
+    budget, searched, share = FakeXBudget(), set(), 3
+    for run in range(math.ceil(len(groups) / share)):
+        # X's search window has 3 calls a minute left for the rest of it (15 calls, 5 minutes)
+        budget.observe("search", 5 * share, desk.clock() + timedelta(minutes=5), 450)
+        report = reconcile(desk.registry, desk.source, desk.source, desk.store, desk.alerts, desk.replies, desk.ops,
+                           desk.clock, POLICIES, budget=budget)
+        now_searched = {g.group for g in report.groups if g.outcome == "ok"}
+        assert len(now_searched) == share
+        assert {g.outcome for g in report.groups if g.group not in now_searched} == {"deferred"}
+        searched |= now_searched
+        desk.clock.advance(minutes=1)
+    assert searched == groups

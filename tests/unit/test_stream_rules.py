@@ -1,22 +1,26 @@
 """The filtered stream's rules from the registry, and the sync's plan by value."""
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from chalicelib.domain.handles import Registry, WatchedHandle, load_registry
-from chalicelib.domain.stream_rules import MAX_RULE_LENGTH, StreamRule, pack_rules, plan
+from chalicelib.domain.stream_rules import MAX_RULE_LENGTH, StreamRule, pack_rules, plan, rule_value
 from chalicelib.services.stream import wanted_rules
 
 NOW = datetime(2026, 11, 29, 6, 0, tzinfo=timezone.utc)
 
 
 def covered(rules):
+    """The handles each rule watches (tagged; and the replies of those known by user id)."""
     names = []
     for r in rules:
         assert r.startswith("(") and r.endswith(") -is:retweet")
-        names += [t.lstrip("@") for t in r[1:-len(") -is:retweet")].split(" OR ")]
+        tagged, own = re.findall(r"(?<![\w:])@(\w+)", r), re.findall(r"from:(\w+)", r)
+        assert set(own) <= set(tagged)
+        names += tagged
     return names
 
 
@@ -31,17 +35,19 @@ def test_every_rule_fits_and_every_handle_is_in_exactly_one_rule():
     assert all(len(r) <= MAX_RULE_LENGTH for r in rules)
     names = covered(rules)
     assert sorted(names) == sorted(h.key for h in handles) and len(names) == len(set(names))
-    # Packed full: one rule fewer could not hold them.
-    assert len(rules) == -(-len(handles) * len(" OR @handle000000000") // (MAX_RULE_LENGTH - len("() -is:retweet")))
+    # Packed full: no rule but the last could take the next handle.
+    for rule, following in zip(rules, rules[1:]):
+        assert len(rule_value([*covered([rule]), covered([following])[0]])) > MAX_RULE_LENGTH
 
 
 def test_a_rule_is_filled_to_its_limit_and_no_further():
-    rules = pack_rules(["aaaa", "bbbb", "cccc"], limit=len("(@aaaa OR @bbbb) -is:retweet"))
-    assert rules == ["(@aaaa OR @bbbb) -is:retweet", "(@cccc) -is:retweet"]
+    rules = pack_rules(["aaaa", "bbbb", "cccc"], limit=len("(@aaaa OR @bbbb OR (is:reply (from:aaaa OR from:bbbb))) -is:retweet"))
+    assert rules == ["(@aaaa OR @bbbb OR (is:reply (from:aaaa OR from:bbbb))) -is:retweet",
+                     "(@cccc OR (is:reply (from:cccc))) -is:retweet"]
 
 
 def test_names_differing_only_in_case_are_one_term():
-    assert pack_rules(["LucknowPolice", "@lucknowpolice"]) == ["(@lucknowpolice) -is:retweet"]
+    assert pack_rules(["LucknowPolice", "@lucknowpolice"]) == ["(@lucknowpolice OR (is:reply (from:lucknowpolice))) -is:retweet"]
 
 
 def test_disabled_and_not_yet_live_handles_are_left_out():
@@ -75,3 +81,14 @@ def test_plan_is_empty_when_x_holds_the_wanted_rules():
 def test_a_username_longer_than_a_rule_is_refused():
     with pytest.raises(ValueError):
         pack_rules(["abc"], limit=10)
+
+
+def test_the_rules_ask_for_the_replies_of_handles_known_by_user_id_without_moving_a_handle():
+    seed = load_registry().all()
+    unknown = wanted_rules(Registry(seed), NOW)
+    known = wanted_rules(Registry([replace(h, user_id=str(1000 + i)) for i, h in enumerate(seed)]), NOW)
+    assert all("from:" not in r for r in unknown)
+    assert [covered([r]) for r in known] == [covered([r]) for r in unknown]  # the same handles in each rule
+    assert all(re.findall(r"from:(\w+)", r) == covered([r]) and len(r) <= MAX_RULE_LENGTH for r in known)
+    one = wanted_rules(Registry([replace(seed[9], user_id="1009"), *seed[:9], *seed[10:]]), NOW)
+    assert [re.findall(r"from:(\w+)", r) for r in one if "from:" in r] == [[seed[9].key]]

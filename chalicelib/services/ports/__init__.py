@@ -36,6 +36,7 @@ from .records import (
     Tokens,
     StreamLease,
     XWindow,
+    UsedLink,
 )
 from .storage import (
     Storage,
@@ -48,6 +49,8 @@ from .storage import (
     Statistics,
     StreamLeases,
     XBudget,
+    UsedLinks,
+    Corrections,
 )
 from .outside import (
     MentionSource,
@@ -91,6 +94,8 @@ __all__ = [
     "Tokens",
     "StreamLease",
     "XWindow",
+    "UsedLink",
+    "UsedLinks",
     "Storage",
     "Complaints",
     "Outbox",
@@ -101,6 +106,7 @@ __all__ = [
     "Statistics",
     "StreamLeases",
     "XBudget",
+    "Corrections",
     "MentionSource",
     "MentionSearch",
     "Alerts",

@@ -32,7 +32,8 @@ class MentionSearch(Protocol):
 
 
 class Alerts(Protocol):
-    def notify(self, complaint: Complaint) -> str: ...
+    def notify(self, complaint: Complaint, link: str | None = None) -> str:
+        """`link`: the complaint's page for the officers alerted; None: the alert gives the tweet's link."""
 
     def reaches(self, complaint: Complaint) -> bool:
         """Whether some officer's subscription takes this complaint's alert (unknown: True)."""

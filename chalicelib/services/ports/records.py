@@ -155,3 +155,11 @@ class XWindow:
         if self.reset is not None and now >= self.reset:
             return XWindow(self.family, self.user, self.limit)
         return self
+
+
+@dataclass(frozen=True)
+class UsedLink:
+    """An alert link an action was taken through: it opens nothing more (domain/links.py)."""
+
+    action: str
+    at: datetime

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Iterator, Protocol
 
 from ...domain.complaint import Change, Complaint
+from ...domain.corrections import Correction
 from ...domain.handles import Registry, WatchedHandle
 from ...domain.tally import Scope
-from .records import ListQuery, HandleState, SearchCursor, Report, GrantState, Grant, StreamLease, XWindow
+from .records import ListQuery, HandleState, SearchCursor, Report, GrantState, Grant, StreamLease, UsedLink, XWindow
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,16 @@ class Storage:
     grants: "Grants"
     searches: "SearchCursors"
     stream: "StreamLeases | None" = None  # the filtered stream's holder lease (STREAM#HOLDER)
+    links: "UsedLinks | None" = None  # alert links used up (LINK#<signature>)
+    corrections: "Corrections | None" = None  # officers' corrections of triage, as labelled examples
+
+
+class Corrections(Protocol):
+    """Officers' corrections of triage, kept as labelled examples. Kept by Complaints.save, in the write of
+    the change that made them (Change.correction); read back here."""
+
+    def read(self, since: datetime | None = None) -> Iterator[Correction]:
+        """Every example made at or after `since` (None: all), oldest first, read a page at a time."""
 
 
 class Complaints(Protocol):
@@ -193,3 +204,10 @@ class XBudget(Protocol):
 
     def windows(self, now: datetime) -> list[XWindow]:
         """Every window the budget holds, for /status (one read)."""
+
+
+class UsedLinks(Protocol):
+    def used(self, signature: str) -> UsedLink | None: ...
+
+    def mark_used(self, signature: str, action: str, at: datetime, expires_at: datetime) -> bool:
+        """Record an action taken through the link; False when one was recorded first (that one stands)."""
