@@ -48,6 +48,8 @@ class Decision:
     is_complaint: bool = True
     confidence: float = 0.9
     masked_text: str = "Gali me 3 din se pani nahi aa raha"
+    outcome: str = "complaint"  # triage's outcome: one an officer is alerted to
+    channel: str | None = None
 
 
 def seed(stack: LocalStack, start: int, n: int, counts: dict) -> None:

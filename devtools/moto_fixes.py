@@ -145,8 +145,11 @@ def _partition(table, hash_key, index_name, conditions) -> list | None:
 def _first(asked: dict, candidates: list | None) -> list | None:
     """A plain read of an index partition's first (or last) `limit` entries needs only those: as on
     DynamoDB, the answer then costs its page, not the partition (a Limit 1 query for the oldest)."""
-    plain = not any(asked.get(k) for k in ("range_comparison", "range_key_conditions", "exclusive_start_key",
-                                           "filter_expression", "filter_kwargs"))
+    from moto.dynamodb.comparisons import OpDefault
+
+    no_filter = asked.get("filter_expression") is None or isinstance(asked["filter_expression"], OpDefault)
+    plain = no_filter and not any(asked.get(k) for k in ("range_comparison", "range_key_conditions",
+                                                         "exclusive_start_key", "filter_kwargs"))
     limit = asked.get("limit")
     if candidates is None or not asked.get("index_name") or not plain or not limit:
         return candidates
