@@ -6,6 +6,7 @@ from chalice import AuthResponse, Chalice, Cron, Rate
 
 from chalicelib import api, runtime
 from chalicelib.auth import InvalidToken, from_context, to_context
+from chalicelib.web.layout import html
 
 # configure_logs=False: powertools' Logger writes the structured logs; Chalice's would double them.
 app = Chalice(app_name="up-complaint-desk", configure_logs=False)
@@ -91,7 +92,8 @@ def daily_digest(event):
     return runtime.run_daily_digest()
 
 
-# Mondays 04:30 UTC, 10:00 IST; posts only when WEEKLY_SUMMARY_ENABLED is true.
+# Mondays 04:30 UTC, 10:00 IST; posts only when WEEKLY_SUMMARY_ENABLED is true. The state report to the
+# admins (the dashboard's ranking by email on the ops topic) goes every Monday.
 @app.schedule(Cron(30, 4, "?", "*", "MON", "*"), name="weekly_summary")
 def weekly_summary(event):
     return runtime.run_weekly_summary()
@@ -107,6 +109,26 @@ def status():
 @api.json_errors
 def list_complaints():
     return runtime.list_complaints(principal(), api.list_query(app.current_request.query_params))
+
+
+# Before the coordinator's switch to the page_session cookie authorizer, the pages take the bearer token too.
+@app.route("/app/dashboard", methods=["GET"], authorizer=bearer_token)
+@api.page_errors
+def dashboard():
+    return html(runtime.dashboard_page(principal(), api.dashboard_query(app.current_request.query_params)))
+
+
+@app.route("/app/dashboard/complaints", methods=["GET"], authorizer=bearer_token)
+@api.page_errors
+def dashboard_complaints():
+    return html(runtime.complaints_page(principal(), api.page_list_query(app.current_request.query_params)))
+
+
+@app.route("/complaints.csv", methods=["GET"], authorizer=bearer_token)
+@api.json_errors
+def export_complaints():
+    text, cursor = runtime.export_complaints(principal(), *api.export_query(app.current_request.query_params))
+    return api.csv_answer(text, cursor)
 
 
 @app.route("/complaints/{ref}", methods=["GET"], authorizer=bearer_token)

@@ -5,6 +5,9 @@ started by `make serve`, its endpoint is picked up from .local/stack.env):
       prints a signed bearer token (the signing key is read from SSM, as the API reads it)
   python -m chalicelib.admin handles list | add | change | disable | enable | import FILE.csv [--dry-run]
       the registry of watched X handles; the poll picks a change up within a minute, no redeploy
+  python -m chalicelib.admin roster import FILE.csv [--dry-run] [--prune] | roster coverage
+      officers' alert subscriptions (district x department x level, email or SMS) from a roster CSV;
+      coverage lists every district x department x level no confirmed subscription receives
   python -m chalicelib.admin officers add EMAIL --role officer --district 162 [--department police] [--name NAME]
   python -m chalicelib.admin officers import FILE.csv [--dry-run]   (columns: email,name,role,districts,departments)
   python -m chalicelib.admin officers reset EMAIL
@@ -73,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     imports = handles.add_parser("import", parents=[stage], help="add and change handles from a CSV file")
     imports.add_argument("file", type=Path)
     imports.add_argument("--dry-run", action="store_true", help="only say what the import would do")
+    roster = commands.add_parser("roster", help="officers' alert subscriptions").add_subparsers(
+        dest="action", required=True)
+    roster_import = roster.add_parser("import", parents=[stage], help="subscribe officers from a roster CSV")
+    roster_import.add_argument("file", type=Path)
+    roster_import.add_argument("--dry-run", action="store_true", help="only say what the import would do")
+    roster_import.add_argument("--prune", action="store_true", help="unsubscribe those the roster does not name")
+    roster.add_parser("coverage", parents=[stage], help="what no confirmed subscription receives")
     officers = commands.add_parser("officers", help="officers' sign-in accounts (Cognito)").add_subparsers(
         dest="action", required=True)
     officer = officers.add_parser("add", parents=[stage], help="invite one officer or admin")
@@ -106,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             print(_token(args))
         elif args.command == "authorise":
             print(_authorisation_link(args.handle))
+        elif args.command == "roster":
+            return _roster(args)
         elif args.command == "officers":
             return _officers(args)
         elif args.command == "corrections":
@@ -212,6 +224,27 @@ def _handles(args) -> int:
         h = handles.set_enabled(store, args.handle, args.action == "enable")
     print(f"Now: {_line(h).strip()}")
     return 0
+
+
+def _roster(args) -> int:
+    from . import runtime
+    from .domain import coverage
+    from .services import roster
+
+    subscriptions = runtime.alert_subscriptions()
+    if args.action == "coverage":
+        shown = coverage.summary(subscriptions.read())
+        print(f"{shown['confirmed']} confirmed subscriptions, {shown['pending_confirmation']} awaiting confirmation; "
+              f"{shown['uncovered']} of {shown['cells']} district x department x level reach nobody.")
+        for level, districts in shown["uncovered_by_level"].items():
+            for district, departments in districts.items():
+                print(f"  {level} {district}: {', '.join(departments)}")
+        return 0
+    cfg = runtime.config()
+    plan = roster.import_roster(subscriptions, _read(args.file), dry_run=args.dry_run, prune=args.prune,
+                                sms_registered=bool(cfg.sms_dlt_entity_id and cfg.sms_dlt_template_id))
+    print(roster.report(plan))
+    return 2 if plan.errors else 0
 
 
 def _read(path: Path) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 from chalice import Response
@@ -46,6 +47,24 @@ def json_errors(view):
                                   "The desk's storage is not answering; try again in a minute.")
         except Exception:
             return _internal_error(view)
+
+    return wrapped
+
+
+def page_errors(view):
+    """Like json_errors, for a page: the answer to an error is a short HTML page with the same status."""
+
+    @functools.wraps(view)
+    def wrapped(**kwargs):
+        answer = json_errors(view)(**kwargs)
+        if not isinstance(answer, Response) or not isinstance(answer.body, dict):
+            return answer
+        from html import escape
+
+        from .web.layout import html, page
+
+        return html(page("Not shown", f"<main><h1>{answer.status_code}</h1><p>{escape(answer.body['message'])}"
+                                      "</p></main>"), answer.status_code)
 
     return wrapped
 
@@ -121,17 +140,43 @@ def _from_text(text: str, schema: dict):
     return text
 
 
-def list_query(params: dict | None) -> ListQuery:
-    """GET /complaints' query, checked against its parameters in the document (defaults filled in)."""
-    schemas = {p["name"]: p["schema"] for p in openapi_document()["paths"]["/complaints"]["get"]["parameters"]}
+def _query(path: str, params: dict | None) -> dict:
+    """A GET route's query, checked against its parameters in the document (defaults filled in)."""
+    schemas = {p["name"]: p["schema"] for p in openapi_document()["paths"][path]["get"]["parameters"]}
     values = {name: _from_text(text, schemas.get(name, {})) for name, text in (params or {}).items()}
-    query = _validate("/complaints", "get", "query", values)
+    return _validate(path, "get", "query", values)
+
+
+def _listing(query: dict) -> ListQuery:
     # "unknown" names the state triage queue: complaints no district could be told for.
     district = query.pop("district", None)
     return ListQuery(**query, district=None if district in (None, "unknown") else int(district),
                      unknown_district=district == "unknown")
 
 
+def list_query(params: dict | None) -> ListQuery:
+    """GET /complaints' query."""
+    return _listing(_query("/complaints", params))
+
+
+def page_list_query(params: dict | None) -> ListQuery:
+    """GET /app/dashboard/complaints' query: the listing's filters, a page of 50."""
+    return _listing(_query("/app/dashboard/complaints", params) | {"limit": 50})
+
+
+def dashboard_query(params: dict | None) -> dict:
+    """GET /app/dashboard's query: the column each table is sorted by."""
+    return _query("/app/dashboard", params)
+
+
+def export_query(params: dict | None) -> tuple[ListQuery, date, date]:
+    """GET /complaints.csv's query: the listing's filters and the first and last IST day."""
+    query = _query("/complaints.csv", params)
+    try:
+        start, end = date.fromisoformat(query.pop("from")), date.fromisoformat(query.pop("to"))
+    except ValueError as e:
+        raise BadRequest(f"query.from and query.to are days, YYYY-MM-DD: {e}") from None
+    return _listing(query), start, end
 def review_query(params: dict | None) -> dict:
     """GET /review's query: limit and cursor, checked against the document."""
     schemas = {p["name"]: p["schema"] for p in openapi_document()["paths"]["/review"]["get"]["parameters"]}
@@ -188,6 +233,15 @@ def import_dry_run(params: dict | None) -> bool:
     """POST /handles/import's query: dry_run=true writes nothing."""
     values = {name: _from_text(text, {"type": "boolean"}) for name, text in (params or {}).items()}
     return _validate("/handles/import", "post", "query", values).get("dry_run", False)
+
+
+def csv_answer(text: str, next_cursor: str | None) -> Response:
+    """A CSV export: downloaded as a file, with the next part's cursor when more remain."""
+    headers = {"Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
+               "Content-Disposition": 'attachment; filename="complaints.csv"'}
+    if next_cursor:
+        headers["X-Next-Cursor"] = next_cursor
+    return Response(body=text, status_code=200, headers=headers)
 
 
 def csv_text(raw: bytes | None) -> str:

@@ -72,7 +72,20 @@ def alerts():
     cfg = config()
     sms = sms_attributes(cfg.sms_dlt_entity_id, cfg.sms_dlt_template_id, cfg.sms_sender_id)
     return SnsAlerts(cfg.alerts_topic_arn, policies().messages, policies().sla.tz, sms=sms, clock=lambda: utcnow(),
-                     links=alert_link)
+                     links=alert_link, subscriptions=subscriptions)
+
+
+@cache
+def alert_subscriptions():
+    from .adapters.sns_subscriptions import SnsSubscriptions
+
+    return SnsSubscriptions(config().alerts_topic_arn)
+
+
+# The alert topic's subscriptions and filters: an officer subscribed or a filter changed shows (on the
+# dashboard, and in whether an alert reaches anyone) within this many seconds.
+SUBSCRIPTIONS_MAX_AGE_SECONDS = 300.0
+subscriptions: "Expiring" = Expiring(lambda: alert_subscriptions().read(), SUBSCRIPTIONS_MAX_AGE_SECONDS)
 
 
 def secret(name: str) -> str:
@@ -267,19 +280,49 @@ def run_daily_digest() -> dict:
 
 
 def run_weekly_summary() -> dict:
+    """The departments' public posts on X (when switched on), and the state report to the admins (always)."""
     from .services import reports as report_service
+    from .services import state_report
 
+    state = {"state_report": state_report.state_report(storage(), ops_notices().tell, policies(), utcnow).as_dict()}
     if not config().weekly_summary_enabled:
-        return {"skipped": "WEEKLY_SUMMARY_ENABLED is off"}
+        return {"skipped": "WEEKLY_SUMMARY_ENABLED is off"} | state
     post = replies().post if replies() else None
-    return report_service.weekly_summary(storage(), post, registry(), policies(), utcnow).as_dict()
+    return report_service.weekly_summary(storage(), post, registry(), policies(), utcnow).as_dict() | state
+
+
+def _dashboard():
+    from .services import dashboard
+
+    return dashboard.dashboard(storage(), registry(), utcnow, policies().sla.tz, config().x_posting_enabled,
+                               x_budget(), subscriptions)
 
 
 def read_status(principal: Principal) -> dict:
-    from .services import status as status_service
+    complaint_service.read_status_as(principal)
+    return _dashboard().as_status()
+
+
+def dashboard_page(principal: Principal, query: dict) -> str:
+    from .domain.ranking import DEFAULT_SORT
+    from .web import dashboard
 
     complaint_service.read_status_as(principal)
-    return status_service.status(storage(), registry(), utcnow, config().x_posting_enabled, x_budget())
+    return dashboard.render(_dashboard(), query.get("sort", DEFAULT_SORT), query.get("dsort", DEFAULT_SORT))
+
+
+def complaints_page(principal: Principal, query: ListQuery) -> str:
+    from .web import listing
+
+    complaint_service.read_status_as(principal)
+    today = utcnow().astimezone(policies().sla.tz).date()
+    return listing.render(complaint_service.list_complaints(storage(), principal, query), query, today)
+
+
+def export_complaints(principal: Principal, query: ListQuery, start, end) -> tuple[str, str | None]:
+    from .services import export
+
+    return export.export(storage(), principal, query, start, end, policies().sla.tz)
 
 
 def authorisation_link(handle: str) -> str:

@@ -1,4 +1,4 @@
-"""Two fixes to moto 5 so a long-running local stack keeps flat memory and time per DynamoDB write.
+"""Three fixes to moto 5 so a long-running local stack keeps flat memory and time per DynamoDB write.
 
 1. moto records every model instance it creates (`BaseModel.__new__` appends it to its class's
    `instances_tracked`, kept until a reset) for its dashboard, `/moto-api/data.json`, which
@@ -13,12 +13,21 @@
    request at a time. Tables with a stream (whose records moto's rollback also undoes) and
    requests moto refuses without rolling back (an entry with two operations) keep moto's own way.
 
+3. Every Query listed the whole table, sorted (`Table.all_items`), to pick the partition it asked
+   for: time in proportion to n log n items per query, where DynamoDB reads the partition alone.
+   A query on the table now looks its partition up; one on an index looks it up in a map of the
+   index's partitions (in index order), built by one pass over the table and kept until the next
+   write to any table; a plain read of an index's first or last few entries gets just those. moto's
+   own code then filters, sorts and pages those candidates as before: the same answers.
+
 `apply()` is idempotent; devtools.stack.MotoServer calls it before serving.
 """
 
 from __future__ import annotations
 
 import copy
+import inspect
+import threading
 from contextlib import contextmanager
 
 _applied = False
@@ -54,7 +63,97 @@ def apply() -> None:
             raise
 
     dynamodb.DynamoDBBackend.transact_write_items = transact_write_items
+    _partitioned_queries(dynamodb)
     _applied = True
+
+
+_writes = [0]  # writes to any table so far: an index's map of partitions is good until the next
+_candidates = threading.local()  # the items one Query in this thread may answer with
+
+
+def _partitioned_queries(dynamodb) -> None:
+    from moto.dynamodb.models.table import Table
+
+    def counting(method):
+        def wrapped(*args, **kwargs):
+            _writes[0] += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                _writes[0] += 1
+
+        return wrapped
+
+    for owner, names in ((dynamodb.DynamoDBBackend, ("put_item", "update_item", "delete_item", "transact_write_items",
+                                                     "batch_write_item")), (Table, ("put_item", "delete_item"))):
+        for name in names:
+            setattr(owner, name, counting(getattr(owner, name)))
+
+    listed = Table.all_items
+
+    def all_items(self):
+        candidates = getattr(_candidates, "items", None)
+        return listed(self) if candidates is None else candidates
+
+    query = Table.query
+    signature = inspect.signature(query)
+
+    def partitioned_query(*args, **kwargs):
+        asked = signature.bind(*args, **kwargs).arguments
+        try:
+            _candidates.items = _first(asked, _partition(asked["self"], asked.get("hash_key"), asked.get("index_name"),
+                                                         asked.get("hash_key_conditions")))
+            return query(*args, **kwargs)
+        finally:
+            _candidates.items = None
+
+    Table.all_items = all_items
+    Table.query = partitioned_query
+
+
+def _partition(table, hash_key, index_name, conditions) -> list | None:
+    """The items a query's partition holds (a superset is fine: moto checks each); None: every item."""
+    if not index_name:
+        if hash_key is None or not table.range_key_attr:
+            return None
+        return list(table.items[hash_key].values()) if hash_key in table.items else []
+    index = next((i for i in table.all_indexes() if i.name == index_name), None)
+    hashes = [k["AttributeName"] for k in (index.schema if index else []) if k["KeyType"] == "HASH"]
+    wanted = dict(conditions or [])
+    if len(hashes) != 1 or hashes[0] not in wanted:
+        return None
+    held = getattr(table, "_partitions", None)
+    if held is None or held[0] != _writes[0]:
+        held = (_writes[0], {})
+        table._partitions = held
+    partitions = held[1].get(index_name)
+    if partitions is None:
+        partitions = {}
+        ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
+        order = [*ranges, table.hash_key_attr, *([table.range_key_attr] if table.range_key_attr else [])]
+        for entries in table.items.values():
+            for item in entries.values() if table.range_key_attr else [entries]:
+                value = item.attrs.get(hashes[0])
+                if value is not None and all(item.attrs.get(k) is not None for k in order):
+                    partitions.setdefault(value, []).append(item)
+        for entries in partitions.values():  # in index order, as moto sorts them (sorted_items)
+            entries.sort(key=lambda item: tuple(item.attrs[k] for k in order))
+        held[1][index_name] = partitions
+    return partitions.get(wanted[hashes[0]], [])
+
+
+def _first(asked: dict, candidates: list | None) -> list | None:
+    """A plain read of an index partition's first (or last) `limit` entries needs only those: as on
+    DynamoDB, the answer then costs its page, not the partition (a Limit 1 query for the oldest)."""
+    from moto.dynamodb.comparisons import OpDefault
+
+    no_filter = asked.get("filter_expression") is None or isinstance(asked["filter_expression"], OpDefault)
+    plain = no_filter and not any(asked.get(k) for k in ("range_comparison", "range_key_conditions",
+                                                         "exclusive_start_key", "filter_kwargs"))
+    limit = asked.get("limit")
+    if candidates is None or not asked.get("index_name") or not plain or not limit:
+        return candidates
+    return candidates[:limit] if asked.get("scan_index_forward", True) is not False else candidates[-limit:]
 
 
 def _named_items(backend, transact_items) -> list | None:

@@ -47,6 +47,8 @@ EXAMPLE_OFFICERS = (
     Officer("state-triage", {"district": ["unknown"]}),
     Officer("ssp-lucknow", {"district": ["162"], "level": ["L2"]}),
     Officer("dgp-hq", {"department": ["police"], "level": ["L3"]}),
+    # The state's level-3 desk: alerts no other subscription takes come here too (event "unrouted").
+    Officer("state-desk", {"district": ["state"]}),
 )
 
 

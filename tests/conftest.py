@@ -23,6 +23,7 @@ def stack(_running_stack):
 
     _running_stack.reset()
     runtime.registry.cache_clear()  # the registry was seeded again: a copy read before is stale
+    runtime.subscriptions.cache_clear()  # so were the alert topic's subscriptions
     # The handles' tokens are kept in memory for a container's life: a clean stack starts a new container.
     runtime.replies.cache_clear()
     runtime.user_tokens.cache_clear()

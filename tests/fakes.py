@@ -283,7 +283,7 @@ class FakeComplaints:
 
     def list(self, query: ListQuery):
         found = sorted(self.complaints.values(), key=lambda c: (c.created_at, c.ref), reverse=True)
-        wanted = [c for c in found if query.matches(c)]
+        wanted = [c for c in found if query.matches(c) and (query.before is None or c.created_at < query.before)]
         if query.cursor:
             position = _position(query)
             wanted = [c for c in wanted if (c.created_at, c.ref) < position]
@@ -581,6 +581,17 @@ class FakeAlerts:
         self.digests: list[tuple[int | None, str, str]] = []
         self.links: list[str | None] = []  # the link each alert was given
         self.failing = False
+        self.reached = True  # whether some officer's subscription takes the alerts
+        self.state_desk: list[Complaint] = []
+
+    def reaches(self, complaint):
+        return self.reached
+
+    def notify_state_desk(self, complaint):
+        if self.failing:
+            raise AlertFailed("SNS is down")
+        self.state_desk.append(complaint)
+        return f"desk-{len(self.state_desk)}"
 
     def digest(self, district, subject, body):
         if self.failing:

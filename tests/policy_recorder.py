@@ -107,6 +107,8 @@ def arn(need: Need, stage: str) -> str:
         return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}{need.suffix}"
     if need.kind == "topic":
         return f"arn:aws:sns:{REGION}:{ACCOUNT}:{name.rsplit(':', 1)[-1]}"
+    if need.kind == "subscription":  # a subscription's ARN is its topic's and an id: granted as topic:*
+        return f"arn:aws:sns:{REGION}:{ACCOUNT}:{name.rsplit(':', 1)[-1]}:*"
     if need.kind == "queue":
         return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name.rsplit('/', 1)[-1]}"
     if need.kind == "parameter":
@@ -144,6 +146,9 @@ def needs(prefix: str, operation: str, params: dict) -> list[Need]:
         if "TableName" in params:
             index = params.get("IndexName")
             return [table(operation, params["TableName"], f"/index/{index}" if index else "")]
+    if prefix == "sns" and params.get("SubscriptionArn"):
+        topic = params["SubscriptionArn"].rsplit(":", 1)[0]
+        return [Need(f"sns:{operation}", "subscription", variable_for("topic", topic), topic)]
     if prefix == "sns" and params.get("TopicArn"):
         action = "Publish" if operation == "PublishBatch" else operation
         name = params["TopicArn"]

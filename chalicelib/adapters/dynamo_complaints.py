@@ -120,6 +120,8 @@ class DynamoComplaints:
         """Newest first, from the index of the most selective filter; the rest are filters."""
         listing = _listing_id(query)
         ref, created_at = self.cursors.read(query.cursor, listing) if query.cursor else (None, None)
+        if created_at is None and query.before is not None:
+            created_at = str(items.seconds(query.before))
         found, more = self._read(indexes.listing(query, after=(ref, created_at) if ref else None,
                                                before=None if ref else created_at), query.limit, MAX_READS)
         if more and not found:

@@ -5,16 +5,20 @@ short DLT-shaped text, email and every other protocol the full bilingual body.""
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timezone
 from typing import Callable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ..domain.complaint import Complaint
+from ..domain.coverage import STATE_DESK, UNROUTED_EVENT, Subscription, reaches
 from ..domain.districts import district_key
 from ..domain.messages import Messages
 from ..services.ports import AlertFailed
 from .aws import client
+
+log = logging.getLogger(__name__)
 
 
 def alert_attributes(complaint: Complaint) -> dict[str, str]:
@@ -44,7 +48,8 @@ class SnsAlerts:
 
     def __init__(self, topic_arn: str, messages: Messages, tz: timezone, sns=None, sms: dict[str, str] | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 links: Callable[[Complaint], str | None] | None = None):
+                 links: Callable[[Complaint], str | None] | None = None,
+                 subscriptions: Callable[[], list[Subscription]] | None = None):
         self.topic_arn = topic_arn
         self.links = links  # the signed one-tap link to the complaint's page (services/links.py)
         self.messages = messages
@@ -52,6 +57,7 @@ class SnsAlerts:
         self._client = sns
         self._sms = sms or {}
         self.clock = clock  # for "posted ... ago"
+        self._subscriptions = subscriptions  # the topic's, read afresh every few minutes (None: not checked)
 
     @property
     def sns(self):
@@ -60,10 +66,32 @@ class SnsAlerts:
     def notify(self, complaint: Complaint, link: str | None = None) -> str:
         """`link`: the complaint's page for the officers alerted; None: the signed one-tap link `links` makes
         (services/links.py), or the tweet's when there is none."""
+        subject, texts = self._alert(complaint, link)
+        return self._publish(subject, texts, alert_attributes(complaint), "json")
+
+    def _alert(self, complaint: Complaint, link: str | None) -> tuple[str, str]:
         link = link or (self.links(complaint) if self.links else None)
         subject, body = self.messages.alert(complaint, self.tz, self.clock(), link)
         texts = {"default": body, "email": body, "sms": self.messages.sms(complaint, self.tz, link)}
-        return self._publish(subject, json.dumps(texts, ensure_ascii=False), alert_attributes(complaint), "json")
+        return subject, json.dumps(texts, ensure_ascii=False)
+
+    def reaches(self, complaint: Complaint) -> bool:
+        """Whether some confirmed subscription's filter takes this alert. Subscriptions that cannot be read
+        count as reached: the state desk is not sent a copy of every alert while SNS is down."""
+        if self._subscriptions is None:
+            return True
+        try:
+            return reaches(self._subscriptions(), alert_attributes(complaint))
+        except AlertFailed as e:
+            log.warning("alert coverage unknown", extra={"detail": str(e)})
+            return True
+
+    def notify_state_desk(self, complaint: Complaint) -> str:
+        """The alert again, for the state's level-3 desk, because no officer's filter takes it."""
+        subject, texts = self._alert(complaint, None)
+        attributes = alert_attributes(complaint) | {"district": STATE_DESK, "level": "L3", "event": UNROUTED_EVENT,
+                                                     "for_district": district_key(complaint.district)}
+        return self._publish(f"[no subscriber] {subject}", texts, attributes, "json")
 
     def digest(self, district: int | None, subject: str, body: str) -> str:
         """A district's daily digest, for its head (level L2); department "all"."""

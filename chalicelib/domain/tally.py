@@ -1,7 +1,8 @@
 """The counters a change to a complaint moves, so every report reads a few small items and never scans.
 
 A change counts into scopes: the whole state, the complaint's district, its department, the IST
-day (per district, for daily digests) and the ISO week (per department, for weekly summaries).
+day (per district, for daily digests) and the ISO week (per department, for weekly summaries; its
+days' received and resolved too, for the dashboard's 30 days, in the item the change writes anyway).
 How a scope is stored is the statistics adapter's business; here it is a value.
 """
 
@@ -60,6 +61,22 @@ def bucket(hours: float) -> int:
     return next((b for b in HOUR_BUCKETS if hours <= b), OVER_LAST_BUCKET)
 
 
+def median_bucket(histogram: dict[int, int]) -> int | None:
+    """The upper bound (hours) of the bucket holding the median resolution time."""
+    total = sum(histogram.values())
+    seen = 0
+    for hours in sorted(histogram):
+        seen += histogram[hours]
+        if seen * 2 >= total:
+            return hours
+    return None
+
+
+def histogram(counts: dict[str, int], prefix: str) -> dict[int, int]:
+    """The buckets counted under `prefix` ("hours:", "resolved_hours:") as {upper bound in hours: count}."""
+    return {int(k[len(prefix):]): v for k, v in counts.items() if k.startswith(prefix) and v}
+
+
 def one(name: str) -> Counts:
     """A single state-wide event: an alert or a reply sent or failed."""
     return {STATE: {name: 1}}
@@ -88,9 +105,11 @@ def tally(before, after, now: datetime, tz: timezone) -> Counts:
         if before.status == Status.NEEDS_REVIEW and after.status != Status.NEEDS_REVIEW:
             deltas[STATE]["reviewed"] += 1
     # Reaching an officer (new, or rescued or reviewed out of the unrouted records) is being received,
-    # for the weekly figures.
+    # for the weekly figures and the dashboard's days (in the week's item, written anyway).
     if (before is None or before.status in UNROUTED) and after.status not in UNROUTED | {Status.CLOSED}:
-        deltas[Scope.of_week(iso_week(now, tz), after.department)]["received"] += 1
+        week = deltas[Scope.of_week(iso_week(now, tz), after.department)]
+        week["received"] += 1
+        week[f"received:{ist_day(now, tz).isoformat()}"] += 1
     count(after, +1)
     if before is not None and after.clock.breached and not before.clock.breached:
         deltas[STATE]["breaches"] += 1
@@ -114,7 +133,12 @@ def _measure(before, after, now: datetime, tz: timezone, deltas: Counts) -> None
             deltas[scope][f"{stage}:seconds"] += seconds
             deltas[scope][f"{stage}:in_time"] += int(in_time)
     if after.status == Status.RESOLVED:
+        hours = bucket((now - before.created_at).total_seconds() / 3600)
         deltas[Scope.of_day(ist_day(now, tz), before.district)]["resolved"] += 1
         week = deltas[Scope.of_week(iso_week(now, tz), before.department)]
         week["resolved"] += 1
-        week[f"hours:{bucket((now - before.created_at).total_seconds() / 3600)}"] += 1
+        week[f"resolved:{ist_day(now, tz).isoformat()}"] += 1
+        week[f"hours:{hours}"] += 1
+        # The dashboard's median time to resolve, per district and department: a histogram, not a list.
+        for scope in (STATE, Scope.of_district(before.district), Scope.of_department(before.department)):
+            deltas[scope][f"resolved_hours:{hours}"] += 1

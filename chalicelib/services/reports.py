@@ -18,7 +18,7 @@ from ..domain.departments import DEPARTMENTS
 from ..domain.districts import DISTRICTS, district_key
 from ..domain.handles import Registry
 from ..domain.senders import summary_senders
-from ..domain.tally import Scope, iso_week
+from ..domain.tally import Scope, histogram, iso_week, median_bucket
 from .ports import AlertFailed, NeedsAuthorisation, RateLimited, ReplyFailed, Report, Storage, StorageUnavailable
 from .sending import POSTING_OFF, new_claim
 
@@ -86,17 +86,6 @@ def _release(store: Storage, report: Report, claim: str, run: ReportRun) -> None
         log.warning("report claim not released; it goes stale in 15 minutes", extra={"report": report.target})
 
 
-def median_bucket(histogram: dict[int, int]) -> int | None:
-    """The upper bound (hours) of the bucket holding the median resolution time."""
-    total = sum(histogram.values())
-    seen = 0
-    for hours in sorted(histogram):
-        seen += histogram[hours]
-        if seen * 2 >= total:
-            return hours
-    return None
-
-
 def weekly_summary(store: Storage, post: Callable[[str, str], str] | None, registry: Registry, policies: Policies,
                    clock: Callable[[], datetime]) -> ReportRun:
     """A public post per department on last week's complaints (no link: a link costs 13 times more), from the
@@ -133,8 +122,7 @@ def weekly_summary(store: Storage, post: Callable[[str, str], str] | None, regis
         except StorageUnavailable:
             run.failed.append(department)
             continue
-        histogram = {int(k.split(":", 1)[1]): v for k, v in week_counts.items() if k.startswith("hours:")}
         text = policies.messages.weekly_summary(department, name, received, week_counts.get("resolved", 0),
-                                                median_bucket(histogram))
+                                                median_bucket(histogram(week_counts, "hours:")))
         _send(store, report, claim, run, lambda: post(sender.handle, text), clock)
     return run

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
 from ..domain.complaint import Complaint
 from ..domain.handles import Registry, WatchedHandle
 from ..domain.senders import blocked_reason, reply_senders
+from ..domain.tally import STATE
 from .ports import (AlertFailed, Alerts, DuplicateReply, NeedsAuthorisation, RateLimited, Replies, ReplyFailed,
                     Storage, StorageUnavailable)
 
@@ -37,6 +38,7 @@ def new_claim() -> str:
 class Sent:
     alerts_sent: int = 0
     alerts_failed: int = 0
+    alerts_unrouted: int = 0  # sent to the state desk as well: no officer's subscription took them
     replies_sent: int = 0
     replies_failed: int = 0
     replies_blocked: int = 0
@@ -55,11 +57,19 @@ def publish_alert(store: Storage, alerts: Alerts, complaint: Complaint, clock: C
     the claim lapses and another run sends the alert again: delivery is at least once."""
     try:
         message_id = alerts.notify(complaint)
+        # Nothing goes to nobody: an alert no officer's filter takes goes to the state's level-3 desk too.
+        unrouted = not alerts.reaches(complaint)
+        if unrouted:
+            alerts.notify_state_desk(complaint)
     except AlertFailed as e:
         sent.alerts_failed += 1
         _save(store, complaint.alert_failed(str(e), clock()))
         return
-    saved = _save(store, complaint.alert_sent(message_id, clock()))
+    change = complaint.alert_sent(message_id, clock())
+    if unrouted:
+        sent.alerts_unrouted += 1
+        change = replace(change, counts={STATE: {**change.counts.get(STATE, {}), "alerts_unrouted": 1}})
+    saved = _save(store, change)
     if saved:
         sent.alerts_sent += 1
     elif saved is False:

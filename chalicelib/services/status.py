@@ -92,9 +92,10 @@ def _budget(windows: list[XWindow], now: datetime) -> dict:
 
 
 def status(store: Storage, registry: Registry, clock: Callable[[], datetime], posting_enabled: bool = True,
-           budget: XBudget | None = None) -> dict:
+           budget: XBudget | None = None, counts: dict | None = None) -> dict:
+    """`counts`: the state's, districts' and departments' counters when the caller has read them already."""
     now = clock()
-    counts = store.stats.read([STATE, *DISTRICT_SCOPES, *DEPARTMENT_SCOPES])
+    counts = counts or store.stats.read([STATE, *DISTRICT_SCOPES, *DEPARTMENT_SCOPES])
     state = counts[STATE]
     districts = {s.district: counts[s] for s in DISTRICT_SCOPES if counts[s]}
     departments = {s.department: counts[s] for s in DEPARTMENT_SCOPES if counts[s]}

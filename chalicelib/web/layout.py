@@ -29,13 +29,15 @@ def page(title: str, body: str, *, lang: str = "en") -> str:
     """A whole HTML document around `body` (already escaped HTML); `title` is plain text."""
     return (f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            # An empty icon (CSP img-src allows data:): a browser asking for /favicon.ico gets the gateway's 403.
+            '<link rel="icon" href="data:,">'
             f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>{body}</body></html>")
 
 
 def html(document: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     # Pages carry personal data for the signed-in officer only: never cached, never framed.
     base = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
-            "X-Frame-Options": "DENY", "Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'"}
+            "X-Frame-Options": "DENY", "Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:"}
     return Response(body=document, status_code=status, headers={**base, **(headers or {})})
 
 

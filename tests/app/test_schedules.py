@@ -40,8 +40,13 @@ def test_the_daily_digest_reaches_the_district_heads_once(client, stack, token):
     assert stack.received("ssp-lucknow") == []
 
 
-def test_the_weekly_summary_is_off_unless_enabled(client):
-    assert client.run("weekly_summary") == {"skipped": "WEEKLY_SUMMARY_ENABLED is off"}
+def test_the_weekly_summary_is_off_unless_enabled_while_the_state_report_reaches_the_admins_once(client, stack):
+    run = client.run("weekly_summary")
+    assert run["skipped"] == "WEEKLY_SUMMARY_ENABLED is off" and run["state_report"]["sent"] == ["state"]
+    [report] = stack.received("ops")
+    assert report["subject"].startswith("UP complaint desk: weekly state report")
+    assert "Unnao" in report["message"] and "Departments" in report["message"]
+    assert client.run("weekly_summary")["state_report"]["already_sent"] == 1 and stack.received("ops") == []
 
 
 def test_the_weekly_summary_posts_once_per_department_on_x_from_its_own_handle(client, stack, token):

@@ -32,6 +32,7 @@ def test_alerts_reach_only_the_officers_whose_filter_matches(stack):
         "state-triage": ["UP-HQ-26-000001"],
         "ssp-lucknow": [],  # L2: only escalations and digests
         "dgp-hq": [],  # L3
+        "state-desk": [],  # only alerts nobody else receives, which this adapter sends when told to
     }
 
 

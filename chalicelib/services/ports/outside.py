@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Callable, Iterator, Protocol
 
 from ...domain.complaint import Complaint
+from ...domain.coverage import Subscription
 from ...domain.stream_rules import StreamRule
 from .records import Page, Tokens
 
@@ -33,6 +34,12 @@ class MentionSearch(Protocol):
 class Alerts(Protocol):
     def notify(self, complaint: Complaint, link: str | None = None) -> str:
         """`link`: the complaint's page for the officers alerted; None: the alert gives the tweet's link."""
+
+    def reaches(self, complaint: Complaint) -> bool:
+        """Whether some officer's subscription takes this complaint's alert (unknown: True)."""
+
+    def notify_state_desk(self, complaint: Complaint) -> str:
+        """The alert for the state's level-3 desk, when no officer's subscription takes it."""
 
     def digest(self, district: int | None, subject: str, body: str) -> str: ...
 
@@ -67,6 +74,15 @@ class XAuthorisation(Protocol):
 
     def revoke(self, token: str) -> None:
         """Give a token back (best effort)."""
+
+
+class AlertSubscriptions(Protocol):
+    """The alert topic's subscriptions (SNS). AlertFailed when SNS does not answer."""
+
+    def read(self) -> list[Subscription]: ...
+    def subscribe(self, protocol: str, endpoint: str, policy: dict) -> str: ...
+    def change_policy(self, arn: str, policy: dict) -> None: ...
+    def unsubscribe(self, arn: str) -> None: ...
 
 
 class OpsNotices(Protocol):

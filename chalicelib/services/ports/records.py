@@ -26,6 +26,7 @@ class ListQuery:
     urgent: bool | None = None
     limit: int = 25
     cursor: str | None = None
+    before: datetime | None = None  # only complaints created before this time (an export's date range)
     scope_districts: frozenset[int] = frozenset()
     scope_departments: frozenset[str] = frozenset()
 
