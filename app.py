@@ -111,15 +111,16 @@ def list_complaints():
     return runtime.list_complaints(principal(), api.list_query(app.current_request.query_params))
 
 
-# Before the coordinator's switch to the page_session cookie authorizer, the pages take the bearer token too.
-@app.route("/app/dashboard", methods=["GET"], authorizer=bearer_token)
+@app.route("/app/dashboard", methods=["GET"])
 @api.page_errors
+@page_session
 def dashboard():
     return html(runtime.dashboard_page(principal(), api.dashboard_query(app.current_request.query_params)))
 
 
-@app.route("/app/dashboard/complaints", methods=["GET"], authorizer=bearer_token)
+@app.route("/app/dashboard/complaints", methods=["GET"])
 @api.page_errors
+@page_session
 def dashboard_complaints():
     return html(runtime.complaints_page(principal(), api.page_list_query(app.current_request.query_params)))
 
@@ -127,6 +128,14 @@ def dashboard_complaints():
 @app.route("/complaints.csv", methods=["GET"], authorizer=bearer_token)
 @api.json_errors
 def export_complaints():
+    text, cursor = runtime.export_complaints(principal(), *api.export_query(app.current_request.query_params))
+    return api.csv_answer(text, cursor)
+
+
+@app.route("/app/complaints.csv", methods=["GET"])  # the same export, for a signed-in page's download link
+@api.json_errors
+@page_session
+def export_complaints_page():
     text, cursor = runtime.export_complaints(principal(), *api.export_query(app.current_request.query_params))
     return api.csv_answer(text, cursor)
 

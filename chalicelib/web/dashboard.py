@@ -161,7 +161,7 @@ def _coverage(c: dict) -> str:
 def render(d: Dashboard, sort: str = ranking.DEFAULT_SORT, department_sort: str = ranking.DEFAULT_SORT) -> str:
     keep = {"sort": sort, "dsort": department_sort}
     today = d.now.astimezone(IST).date()
-    export = "/complaints.csv?" + urlencode({"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat()})
+    export = "/app/complaints.csv?" + urlencode({"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat()})
     total = d.status["complaints"]
     body = (
         f'{STYLE}<header><strong>UP complaint desk · state dashboard</strong> '

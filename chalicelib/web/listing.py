@@ -44,7 +44,7 @@ def render(listed: dict, query: ListQuery, today: date) -> str:
     title = _title(query)
     export = _filters(query) | {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat()}
     body = (f'<header><a href="/app/dashboard">← Dashboard</a></header><main><h1>{escape(title)}</h1>'
-            f'<p><a id="export" href="/complaints.csv?{escape(urlencode(export))}">Download the last 30 days '
+            f'<p><a id="export" href="/app/complaints.csv?{escape(urlencode(export))}">Download the last 30 days '
             '(CSV)</a></p>'
             '<div style="overflow-x:auto"><table id="complaints"><thead><tr><th>Reference</th><th>Received</th>'
             f'<th>Status</th><th>District</th><th>Department</th><th></th><th>Text</th></tr></thead><tbody>{rows}'

@@ -33,16 +33,21 @@ def bearer(token, *scope):
     return {"Authorization": f"Bearer {token(*scope)}"}
 
 
+def session(token, *scope):
+    """The pages' sign-in: the desk_session cookie holding a token."""
+    return {"Cookie": f"desk_session={token(*scope)}"}
+
+
 def test_the_dashboard_is_a_page_for_admins_with_every_district_and_the_coverage(client, token, complaints):
-    answer = client.http.get("/app/dashboard?sort=open", headers=bearer(token, "admin"))
+    answer = client.http.get("/app/dashboard?sort=open", headers=session(token, "admin"))
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/html")
     assert "default-src 'self'" in answer.headers["Content-Security-Policy"]
     page = answer.body.decode()
     assert page.count('<tr data-key="') == 75 + 11 and "उन्नाव" in page and 'id="coverage"' in page
     assert page.index('data-key="186"') < page.index('data-key="118"')  # Unnao has one open, Agra none
-    refused = client.http.get("/app/dashboard", headers=bearer(token, "officer", [162]))
+    refused = client.http.get("/app/dashboard", headers=session(token, "officer", [162]))
     assert refused.status_code == 403 and "for admins" in refused.body.decode()
-    bad = client.http.get("/app/dashboard?sort=nonsense", headers=bearer(token, "admin"))
+    bad = client.http.get("/app/dashboard?sort=nonsense", headers=session(token, "admin"))
     assert bad.status_code == 400
 
 
@@ -57,7 +62,7 @@ def test_status_keeps_its_keys_and_adds_the_ranking_health_and_coverage(client, 
 
 
 def test_a_rows_link_lists_its_complaints(client, token, complaints):
-    page = client.http.get("/app/dashboard/complaints?district=186", headers=bearer(token, "admin")).body.decode()
+    page = client.http.get("/app/dashboard/complaints?district=186", headers=session(token, "admin")).body.decode()
     assert complaints[0].after.ref in page and complaints[1].after.ref not in page and "उन्नाव" in page
 
 
@@ -75,3 +80,13 @@ def test_the_export_is_csv_with_hindi_for_the_days_asked(client, token, complain
     assert officer.status_code == 200 and len(officer.body.decode().splitlines()) == 1  # the header alone
     for query in ("from=2026-13-01&to=2026-12-01", f"from={today}", f"from={today}&to={today - timedelta(days=1)}"):
         assert client.http.get(f"/complaints.csv?{query}", headers=bearer(token, "admin")).status_code == 400
+
+
+def test_the_pages_sign_in_by_cookie_and_download_the_export_with_it(client, token, complaints):
+    unsigned = client.http.get("/app/dashboard")
+    assert unsigned.status_code == 303 and "sign-in" in unsigned.headers["Location"]
+    assert client.http.get("/app/dashboard", headers=bearer(token, "admin")).status_code == 303  # pages read the cookie
+    today = runtime.utcnow().astimezone(runtime.policies().sla.tz).date()
+    answer = client.http.get(f"/app/complaints.csv?from={today - timedelta(days=1)}&to={today}",
+                             headers=session(token, "admin"))
+    assert answer.status_code == 200 and complaints[0].after.ref in answer.body.decode("utf-8")

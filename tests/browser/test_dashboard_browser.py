@@ -33,10 +33,12 @@ def desk(stack):
     return unnao
 
 
-def signed_in(browser, token, width, height, role="admin", *scope):
+def signed_in(browser, served, token, width, height, role="admin", *scope):
+    """A browser holding the pages' session cookie with a desk token (an admin's Cognito sign-in needs an
+    authenticator code: the officers' page tests go through the sign-in page)."""
     page = browser(width, height)
-    page.execute_cdp_cmd("Network.enable", {})
-    page.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {"Authorization": f"Bearer {token(role, *scope)}"}})
+    page.get(f"{served}/app/sign-in")
+    page.add_cookie({"name": "desk_session", "value": token(role, *scope), "path": "/"})
     return page
 
 
@@ -50,7 +52,7 @@ def console_errors(page):
 
 def test_an_admin_ranks_the_districts_follows_one_and_downloads_its_csv(browser, served, token, desk, screenshot,
                                                                          tmp_path):
-    page = signed_in(browser, token, 1366, 768)
+    page = signed_in(browser, served, token, 1366, 768)
     page.get(f"{served}/app/dashboard?sort=name")
     rows = district_rows(page)
     assert len(rows) == 75 and rows[0].text.startswith("1 Agra आगरा")
@@ -82,14 +84,14 @@ def test_an_admin_ranks_the_districts_follows_one_and_downloads_its_csv(browser,
 
 
 def test_the_dashboard_fits_a_phone_and_an_officer_is_refused(browser, served, token, desk, screenshot):
-    phone = signed_in(browser, token, 360, 740)
+    phone = signed_in(browser, served, token, 360, 740)
     phone.get(f"{served}/app/dashboard")
     assert len(district_rows(phone)) == 75
     assert phone.execute_script("return document.documentElement.scrollWidth") <= 360  # tables scroll in place
     screenshot(phone, "phone")
     assert console_errors(phone) == []
 
-    officer = signed_in(browser, token, 1366, 768, "officer", [186])
+    officer = signed_in(browser, served, token, 1366, 768, "officer", [186])
     officer.get(f"{served}/app/dashboard")
     assert "for admins" in officer.find_element(By.TAG_NAME, "body").text
     assert not district_rows(officer)
