@@ -1,9 +1,8 @@
 """The admins' dashboard in headless Chromium: 75 districts by name at a desktop's and a phone's size,
 sorted by overdue, a row followed to its complaints, the CSV downloaded and read back with its Hindi,
 the coverage naming a district nobody receives level-1 alerts for, an officer refused; no console errors.
-
-Until the page_session cookie authorizer is merged, the pages take the bearer token: the browser sends
-it as a header through the DevTools protocol."""
+The browser holds the pages' session cookie with a desk token (the officers' page tests sign in through
+the sign-in page)."""
 
 import time
 from datetime import timedelta
