@@ -4,8 +4,8 @@ through it, and a complaint of another district refused. Screenshots in dist/tes
 import re
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.wait import WebDriverWait
 
 from chalicelib import runtime
@@ -34,7 +34,17 @@ def click(page, button) -> None:
     """Press a form's button and wait for the answer's page."""
     old = page.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(page, 10).until(staleness_of(old))
+    WebDriverWait(page, 10).until(lambda _: _gone(old))
+
+
+def _gone(element) -> bool:
+    # Chromium says a replaced page's node is stale, or, caught mid-navigation, that it "does not belong to
+    # the document": both mean the answer's page has replaced it.
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:  # StaleElementReferenceException is one
+        return True
 
 
 def fits_the_screen(page) -> bool:
