@@ -77,29 +77,28 @@ class _Lexicon:
         # a word whose key is also a district's (मुर्दाबाद / मुरादाबाद) matches only as spelled
         place_keys = frozenset(name_key(n)[1] for names in dn.ALIASES.values() for n in names)
         m = Matcher(min_key=5, strict_keys=place_keys)
-        for dept, levels in lx.DEPARTMENT_TERMS.items():
-            for w, terms in levels.items():
+
+        def weighed(kind: str, table: dict) -> None:  # {label: {weight: terms}}
+            for label, levels in table.items():
+                for w, terms in levels.items():
+                    for t in terms:
+                        m.add(t, (kind, label, w))
+
+        def flat(kind: str, table: dict, weight: int) -> None:  # {label: terms}, one weight for all
+            for label, terms in table.items():
                 for t in terms:
-                    m.add(t, ("dept", dept, w))
+                    m.add(t, (kind, label, weight))
+
+        weighed("dept", lx.DEPARTMENT_TERMS)
         for w, terms in lx.COMPLAINT_TERMS.items():
             for t in terms:
                 m.add(t, ("c", "", w))
-        for cat, levels in lx.NOT_ACTIONABLE_TERMS.items():
-            for w, terms in levels.items():
-                for t in terms:
-                    m.add(t, ("na", cat, w))
-        for tag, terms in urgency.URGENT_TERMS.items():
-            for t in terms:
-                m.add(t, ("u", tag, 0))
+        weighed("na", lx.NOT_ACTIONABLE_TERMS)
+        flat("u", urgency.URGENT_TERMS, 0)
         for t in speaker.OFFICIAL_REPLY:
             m.add(t, ("na", "official_reply", 9))
-        for body, levels in jz.BODY_TERMS.items():
-            for w, terms in levels.items():
-                for t in terms:
-                    m.add(t, ("body", body, w))
-        for dept, terms in jz.UP_OWNS.items():
-            for t in terms:
-                m.add(t, ("own", dept, 3))
+        weighed("body", jz.BODY_TERMS)
+        flat("own", jz.UP_OWNS, 3)
         self.matcher = m
 
 
