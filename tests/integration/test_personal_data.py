@@ -193,6 +193,28 @@ def test_planted_personal_data_reaches_no_log_metric_alert_sms_post_or_error(sta
     next_week = runtime.utcnow() + timedelta(days=7)
     weekly_summary(runtime.storage(), runtime.replies().post, runtime.registry(), runtime.policies(), lambda: next_week)
 
+    posted = collect(stack, captured, capsys)
+    assert len(posted) >= 5 and any(where.startswith("sns:sms") for where, _ in captured.texts)
+    assert_no_leaks(captured, people.planted)
+
+
+def test_the_seed_mentions_numbers_reach_nothing_the_desk_lets_out(stack, captured, token, capsys):
+    """The demo's day as seeded (three posts carry a citizen's mobile number): found by the scan's generic
+    patterns, as nothing was planted."""
+    for handle in ("lucknowpolice", "noidapolice", "Uppolice"):
+        stack.authorise(handle)
+    assert runtime.run_poll()["created"]
+    runtime.run_sweep(clock=lambda: runtime.utcnow() + timedelta(days=2))
+    runtime.run_daily_digest()
+    with Client(app, stage_name="local") as client:
+        listing = client.http.get("/complaints?limit=100", headers={"Authorization": f"Bearer {token('admin')}"})
+        captured.add("api:200 GET /complaints", listing.body.decode())
+    assert collect(stack, captured, capsys)
+    assert_no_leaks(captured, [])
+
+
+def collect(stack, captured: Captured, capsys) -> list[dict]:
+    """What reached the officers' queues and the ops inbox, the desk's posts on X and stdout (EMF, logs)."""
     for officer in [*EXAMPLE_OFFICERS, type("Ops", (), {"name": "ops"})]:
         for alert in stack.received(officer.name):
             captured.add(f"sns:officer-{officer.name}", f"{alert['subject']}\n{alert['message']}")
@@ -201,7 +223,9 @@ def test_planted_personal_data_reaches_no_log_metric_alert_sms_post_or_error(sta
         captured.add("x:post", post["text"])
     for line in capsys.readouterr().out.splitlines():
         captured.add("stdout", line)
+    return posted
 
-    assert len(posted) >= 5 and any(where.startswith("sns:sms") for where, _ in captured.texts)
-    leaks = find_leaks(captured.texts, people.planted)
+
+def assert_no_leaks(captured: Captured, planted: list[str]):
+    leaks = find_leaks(captured.texts, planted)
     assert not leaks, "\n".join(f"{leak['where']}: {leak['kind']} {leak['value']}" for leak in leaks)
