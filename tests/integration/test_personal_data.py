@@ -13,6 +13,8 @@ import json
 import logging
 import random
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -24,6 +26,7 @@ from chalicelib import observability, runtime
 from chalicelib.adapters.aws import client as aws_client
 from chalicelib.services.reports import weekly_summary
 from devtools.chaos.pii import find_leaks, plant
+from devtools.mentions_consumer import consume_once
 from devtools.stack import EXAMPLE_OFFICERS
 
 JSON = {"Content-Type": "application/json"}
@@ -124,8 +127,9 @@ def test_planted_personal_data_reaches_no_log_metric_alert_sms_post_or_error(sta
                                                                                 vague, hindi)}
     assert len(created) >= 4
 
-    # A follow-up in the thread and an edit of the Noida post, read by the next poll.
-    x_post(stack, {"author": "asha_lko", "in_reply_to": chain, "text": people.say("@lucknowpolice abhi tak koi nahi aaya")})
+    # A follow-up in the thread, the officer's answer there and an edit of the Noida post, read by the next poll.
+    x_post(stack, {"author": "asha_lko", "in_reply_to": chain, "text": people.say("@lucknowpolice abhi tak koi nahi aaya")},
+           {"author": "lucknowpolice", "in_reply_to": chain, "text": people.say("@asha_lko humne aapko call kiya")})
     requests.post(f"{stack.x.url}/_control/tweets/{noida}/edit", timeout=5,
                   json={"text": people.say("@noidapolice Sector 18 Noida me meri bike chori ho gayi, UP16 AB 1234")})
     runtime.run_poll()
@@ -211,6 +215,44 @@ def test_the_seed_mentions_numbers_reach_nothing_the_desk_lets_out(stack, captur
         captured.add("api:200 GET /complaints", listing.body.decode())
     assert collect(stack, captured, capsys)
     assert_no_leaks(captured, [])
+
+
+def test_posts_read_from_the_stream_leak_nothing_through_the_holder_or_the_recorder(stack, captured, capsys):
+    people = Citizens(61)
+    stack.x.set_stream(keepalive_seconds=0.2)  # tweepy notices a planned disconnect at the next keep-alive
+    stop = threading.Event()
+    holder = threading.Thread(target=lambda: runtime.run_stream_holder(stop=stop), daemon=True)
+    holder.start()
+    sqs = stack.client("sqs")
+    url = sqs.get_queue_url(QueueName=stack.env["MENTIONS_QUEUE_URL"].rsplit("/", 1)[1])["QueueUrl"]
+    try:
+        until(lambda: stack.x.stream_status()["connected"], "the holder connected")
+        first = stack.x.stream_status()["connects"]
+        [first_post] = x_post(stack, {"author": "citizen_1",
+                                      "text": people.say("@lucknowpolice Hazratganj me chain snatching hui abhi")})
+        stack.x.set_stream(disconnect=True)
+        until(lambda: stack.x.stream_status()["connects"] > first, "tweepy reconnected")
+        [second_post] = x_post(stack, {"author": "citizen_2",
+                                       "text": people.say("@noidapolice Sector 62 me bijli nahi hai teen ghante se")})
+        with Client(app, stage_name="local") as client:
+            def recorded():
+                consume_once(sqs, url, lambda event: client.lambda_.invoke("record_mentions", event).payload)
+                return all(runtime.storage().complaints.recorded(t) for t in (first_post, second_post))
+            until(recorded, "both posts streamed, queued and recorded")
+    finally:
+        stop.set()
+        holder.join(30)
+    collect(stack, captured, capsys)
+    assert any(where.startswith("sns:sms") for where, _ in captured.texts)
+    assert_no_leaks(captured, people.planted)
+
+
+def until(condition, what: str, wait: float = 15.0):
+    deadline = time.monotonic() + wait
+    while not (found := condition()):
+        assert time.monotonic() < deadline, f"never: {what}"
+        time.sleep(0.05)
+    return found
 
 
 def collect(stack, captured: Captured, capsys) -> list[dict]:
