@@ -209,6 +209,16 @@ def masked(kind: str, value: str) -> str:
     return f"{digits[:2]}{'*' * (len(digits) - 4)}{digits[-2:]}" if kind == "phone" else f"XXXX XXXX {digits[-4:]}"
 
 
+_ANY_DIGIT = re.compile(r"\d")  # any script's
+_HIDING = ("@", "%", "&#", "\\u")  # an address, or an escape a digit or an @ could be written in
+
+
+def _worth_reading(text: str) -> bool:
+    """Whether a text could hold a phone, Aadhaar or address at all: nine digits (a landline's fewest) or an
+    @, or an escape that could hide either. Most log lines have neither and are passed over quickly."""
+    return any(sign in text for sign in _HIDING) or len(_ANY_DIGIT.findall(text)) >= 9
+
+
 def find_leaks(captured: Iterable[tuple[str, str]], planted: Iterable[str]) -> list[dict]:
     """Every planted value, and every other citizen-like phone, Aadhaar or address, found in the captured
     (where, text) pairs: one {"where", "kind", "value"} per place and value, the value masked."""
@@ -216,6 +226,8 @@ def find_leaks(captured: Iterable[tuple[str, str]], planted: Iterable[str]) -> l
     addresses = {key for key, kind in kinds.items() if kind == "email"}
     found: dict[tuple[str, str, str], None] = {}
     for where, text in dict.fromkeys((where, str(text)) for where, text in captured if text):  # a line once
+        if not _worth_reading(text):
+            continue
         for view in _views(text):
             for number in _numbers_in(view):
                 if number in kinds:
