@@ -225,7 +225,9 @@ def find_leaks(captured: Iterable[tuple[str, str]], planted: Iterable[str]) -> l
     kinds = dict(_canonical(value)[::-1] for value in planted)  # key -> kind
     addresses = {key for key, kind in kinds.items() if kind == "email"}
     found: dict[tuple[str, str, str], None] = {}
-    for where, text in dict.fromkeys((where, str(text)) for where, text in captured if text):  # a line once
+    texts = ((where, text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text))
+             for where, text in captured if text)
+    for where, text in dict.fromkeys(texts):  # each line once
         if not _worth_reading(text):
             continue
         for view in _views(text):

@@ -70,6 +70,10 @@ def test_planted_values_are_found_through_json_html_and_url_encoding(encoding):
     assert kinds(find_leaks(captured, ["+९१ ९८७६५-४३२१०", "2345 6789 0123", EMAIL])) == ["aadhaar", "email", "phone"]
 
 
+def test_bytes_are_read_as_utf_8_text():
+    assert kinds(find_leaks([("http", "मेरा नंबर ९८७६५४३२१० है".encode())], [PHONE])) == ["phone"]
+
+
 def test_each_place_a_value_leaked_is_reported_once():
     captured = [("log", f"a {PHONE}"), ("log", f"b +91 {PHONE}"), ("sms", f"c {PHONE}")]
     assert find_leaks(captured, [PHONE]) == [{"where": "log", "kind": "phone", "value": "98******10"},
