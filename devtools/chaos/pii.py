@@ -73,7 +73,7 @@ _EMAIL_SAYS = ("ईमेल {} पर भेजें", "mail karo {}", "email:
 
 def plant(rng: random.Random) -> tuple[str, list[str]]:
     """A fragment of a citizen's post carrying one to three pieces of personal data, and the values exactly
-    as written in it (a phone as '+91 98765-43210' is returned so)."""
+    as written in it (a phone planted as '+91-98765-43210' is returned so)."""
     kinds = rng.sample(("phone", "aadhaar", "email"), rng.randint(1, 3))
     parts, values = [], []
     for kind in kinds:
