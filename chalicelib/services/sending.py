@@ -46,6 +46,15 @@ class Sent:
     replies_held: list[str] = field(default_factory=list)  # handles waiting for X's posting window
     posting: str = "on"  # or why nothing was posted
 
+    def add(self, other: "Sent") -> None:
+        """Another run's sending (the reconciler's backfill) counted into this one."""
+        for name in ("alerts_sent", "alerts_failed", "alerts_unrouted", "replies_sent", "replies_failed",
+                     "replies_blocked", "replies_undeliverable"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.replies_held += [h for h in other.replies_held if h not in self.replies_held]
+        if self.posting == "on":
+            self.posting = other.posting
+
 
 def _always() -> bool:
     return True

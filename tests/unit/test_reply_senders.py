@@ -202,3 +202,13 @@ def test_a_blocked_reply_whose_authorised_handle_is_switched_off_is_looked_at_ho
         desk.clock.advance(minutes=1)
         desk.run()
     assert desk.reply()[1].status == "blocked" and desk.reply()[1].at == looked_at and desk.replies.posted == []
+
+
+def test_a_backfills_sending_adds_to_the_runs_counts_and_keeps_words_whole():
+    from chalicelib.services.sending import POSTING_OFF, Sent
+
+    run, backfill = Sent(alerts_sent=2, replies_held=["a"]), Sent(alerts_sent=3, replies_sent=1, replies_held=["a", "b"])
+    run.add(backfill)
+    assert (run.alerts_sent, run.replies_sent, run.replies_held, run.posting) == (5, 1, ["a", "b"], "on")
+    run.add(Sent(posting=POSTING_OFF))
+    assert run.posting == POSTING_OFF
