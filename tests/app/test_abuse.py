@@ -1,0 +1,77 @@
+"""What the abuse run (devtools/chaos/abuse.py) found, held here through the app (chalice's test client on
+the local stack), and the forged and replayed credentials that are cheap to check on every `make test`."""
+
+from urllib.parse import urlencode
+
+import pytest
+from chalice.test import Client
+
+from app import app
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+@pytest.fixture
+def client(stack):
+    with Client(app, stage_name="local") as c:
+        yield c
+
+
+def post(client, path, cookie=None, **fields):
+    return client.http.post(path, headers=FORM | ({"cookie": cookie} if cookie else {}), body=urlencode(fields))
+
+
+@pytest.mark.parametrize("page", ["sign-out", "complaint"])
+def test_a_csrf_field_holding_non_ascii_text_is_refused_as_stale_not_a_server_error(client, token, page):
+    from chalicelib import runtime
+    from tests.builders import received
+
+    change = received(9_000)
+    runtime.storage().complaints.create(change)
+    path = "/app/sign-out" if page == "sign-out" else f"/app/complaints/{change.after.ref}"
+    answer = post(client, path, cookie=f"desk_session={token('officer', [162])}", csrf="é" * 32, action="acknowledge")
+    assert answer.status_code == 403 and b"stale" in answer.body
+    assert runtime.storage().complaints.get(change.after.ref).version == change.after.version
+
+
+def test_a_challenge_answer_without_its_session_is_refused_on_the_form_not_called_an_outage(client):
+    for challenge, field in (("NEW_PASSWORD_REQUIRED", "new_password"), ("SOFTWARE_TOKEN_MFA", "code")):
+        answer = post(client, "/app/sign-in", email="lucknow.police@example.in", challenge=challenge, session="",
+                      **{field: "Another-password-2026!" if field == "new_password" else "123456"})
+        assert answer.status_code == 401, answer.body[:300]
+        assert b"sign in again" in answer.body
+
+
+def test_a_json_body_must_be_utf8_text_utf16_is_refused_and_changes_nothing(client, token):
+    from chalicelib import runtime
+    from tests.builders import received
+
+    change = received(9_001)
+    runtime.storage().complaints.create(change)
+    ref = change.after.ref
+    answer = client.http.post(f"/complaints/{ref}/actions", body='{"action": "acknowledge"}'.encode("utf-16"),
+                              headers={"Authorization": f"Bearer {token('admin')}", "content-type": "application/json"})
+    assert answer.status_code == 400 and answer.json_body["error"] == "bad_request"
+    assert runtime.storage().complaints.get(ref).version == change.after.version
+
+
+def test_a_form_posted_from_another_site_is_refused_even_with_a_good_csrf_token(client, token):
+    import re
+
+    from chalicelib import runtime
+    from tests.builders import received
+
+    change = received(9_002)
+    runtime.storage().complaints.create(change)
+    ref, cookie = change.after.ref, f"desk_session={token('officer', [162])}"
+    page = client.http.get(f"/app/complaints/{ref}", headers={"cookie": cookie, "host": "desk.example.in"})
+    csrf = re.search(r'name="csrf" value="([^"]*)"', page.body.decode()).group(1)
+    fields = urlencode({"csrf": csrf, "action": "acknowledge", "version": change.after.version})
+    for origin in ("https://evil.example", "null"):
+        answer = client.http.post(f"/app/complaints/{ref}", body=fields, headers=FORM | {
+            "cookie": cookie, "host": "desk.example.in", "origin": origin})
+        assert answer.status_code == 403 and b"another site" in answer.body
+    assert runtime.storage().complaints.get(ref).version == change.after.version
+    same = client.http.post(f"/app/complaints/{ref}", body=fields, headers=FORM | {
+        "cookie": cookie, "host": "desk.example.in", "origin": "https://desk.example.in"})
+    assert same.status_code == 200 and runtime.storage().complaints.get(ref).version > change.after.version
