@@ -75,3 +75,27 @@ def test_a_form_posted_from_another_site_is_refused_even_with_a_good_csrf_token(
     same = client.http.post(f"/app/complaints/{ref}", body=fields, headers=FORM | {
         "cookie": cookie, "host": "desk.example.in", "origin": "https://desk.example.in"})
     assert same.status_code == 200 and runtime.storage().complaints.get(ref).version > change.after.version
+
+
+@pytest.mark.parametrize("page", ["sign-in", "sign-out", "complaint", "link"])
+def test_an_unreadable_form_gets_a_400_page_as_the_document_says_not_json(client, token, page):
+    from datetime import timedelta
+
+    from chalicelib import runtime
+    from chalicelib.api import openapi_document
+    from chalicelib.domain import links
+    from tests.builders import received
+
+    change = received(9_003)
+    runtime.storage().complaints.create(change)
+    c = change.after
+    link = links.sign(runtime.link_key(), c.ref, c.district, c.department, runtime.utcnow() + timedelta(days=1)).token
+    path = {"sign-in": "/app/sign-in", "sign-out": "/app/sign-out", "complaint": f"/app/complaints/{c.ref}",
+            "link": f"/app/a/{link}"}[page]
+    for body in (b"csrf=" + b"x" * 9000, b"note=\xff\xfe"):
+        answer = client.http.post(path, body=body, headers=FORM | {"cookie": f"desk_session={token('officer', [162])}"})
+        assert answer.status_code == 400 and answer.headers["Content-Type"].startswith("text/html")
+    documented = {"complaint": "/app/complaints/{ref}", "link": "/app/a/{token}"}.get(page, path)
+    operation = openapi_document()["paths"][documented]["post"]
+    assert "text/html" in operation["responses"]["400"]["content"]
+    assert runtime.storage().complaints.get(c.ref).version == c.version
