@@ -47,6 +47,7 @@ def run(url: str, stack, credentials, rng, tally) -> None:
                                            (GenerationMode.NEGATIVE, refusing, EXAMPLES[who][1])):
                 _fuzz(operation, mode, checks, examples, rng.randrange(2**32), url, session, who, token,
                       credentials, tally)
+    _scope_probes(url, session, credentials, tally)
 
 
 def _fuzz(operation, mode, checks, examples: int, seed: int, url: str, session, who: str, token: str | None,
@@ -96,6 +97,44 @@ def _fuzz(operation, mode, checks, examples: int, seed: int, url: str, session, 
         probe()
     except Unsatisfiable:  # nothing to make invalid (an operation with no parameters): no invalid requests
         pass
+
+
+def _scope_probes(url: str, session, credentials, tally) -> None:
+    """What random requests rarely hit: the officer asking for every complaint by reference (those of other
+    districts must be refused), for another district's listing, and with a cursor from an admin's listing."""
+    from chalicelib import runtime
+
+    admin, officer = {"Authorization": f"Bearer {credentials.admin}"}, {"Authorization": f"Bearer {credentials.officer}"}
+
+    def get(where: str, path: str, as_admin: bool = False, **kwargs):
+        answer = session.get(url + path, allow_redirects=False, timeout=15, **kwargs)
+        tally.saw(f"scope:{where}", answer)
+        if 200 <= answer.status_code < 300 and not as_admin:
+            _scope(f"scope:{where}", answer.content.decode("utf-8", "replace"), credentials, tally)
+        return answer
+
+    listing = get("admin_listing", "/complaints?limit=100", True, headers=admin).json()["complaints"]
+    for summary in listing:
+        ref, inside = summary["ref"], summary["district"] == credentials.officer_district
+        answer = get(f"by_ref:{'inside' if inside else 'outside'}", f"/complaints/{ref}", headers=officer)
+        if answer.status_code != (200 if inside else 403):
+            tally.defect(f"scope:by_ref: the officer asking for {ref} (district {summary['district']}) got "
+                         f"{answer.status_code}")
+        get("page_by_ref", f"/app/complaints/{ref}", cookies={PAGE_COOKIE: credentials.officer})
+    elsewhere = {s["district"] for s in listing if s["district"] not in (None, credentials.officer_district)}
+    for district in sorted(elsewhere)[:3]:
+        get("other_district", f"/complaints?district={district}", headers=officer)
+        get("other_district_csv", f"/complaints.csv?district={district}&from=2020-01-01&to=2030-12-31", headers=officer)
+        get("other_district_page", f"/app/dashboard/complaints?district={district}",
+            cookies={PAGE_COOKIE: credentials.officer})
+    cursor = get("admin_page", "/complaints?limit=2", True, headers=admin).json()["next_cursor"]
+    if cursor:
+        get("admin_cursor", f"/complaints?limit=50&cursor={cursor}", headers=officer)
+    today = runtime.utcnow().date().isoformat()
+    get("csv", f"/complaints.csv?from=2020-01-01&to={today}", headers=officer)
+    get("page_csv", f"/app/complaints.csv?from=2020-01-01&to={today}", cookies={PAGE_COOKIE: credentials.officer})
+    get("queue", "/app/queue", cookies={PAGE_COOKIE: credentials.officer})
+    get("dashboard", "/app/dashboard", cookies={PAGE_COOKIE: credentials.officer})
 
 
 def _scope(where: str, text: str, credentials, tally) -> None:
