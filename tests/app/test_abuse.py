@@ -102,3 +102,25 @@ def test_an_unreadable_form_gets_a_400_page_as_the_document_says_not_json(client
     operation = openapi_document()["paths"][documented]["post"]
     assert "text/html" in operation["responses"]["400"]["content"]
     assert runtime.storage().complaints.get(c.ref).version == c.version
+
+
+@pytest.mark.parametrize("path", ["/app/dashboard", "/app/dashboard/complaints", "/app/complaints.csv"])
+def test_the_dashboards_answers_are_the_ones_the_document_names(client, token, path):
+    from chalicelib.api import openapi_document
+
+    document = openapi_document()
+    documented = document["paths"][path]["get"]["responses"]
+
+    def kinds(code: str) -> set[str]:
+        response = documented[code]
+        if "$ref" in response:
+            response = document["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+        return set(response.get("content", {}))
+
+    no_session = client.http.get(path)
+    assert no_session.status_code == 303 and "303" in documented
+    bad = client.http.get(path + "?unknown=1", headers={"cookie": f"desk_session={token('admin')}"})
+    # A dict body is sent as application/json by the gateway; chalice's test client leaves the header out.
+    headers = {name.lower(): value for name, value in bad.headers.items()}
+    kind = headers.get("content-type", "application/json").split(";")[0]
+    assert bad.status_code == 400 and kind in kinds("400")
