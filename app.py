@@ -62,7 +62,7 @@ def same_site_form(view):
         from chalicelib.web.session import same_site
 
         headers = app.current_request.headers
-        if not same_site(headers.get("origin"), headers.get("host")):
+        if not same_site(headers.get("origin"), headers.get("host"), runtime.config().pages_base_url):
             return views.cross_site()
         return view(**kwargs)
 

@@ -124,3 +124,14 @@ def test_the_dashboards_answers_are_the_ones_the_document_names(client, token, p
     headers = {name.lower(): value for name, value in bad.headers.items()}
     kind = headers.get("content-type", "application/json").split(";")[0]
     assert bad.status_code == 400 and kind in kinds("400")
+
+
+def test_a_form_from_the_pages_public_address_is_taken_behind_a_proxy_that_changes_the_host():
+    from chalicelib.web.session import same_site
+
+    public = "https://desk.example.in/api"
+    assert same_site("https://desk.example.in", "abc123.execute-api.ap-south-1.amazonaws.com", public)
+    assert same_site("https://abc123.execute-api.ap-south-1.amazonaws.com", "abc123.execute-api.ap-south-1.amazonaws.com", public)
+    assert same_site(None, "desk.example.in", public)  # no Origin: the CSRF token decides
+    for origin in ("https://evil.example", "null", "https://desk.example.in.evil.example", ""):
+        assert not same_site(origin, "abc123.execute-api.ap-south-1.amazonaws.com", public)
