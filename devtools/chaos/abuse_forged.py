@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import timedelta
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 
