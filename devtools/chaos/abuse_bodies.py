@@ -1,6 +1,7 @@
 """The abuse run's malformed requests: oversized and deeply nested JSON, bytes that are not UTF-8, wrong
-content types, path tricks in references and huge query strings. Each must get a 4xx (the API's with a
-JSON body {"error", "message"}, a page's with an HTML page) and change nothing."""
+content types, path tricks in references, huge query strings and mangled Authorization headers and session
+cookies. Each must get a 4xx (a page without a good session: the sign-in page) ; the API's with a JSON body,
+a page's with an HTML page) and change nothing."""
 
 from __future__ import annotations
 
@@ -73,6 +74,13 @@ def run(url: str, stack, credentials, rng, tally) -> None:
         send(f"query:{name}", "GET", f"/complaints?{query}", headers=admin)
         send(f"page_query:{name}", "GET", f"/app/dashboard/complaints?{query}", page=True,
              cookies={"desk_session": credentials.admin})
+    huge = "eyJhbGciOiJIUzI1NiJ9." + "A" * 60_000 + ".sig"
+    for name, value in (("huge", f"Bearer {huge}"), ("basic", "Basic YWRtaW46YWRtaW4="), ("two", "Bearer a Bearer b"),
+                        ("not_base64", "Bearer @@@.###.$$$"), ("nul", "Bearer a\x00b"), ("empty", "Bearer ")):
+        send(f"authorization:{name}", "GET", "/complaints", headers={"Authorization": value})
+    for name, value in (("huge", f"desk_session={huge}"), ("unterminated", 'desk_session="abc'),
+                        ("garbage", "=;=;;desk_session"), ("nul", "desk_session=a\x00b")):
+        send(f"cookie:{name}", "GET", "/app/queue", page=True, headers={"Cookie": value})
     after = runtime.storage().complaints.get(target).version
     if after != before:
         tally.defect(f"bodies: {target} changed (version {before} -> {after}) under malformed requests")
