@@ -1,7 +1,7 @@
 """The abuse run's malformed requests: oversized and deeply nested JSON, bytes that are not UTF-8, wrong
 content types, path tricks in references, huge query strings and mangled Authorization headers and session
-cookies. Each must get a 4xx (a page without a good session: the sign-in page) ; the API's with a JSON body,
-a page's with an HTML page) and change nothing."""
+cookies. Each must get a 4xx (the API's with a JSON body, a page's with an HTML page; a page without a good
+session sends the browser to sign in) and change nothing."""
 
 from __future__ import annotations
 
