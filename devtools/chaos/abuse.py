@@ -142,8 +142,13 @@ def served(env: dict[str, str], log_path: Path) -> Iterator[str]:
 def run(stack, seed: int, out_dir: Path) -> dict:
     """The whole abuse run against `stack` (started, provisioned, seeded): the figures of Tally plus the
     seconds each part took; the answers' bodies and the server's log lines are in "captured"."""
+    from chalicelib import runtime
+
     from . import abuse_bodies, abuse_forged, abuse_fuzz
 
+    # Read afresh from the stack's environment: a stack provisioned again has a new user pool.
+    for held in (runtime.config, runtime.cognito_keys, runtime.officers_pool):
+        held.cache_clear()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     tally, seconds = Tally(), {}
