@@ -161,7 +161,7 @@ def run(stack, seed: int, out_dir: Path) -> dict:
             seconds[name] = round(time.monotonic() - started, 1)
     for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines():
         tally.captured.append(["log:chalice-local", line])
-        if "Traceback" in line:
+        if "Traceback (most recent call last)" in line:
             tally.defect(f"chalice local logged a traceback: see {log_path}")
     return tally.figures() | {"seconds": seconds}
 
