@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test serve package bench bench-day retrain places clean
+.PHONY: install demo test serve soak package bench bench-day retrain places clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,6 +20,11 @@ test: install
 
 serve: install
 	$(PY) -m devtools.serve
+
+# `make serve` for SOAK_MINUTES (default 30) under steady load, each process's memory sampled: a table,
+# dist/soak/report.json and a closing JSON line; fails when the memory bound does not hold (devtools/soak.py).
+soak: install
+	$(PY) -m devtools.soak
 
 # The deployable template and code zip in dist/ (STAGE=prod for production); see the README's deploy guide.
 package: install
