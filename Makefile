@@ -32,11 +32,13 @@ package: install
 
 # The benchmarks: triage accuracy and speed, cold-start imports (fails when a target is missed),
 # AWS calls and write units per complaint on the local stack (about 5 minutes; ends with a JSON line),
-# then the simulated day at state scale (bench-day).
+# each Lambda function's peak memory and duration per batch against the deploy config (fails when the
+# config lacks the headroom; see bench/function_bounds.py), then the simulated day at state scale (bench-day).
 bench: install
 	$(PY) bench/triage_bench.py
 	$(PY) bench/cold_start.py
 	$(PY) bench/store_costs.py
+	$(PY) bench/function_bounds.py
 	$(PY) bench/day.py
 
 # A simulated day at state scale, new design against today's poll: a table, dist/bench/day.json and

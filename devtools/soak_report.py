@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 
-BOUND_MB = float(os.environ.get("SOAK_BOUND_MB", "1024"))
-GROWTH_MB_PER_10MIN = float(os.environ.get("SOAK_GROWTH_MB_PER_10MIN", "25"))
+BOUND_MB = float(os.environ.get("SOAK_BOUND_MB", "768"))
+GROWTH_MB_PER_10MIN = float(os.environ.get("SOAK_GROWTH_MB_PER_10MIN", "10"))
 
 
 def growth_per_10min(points: list[tuple[float, float]]) -> float | None:
