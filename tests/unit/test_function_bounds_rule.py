@@ -19,3 +19,9 @@ def test_configured_reads_each_functions_memory_and_timeout_from_the_prod_stage(
     assert set(have) == set(FUNCTIONS)
     for name in FUNCTIONS:
         assert have[name] == {"memory_mb": stage[name]["lambda_memory_size"], "timeout_s": stage[name]["lambda_timeout"]}
+
+
+def test_the_apis_timeout_is_capped_at_api_gateways_limit_and_flagged_when_the_rule_wants_more():
+    assert needed("api_handler", peak_mb=99.0, longest_s=3.0) == {"memory_mb": 256, "timeout_s": 9}
+    assert needed("api_handler", peak_mb=99.0, longest_s=17.0) == {"memory_mb": 256, "timeout_s": 29,
+                                                                   "over_gateway_limit": True}
