@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test serve package bench bench-day retrain places clean
+.PHONY: install demo test serve soak package bench bench-day retrain places clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -21,17 +21,24 @@ test: install
 serve: install
 	$(PY) -m devtools.serve
 
+# `make serve` for SOAK_MINUTES (default 30) under steady load, each process's memory sampled: a table,
+# dist/soak/report.json and a closing JSON line; fails when the memory bound does not hold (devtools/soak.py).
+soak: install
+	$(PY) -m devtools.soak
+
 # The deployable template and code zip in dist/ (STAGE=prod for production); see the README's deploy guide.
 package: install
 	$(PY) -m devtools.package --stage $(or $(STAGE),dev)
 
 # The benchmarks: triage accuracy and speed, cold-start imports (fails when a target is missed),
 # AWS calls and write units per complaint on the local stack (about 5 minutes; ends with a JSON line),
-# then the simulated day at state scale (bench-day).
+# each Lambda function's peak memory and duration per batch against the deploy config (fails when the
+# config lacks the headroom; see bench/function_bounds.py), then the simulated day at state scale (bench-day).
 bench: install
 	$(PY) bench/triage_bench.py
 	$(PY) bench/cold_start.py
 	$(PY) bench/store_costs.py
+	$(PY) bench/function_bounds.py
 	$(PY) bench/day.py
 
 # A simulated day at state scale, new design against today's poll: a table, dist/bench/day.json and

@@ -52,9 +52,11 @@ class Decision:
     channel: str | None = None
 
 
-def seed(stack: LocalStack, start: int, n: int, counts: dict) -> None:
-    """Complaints start..n-1 written straight into the table, and the counters (`counts`, running over
-    every seeding of this table) their changes move."""
+def seed(stack: LocalStack, start: int, n: int, counts: dict, days: float = DAYS,
+         resolved_share: float = RESOLVED_SHARE, alerted: bool = False) -> None:
+    """Complaints start..n-1, received over the last `days` (their first alert sent when `alerted`),
+    written straight into the table, and the counters (`counts`, running over every seeding of this
+    table) their changes move."""
     from chalicelib import runtime
     from chalicelib.adapters import dynamo_items as items
     from chalicelib.adapters.dynamo_stats import scope_key
@@ -69,16 +71,16 @@ def seed(stack: LocalStack, start: int, n: int, counts: dict) -> None:
     dynamodb, table = stack.client("dynamodb"), stack.env["TABLE_NAME"]
     batch: list[dict] = []
     for i in range(start, n):
-        at = now - timedelta(minutes=((i - start) * DAYS * 1440) // (n - start) + 30)
+        at = now - timedelta(minutes=((i - start) * days * 1440) // (n - start) + 30)
         district, department = districts[i % len(districts)], DEPARTMENTS[i % len(DEPARTMENTS)]
         mention = Mention(tweet_id=str(10**15 + i), text="Gali me 3 din se pani nahi aa raha", author_id=str(i),
                           author_username=f"citizen{i}", created_at=at, conversation_id=str(10**15 + i),
                           mentioned=("uppolice",))
         change = Complaint.receive(mention, Decision(district, department, i % 17 == 0), ("uppolice",),
                                    reference(district, at.year, i + 1), at, policies)
-        changes = [change]
-        if (i % 10) < RESOLVED_SHARE * 10:
-            changes.append(change.after.act(Action("resolve", "bench", note="done"), at + timedelta(hours=i % 96 + 1),
+        changes = [change, change.after.alert_sent(f"seeded-{i}", at)] if alerted else [change]
+        if (i % 10) < resolved_share * 10:
+            changes.append(changes[-1].after.act(Action("resolve", "bench", note="done"), at + timedelta(hours=i % 96 + 1),
                                             policies))
         for c in changes:
             for scope, deltas in c.counts.items():

@@ -20,6 +20,13 @@
    write to any table; a plain read of an index's first or last few entries gets just those. moto's
    own code then filters, sorts and pages those candidates as before: the same answers.
 
+4. Every SNS topic kept every message published to it (`Topic.sent_notifications`, for moto's internal
+   API, which nothing here reads), and every SQS queue every receipt handle of every message deleted
+   from it (`Queue.deleted_messages`, so a second delete with the same handle succeeds, as on AWS):
+   about 2 KB per alert and 0.3 KB per message for as long as the server ran. Topics now keep none;
+   queues keep the last DELETED_HANDLES_KEPT handles of deleted messages (a repeated delete comes
+   seconds after the first, not thousands of messages later).
+
 `apply()` is idempotent; devtools.stack.MotoServer calls it before serving.
 """
 
@@ -28,6 +35,7 @@ from __future__ import annotations
 import copy
 import inspect
 import threading
+from collections import OrderedDict, deque
 from contextlib import contextmanager
 
 _applied = False
@@ -64,7 +72,40 @@ def apply() -> None:
 
     dynamodb.DynamoDBBackend.transact_write_items = transact_write_items
     _partitioned_queries(dynamodb)
+    _bounded_message_records()
     _applied = True
+
+
+DELETED_HANDLES_KEPT = 4_000  # a message has a handle per receive: a thousand messages or more
+
+
+class RecentHandles(OrderedDict):
+    """The receipt handles of a queue's most recently deleted messages, at most DELETED_HANDLES_KEPT:
+    what moto asks of its `deleted_messages` set (`in`, `update`)."""
+
+    def update(self, handles) -> None:
+        for handle in handles:
+            self[handle] = None
+        while len(self) > DELETED_HANDLES_KEPT:
+            self.popitem(last=False)
+
+
+def _bounded_message_records() -> None:
+    from moto.sns.models import Topic
+    from moto.sqs.models import Queue
+
+    topic_init, queue_init = Topic.__init__, Queue.__init__
+
+    def topic_keeping_no_messages(self, *args, **kwargs):
+        topic_init(self, *args, **kwargs)
+        self.sent_notifications = deque(maxlen=0)
+
+    def queue_keeping_recent_handles(self, *args, **kwargs):
+        queue_init(self, *args, **kwargs)
+        self.deleted_messages = RecentHandles()
+
+    Topic.__init__ = topic_keeping_no_messages
+    Queue.__init__ = queue_keeping_recent_handles
 
 
 _writes = [0]  # writes to any table so far: an index's map of partitions is good until the next

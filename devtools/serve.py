@@ -5,6 +5,7 @@ HTTP API served by `chalice local` on 127.0.0.1:8000, until Ctrl-C."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
@@ -82,46 +83,63 @@ def sign_in_details(base: str) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m devtools.serve", description=__doc__)
+    parser.add_argument("--aws-url", help="a moto server already running (with --x-url): `make soak` runs the "
+                                           "servers in their own processes to measure each one's memory")
+    parser.add_argument("--x-url", help="a local X already running (python -m devtools.xapi)")
+    parser.add_argument("--no-autoreload", action="store_true", help="chalice local keeps the code it started with")
+    args = parser.parse_args(argv)
+    if bool(args.aws_url) != bool(args.x_url):
+        parser.error("--aws-url and --x-url go together")
+    stack = LocalStack().attach(args.aws_url, args.x_url) if args.aws_url else LocalStack().start()
+    try:
+        serve(stack, autoreload=not args.no_autoreload)
+    finally:
+        stack.stop()
+
+
+def serve(stack: LocalStack, autoreload: bool = True) -> None:
+    """Provision the stack, then run the scheduled functions, the stream path and the API until Ctrl-C or SIGTERM."""
     stop = threading.Event()
-    with LocalStack() as stack:
-        stack.provision()
-        stack.env["PAGES_BASE_URL"] = f"http://127.0.0.1:{PORT}"  # the links in alerts open this server's pages
-        os.environ.update(stack.env)
-        # The handles the seed mentions tag let the desk reply as them (admin link, consent on the local X, callback).
-        print(f"authorised on the local X: {', '.join('@' + h for h in stack.authorise_seeded())}", flush=True)
-        # `python -m chalicelib.admin token` in another shell finds this stack through this file.
-        LOCAL_STACK_ENV.parent.mkdir(exist_ok=True)
-        LOCAL_STACK_ENV.write_text("".join(f"{k}={v}\n" for k, v in stack.env.items()))
-        print(f"moto server (AWS): {stack.aws_url}\nlocal X API:       {stack.x.url}", flush=True)
-        api = subprocess.Popen(
-            [os.path.join(os.path.dirname(sys.executable), "chalice"), "local", "--stage", "local", "--host", "127.0.0.1", "--port", str(PORT)],
-            env=os.environ.copy(),
-        )
-        poller = threading.Thread(target=schedule_forever, args=(stop,), daemon=True)
-        poller.start()
-        holder = threading.Thread(target=hold_stream_forever, args=(stop,), daemon=True)
-        holder.start()
-        consumer = threading.Thread(target=consume_mentions_forever, args=(stop, stack), daemon=True)
-        consumer.start()
-        print(sign_in_details(f"http://127.0.0.1:{PORT}"), flush=True)
-        print(f"API: http://127.0.0.1:{PORT}/status   (Ctrl-C to stop)", flush=True)
-        try:
-            signal.signal(signal.SIGTERM, lambda *_: stop.set())
-            while not stop.wait(1):
-                if api.poll() is not None:
-                    print("chalice local stopped", file=sys.stderr)
-                    break
-        except KeyboardInterrupt:
-            pass
-        finally:
-            stop.set()
-            api.terminate()
-            api.wait(timeout=10)
-            poller.join(timeout=15)
-            holder.join(timeout=30)
-            consumer.join(timeout=5)
-            LOCAL_STACK_ENV.unlink(missing_ok=True)
+    stack.provision()
+    stack.env["PAGES_BASE_URL"] = f"http://127.0.0.1:{PORT}"  # the links in alerts open this server's pages
+    os.environ.update(stack.env)
+    # The handles the seed mentions tag let the desk reply as them (admin link, consent on the local X, callback).
+    print(f"authorised on the local X: {', '.join('@' + h for h in stack.authorise_seeded())}", flush=True)
+    # `python -m chalicelib.admin token` in another shell finds this stack through this file.
+    LOCAL_STACK_ENV.parent.mkdir(exist_ok=True)
+    LOCAL_STACK_ENV.write_text("".join(f"{k}={v}\n" for k, v in stack.env.items()))
+    print(f"moto server (AWS): {stack.aws_url}\nlocal X API:       {stack.x.url}", flush=True)
+    api = subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
+         "--port", str(PORT), *([] if autoreload else ["--no-autoreload"])],
+        env=os.environ.copy(),
+    )
+    poller = threading.Thread(target=schedule_forever, args=(stop,), daemon=True)
+    poller.start()
+    holder = threading.Thread(target=hold_stream_forever, args=(stop,), daemon=True)
+    holder.start()
+    consumer = threading.Thread(target=consume_mentions_forever, args=(stop, stack), daemon=True)
+    consumer.start()
+    print(sign_in_details(f"http://127.0.0.1:{PORT}"), flush=True)
+    print(f"API: http://127.0.0.1:{PORT}/status   (Ctrl-C to stop)", flush=True)
+    try:
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        while not stop.wait(1):
+            if api.poll() is not None:
+                print("chalice local stopped", file=sys.stderr)
+                break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        api.terminate()
+        api.wait(timeout=10)
+        poller.join(timeout=15)
+        holder.join(timeout=30)
+        consumer.join(timeout=5)
+        LOCAL_STACK_ENV.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -108,6 +108,16 @@ class MotoServer:
         self._thread.join()
 
 
+@dataclass(frozen=True)
+class RunningX:
+    """A local X server running in another process (`python -m devtools.xapi`), known by its URL."""
+
+    url: str
+
+    def stop(self) -> None:
+        """Its own process stops it."""
+
+
 class LocalStack:
     def __init__(self, officers=EXAMPLE_OFFICERS):
         self.officers = officers
@@ -122,9 +132,17 @@ class LocalStack:
         self.moto = MotoServer()
         host, port = self.moto.start()
         self.x = XApiServer()
-        x_url = self.x.start()
+        return self._point_at(f"http://{host}:{port}", self.x.start())
+
+    def attach(self, aws_url: str, x_url: str) -> "LocalStack":
+        """Use a moto server and a local X already running in other processes (`make soak` runs each
+        in its own, to measure its memory apart); stop() leaves them running."""
+        self.x = RunningX(x_url)
+        return self._point_at(aws_url, x_url)
+
+    def _point_at(self, aws_url: str, x_url: str) -> "LocalStack":
         self.env = stage_environment() | {
-            "AWS_ENDPOINT_URL": f"http://{host}:{port}",
+            "AWS_ENDPOINT_URL": aws_url,
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": REGION,

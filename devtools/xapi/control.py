@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 
+from .calls import CallLogOverflow
 from .costs import Ledger
 from .edits import EditRefused, edit_tweet
 from .errors import forbidden
@@ -80,7 +81,10 @@ def control(state: XState, method: str, path: str, raw_body: bytes) -> tuple[int
         if (method, path) == ("GET", "/_control/posts"):
             return 200, state.posted()
         if (method, path) == ("GET", "/_control/calls"):
-            return 200, state.call_log()
+            try:
+                return 200, state.call_log()
+            except CallLogOverflow as e:
+                return 409, {"error": str(e)}
         if (method, path) == ("DELETE", "/_control/calls"):
             state.clear_calls()
             return 200, []

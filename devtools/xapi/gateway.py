@@ -95,7 +95,7 @@ def oauth_endpoint(
         # Secrets stay out of the call log: only which fields were sent.
         _log(state, method, path, params, status, "basic" if path.startswith("/2/") else None, b"")
         if path.startswith("/2/"):
-            state.calls[-1]["form_fields"] = sorted(form)
+            state.calls.last()["form_fields"] = sorted(form)
     if isinstance(body, str):
         return status, body.encode("utf-8"), "text/html; charset=utf-8"
     return status, json.dumps(body).encode("utf-8"), "application/json; charset=utf-8"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .calls import CallLog
 from .clock import Clock
 from .costs import Ledger
 from .model import ALL_TWEET_FIELDS, USERNAME_RE, VERIFIED_TYPES, Tweet, User, parse_iso, snowflake
@@ -65,7 +66,7 @@ class XState:
             self.users_by_id: dict[str, User] = {}
             self.tweets: dict[str, Tweet] = {}
             self.posts: list[Tweet] = []
-            self.calls: list[dict] = []
+            self.calls = CallLog()
             self.faults: list[Fault] = []
             self.rates.reset()
             self.costs = Ledger()
@@ -247,8 +248,9 @@ class XState:
             return [t.render(ALL_TWEET_FIELDS) for t in self.posts]
 
     def call_log(self) -> list[dict]:
+        """Every request since the log was last cleared; CallLogOverflow when it had to drop some."""
         with self.lock:
-            return list(self.calls)
+            return self.calls.read()
 
     def clear_calls(self) -> None:
         with self.lock:

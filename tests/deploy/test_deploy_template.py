@@ -211,3 +211,23 @@ def test_the_officers_pool_and_the_pages_client_come_from_officers_pool_json(tem
     # The pages sign in with the password flow; role and scope are read, never written, by the client.
     assert "ALLOW_USER_PASSWORD_AUTH" in client["ExplicitAuthFlows"]
     assert not {a for a in client["WriteAttributes"] if a.startswith("custom:")}
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_each_functions_memory_and_timeout_are_the_configs_and_the_cost_estimate_reads_the_same(packaged, stage):
+    """Set in .chalice/config.json from bench/function_bounds.py's measurements (see the README);
+    bench/day_report.py prices the prod stage's memory."""
+    from bench.day_report import memory_mb
+
+    template = json.loads(packaged(stage).template.read_text())
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"][stage]["lambda_functions"]
+    seen = set()
+    for props in (r["Properties"] for r in of_type(template, "AWS::Serverless::Function").values()):
+        name = "api_handler" if props["Handler"] == "app.app" else props["Handler"].split(".", 1)[1]
+        seen.add(name)
+        assert (props["MemorySize"], props["Timeout"]) == (config[name]["lambda_memory_size"],
+                                                           config[name]["lambda_timeout"]), name
+    assert seen == set(config)  # every function has its own settings, none is left to Chalice's defaults
+    assert config["api_handler"]["lambda_timeout"] <= 29  # API Gateway answers 504 after 29 s anyway
+    if stage == "prod":
+        assert memory_mb() == {name: f["lambda_memory_size"] for name, f in config.items()}

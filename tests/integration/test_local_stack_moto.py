@@ -77,3 +77,38 @@ def test_moto_keeps_no_copy_of_the_table_per_transaction(table):
         db.transact_write_items(TransactItems=[{"Put": {"TableName": name, "Item": put(f"tx{i}", note="y")}}])
     # 50 new items, and at most a few copies in flight; moto's own way kept 50 x 200 copies.
     assert live_items() - start < 200
+
+
+def test_topics_keep_no_published_message_and_alerts_still_arrive(stack):
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sns.models import sns_backends
+
+    from devtools.stack import REGION
+
+    sns = stack.client("sns")
+    for i in range(20):
+        sns.publish(TopicArn=stack.env["OPS_TOPIC_ARN"], Message=f"notice {i}")
+    assert len(stack.received("ops")) == 20  # delivered to the subscribed queue as before
+    topic = sns_backends[DEFAULT_ACCOUNT_ID][REGION].topics[stack.env["OPS_TOPIC_ARN"]]
+    assert len(topic.sent_notifications) == 0
+
+
+def test_a_queue_keeps_a_bounded_number_of_deleted_handles_and_a_repeated_delete_still_succeeds(stack, monkeypatch):
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sqs.models import sqs_backends
+
+    from devtools import moto_fixes
+    from devtools.stack import REGION
+
+    monkeypatch.setattr(moto_fixes, "DELETED_HANDLES_KEPT", 5)
+    sqs = stack.client("sqs")
+    url = sqs.create_queue(QueueName="bounded-handles")["QueueUrl"]
+    handles = []
+    for i in range(12):
+        sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
+        [message] = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1)["Messages"]
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        handles.append(message["ReceiptHandle"])
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=handles[-1])  # deleted again: succeeds, as on AWS
+    queue = sqs_backends[DEFAULT_ACCOUNT_ID][REGION].queues["bounded-handles"]
+    assert list(queue.deleted_messages) == handles[-5:]
