@@ -55,7 +55,7 @@ def broken(data: bytes, how: str) -> bytes:
     if how == "html":
         return b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
     if how == "wrong_shape":
-        return b'{"data":{"id":"1","text":"not a list"},"meta":"none"}'
+        return b'{"data":"unexpected","meta":"unexpected"}'
     return data[: len(data) // 2]
 
 
