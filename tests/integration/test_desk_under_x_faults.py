@@ -89,3 +89,41 @@ def test_reads_and_replies_through_x_faults_lose_and_double_nothing(stack, desk,
         desk.run(minutes=16)  # past any 429's window and the replies' holds
     assert injected > 0
     assert_each_post_one_complaint_alerted_and_acknowledged_once(stack, posts)
+
+
+def test_replies_wait_while_the_token_endpoint_fails_and_go_out_once_after(stack, desk):
+    """Failures before X rotates the refresh token (5xx, a connection dropped): the chain is whole."""
+    for handle in HANDLES:
+        control(stack.x, "POST", "oauth2/expire", {"username": handle})  # every reply needs a refresh first
+    posts = complaint_posts(stack, 6)
+    control(stack.x, "POST", "faults", {"path_prefix": "/2/oauth2/token", "probability": 1.0, "seed": 3,
+                                        "kinds": ["500", "503", "drop"]})
+    desk.run()
+    desk.run()
+    assert runtime.storage().complaints.recorded(posts[0]) and stack.x.posts() == []
+    control(stack.x, "DELETE", "faults")
+    desk.run(minutes=16)
+    assert_each_post_one_complaint_alerted_and_acknowledged_once(stack, posts)
+    assert all(g["refreshes"] == 1 for g in control(stack.x, "GET", "oauth2/grants"))  # one chain each
+
+
+CHAIN_BREAKERS = {"refused (invalid_grant)": {"oauth_error": "invalid_grant"},
+                  # X rotated the refresh token, the desk never heard the new one: X keeps no grace period
+                  # for the old one, so the chain is broken for good, as when the owner revokes the grant.
+                  "answer lost": {"answer_lost": True}, "timeout": {"delay_seconds": 2.5}}
+
+
+@pytest.mark.parametrize("fault", CHAIN_BREAKERS.values(), ids=CHAIN_BREAKERS.keys())
+def test_a_broken_refresh_chain_flags_the_handle_once_and_its_replies_go_out_once_it_is_authorised_again(
+        stack, desk, fault):
+    control(stack.x, "POST", "oauth2/expire", {"username": "lucknowpolice"})
+    posts = complaint_posts(stack, 6)
+    control(stack.x, "POST", "faults", {"path_prefix": "/2/oauth2/token", **fault})
+    desk.run()
+    desk.run(minutes=16)  # a reply that failed is tried again after a pause
+    desk.run()
+    assert runtime.storage().grants.states()["lucknowpolice"].state == "needs_authorisation"
+    assert [n["subject"] for n in stack.received("ops")] == ["@lucknowpolice needs authorisation"]
+    stack.authorise("lucknowpolice")
+    desk.run(minutes=61)  # blocked replies are looked at again hourly, or when the handle is authorised
+    assert_each_post_one_complaint_alerted_and_acknowledged_once(stack, posts)
