@@ -21,10 +21,12 @@ from bench.day_workload import Shape, handles as day_handles
 from chalicelib.domain.districts import DISTRICTS
 from devtools.chaos import workload
 from devtools.chaos.pool import Pool, Worker
+from devtools.stack import EXAMPLE_OFFICERS, Officer
 
 FUNCTIONS = ("reconcile", "record_mentions", "stream_holder", "sweep")
 WEIGHTS = {"reconcile": 3, "record_mentions": 4, "stream_holder": 2, "sweep": 1}
 MAX_EACH = 2  # overlapping invocations of each function
+WORKER_OUTPUT = {"POWERTOOLS_LOG_LEVEL": "INFO", "POWERTOOLS_METRICS_DISABLED": "false"}
 SETTLE_ROUNDS = 12  # the bound: what still waits after this many rounds is stuck
 SETTLE_STEP = timedelta(minutes=16)  # each round moves the clocks past one X rate window and a stale claim
 # The watched handles: 30 district police, 12 district magistrates, 2 police zones, 6 departments.
@@ -47,6 +49,9 @@ class Ctx:
         self.handles = [h.handle for h in self.registry]
         self.districts = [(d.name_en, d.name_hi) for d in sorted(DISTRICTS.values(), key=lambda d: d.lgd)]
         self.stack = DayStack(self.registry, datetime.now(timezone.utc) - timedelta(minutes=5))
+        # Most complaints reach an officer (the district police's desks); the magistrates' and departments' go
+        # unrouted to the state desk, so both paths are exercised.
+        self.stack.officers = (*EXAMPLE_OFFICERS, Officer("district-police", {"department": ["police"], "level": ["L1"]}))
         self.pool = Pool(out_dir)
         self.worker_env: dict[str, str] = {}  # overrides for the workers (e.g. AWS through a fault proxy)
         self.offset = timedelta(0)  # how far the desk's and X's clocks are ahead of real time
@@ -128,7 +133,8 @@ class Ctx:
 
     # --- workers -------------------------------------------------------------------------------
     def env(self, **extra: str) -> dict[str, str]:
-        return {**os.environ, **self.stack.env, **self.worker_env,
+        # Logs at INFO and EMF metrics on stdout, as the deployed stages have them: the PII scan reads them all.
+        return {**os.environ, **self.stack.env, **WORKER_OUTPUT, **self.worker_env,
                 "CHAOS_CLOCK_OFFSET_SECONDS": str(self.offset.total_seconds()), **extra}
 
     def spawn(self, function: str, hold_seconds: float | None = None, batches: int | None = None) -> Worker:
@@ -144,7 +150,7 @@ class Ctx:
         return self.pool.wait(self.spawn(function, **options), timeout).result
 
     def chaos(self, seconds: float, waves: list[list[workload.Act]] = (), kills: int = 30,
-              weights: dict[str, int] = WEIGHTS, max_running: int = 5) -> None:
+              weights: dict[str, int] = WEIGHTS, max_running: int = 4) -> None:
         """For `seconds`: post `waves` evenly, keep invocations of the functions (two of each at most) going on
         a seeded schedule, and SIGKILL `kills` of them at random points (each after it got going)."""
         rng, start = self.rng, time.monotonic()

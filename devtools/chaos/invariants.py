@@ -51,10 +51,14 @@ def recording(posted: list[dict], complaints: list[dict], guards: dict[str, str]
     by_key = {p["key"]: p for p in posted}
     versions = chains(posted)
     lost, covered, doubled, split, retweets, cursor_past = [], 0, [], [], [], []
+    unguarded = 0  # first versions recorded only as their edit (the edit joined a thread the citizen had)
     for p in posted:
         if p["op"] == "retweet":
             if p["id"] in guards or p["id"] in by_tweet:
                 retweets.append({"tweet_id": p["id"], "ref": guards.get(p["id"])})
+            continue
+        if p["id"] not in guards and p["op"] == "post" and any(i in guards for i in versions[p["key"]]):
+            unguarded += 1  # X shows only the latest version: the post is recorded as edited
             continue
         if p["id"] not in guards:
             at = _aware(datetime.fromisoformat(p["created_at"]))
@@ -82,7 +86,7 @@ def recording(posted: list[dict], complaints: list[dict], guards: dict[str, str]
             split.append({"follow_up": p["id"], "its_complaint": guards[p["id"]], "parent_complaint": root_ref})
     extra = sum(len(d["complaints"]) - 1 for d in doubled)
     return {
-        "lost": result(lost, covered_by_gap=covered),
+        "lost": result(lost, covered_by_gap=covered, recorded_as_their_edit=unguarded),
         "doubled_complaints": result(doubled + split, count=extra + len(split)),
         "retweets_recorded": result(retweets),
         "cursor_past_unrecorded": result(cursor_past),

@@ -1,6 +1,7 @@
 """The memory of the whole chaos run: every 0.5 s, the resident set of this process and every process below
 it (the scenarios with their moto and local X, the workers, chalice local), summed; the peak of the sum and
-the peak per kind of process."""
+the peak per kind of process; and the CPU seconds each kind used (as last seen: a process's final half second
+is missed)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class PeakRss:
     def __init__(self):
         self.peak_mb = 0.0
         self.peak_by_kind: dict[str, float] = {}
+        self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (kind, user + system seconds)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -45,9 +47,13 @@ class PeakRss:
         for child in me.children(recursive=True):
             try:
                 rss = child.memory_info().rss
+                times = child.cpu_times()
             except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                 continue
-            k = kind(child)
+            k = self.cpu[child.pid][0] if child.pid in self.cpu else kind(child)
+            if k == "gone":
+                continue
+            self.cpu[child.pid] = (k, times.user + times.system)
             by_kind[k] = by_kind.get(k, 0) + rss
         self.peak_mb = max(self.peak_mb, sum(by_kind.values()) / 2**20)
         for k, rss in by_kind.items():
@@ -58,5 +64,9 @@ class PeakRss:
             self.sample()
 
     def as_dict(self) -> dict:
+        cpu: dict[str, float] = {}
+        for k, seconds in self.cpu.values():
+            cpu[k] = cpu.get(k, 0.0) + seconds
         return {"peak_rss_mb": round(self.peak_mb, 1),
-                "peak_rss_mb_by_kind": {k: round(v, 1) for k, v in sorted(self.peak_by_kind.items())}}
+                "peak_rss_mb_by_kind": {k: round(v, 1) for k, v in sorted(self.peak_by_kind.items())},
+                "cpu_seconds_by_kind": {k: round(v, 1) for k, v in sorted(cpu.items())}}

@@ -121,3 +121,10 @@ def test_reference_gaps_are_explained_by_runs_or_kills_and_a_number_past_its_cou
     assert by_kills["ok"] and by_kills["left_to_killed_runs"] == 2
     assert not invariants.references(c, {"LKO-2026": 6}, explained=2, killed_recorders=0)["ok"]
     assert not invariants.references(c, {"LKO-2026": 3}, explained=9, killed_recorders=0)["ok"]
+
+
+def test_a_post_recorded_only_as_its_edit_is_not_lost():
+    # The edit joined the citizen's thread before the first version was read: X shows only the latest version.
+    guards = {k: v for k, v in GUARDS.items() if k != "100"}
+    checks = invariants.recording(POSTED, GOOD, guards, {}, [])
+    assert checks["lost"]["ok"] and checks["lost"]["recorded_as_their_edit"] == 1

@@ -14,7 +14,7 @@ and checks the invariants. run(ctx) should take about 2 minutes.
   ctx.handles        the watched handles' names (50: 30 district police, magistrates, zones, departments)
   ctx.workload(count=None, n_waves=10, burst_handle=None) -> waves: lists of devtools.chaos.workload.Act
   ctx.post(wave, times=None)   post one wave on the local X (times: a created_at per act, e.g. in the future)
-  ctx.chaos(seconds, waves=(), kills=30, weights=WEIGHTS, max_running=5)
+  ctx.chaos(seconds, waves=(), kills=30, weights=WEIGHTS, max_running=4)
                      post the waves evenly over `seconds` while invocations of reconcile, record_mentions,
                      stream_holder and sweep run (two of each at most at once), `kills` of them SIGKILLed
   ctx.spawn(function, hold_seconds=None, batches=None) -> Worker;  ctx.pool.kill(worker);  ctx.pool.running

@@ -3,8 +3,8 @@ invocations are SIGKILLed at random points (mid-recording, mid-publish, holding 
 
 from __future__ import annotations
 
-CHAOS_SECONDS = 75.0
-KILLS = 36
+CHAOS_SECONDS = 60.0
+KILLS = 34
 
 
 def run(ctx) -> dict:
