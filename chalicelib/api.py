@@ -12,6 +12,7 @@ from pathlib import Path
 
 from chalice import Response
 
+from .domain.pii import mask
 from .errors import BadRequest, DeskError
 from .services.ports import ListQuery, StorageRejected, StorageUnavailable
 
@@ -22,7 +23,9 @@ _INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")
 
 
 def error_response(status: int, code: str, message: str) -> Response:
-    return Response(body={"error": code, "message": message}, status_code=status)
+    # Masked: a message may quote what the request carried (a reference, a field's name), and an answer
+    # never hands back a phone, Aadhaar or e-mail address, whoever typed it.
+    return Response(body={"error": code, "message": mask(message)}, status_code=status)
 
 
 def json_errors(view):
