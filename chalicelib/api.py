@@ -195,7 +195,9 @@ def callback_query(params: dict | None) -> dict:
 def _json_body(raw: bytes | None, path: str, method: str, what: str) -> dict:
     """A JSON body checked against the operation's schema in the document."""
     try:
-        body = json.loads(raw or b"")
+        # Decoded as UTF-8 first: json.loads would take UTF-16 and UTF-32 bytes too, which JSON between
+        # systems is not (RFC 8259, 8.1), and which the CSV import refuses.
+        body = json.loads((raw or b"").decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("the body must be a JSON object") from None
     except RecursionError:  # json.loads recurses once per level: 10,000 nested arrays overflow it
