@@ -98,6 +98,8 @@ def summary(report: dict) -> str:
                      + ("all invariants hold" if not failed else f"FAILED {failed}"))
         if r.get("error"):
             lines.append("    " + r["error"].strip().splitlines()[-1])
+    if cpu := report["rss"].get("cpu_seconds_by_kind"):
+        lines.append("  CPU seconds: " + ", ".join(f"{k} {v}" for k, v in cpu.items()))
     return "\n".join(lines)
 
 
