@@ -12,6 +12,7 @@ from pathlib import Path
 
 from chalice import Response
 
+from .domain.pii import mask
 from .errors import BadRequest, DeskError
 from .services.ports import ListQuery, StorageRejected, StorageUnavailable
 
@@ -22,7 +23,9 @@ _INTEGER = re.compile(r"-?(0|[1-9][0-9]{0,17})")
 
 
 def error_response(status: int, code: str, message: str) -> Response:
-    return Response(body={"error": code, "message": message}, status_code=status)
+    # Masked: a message may quote what the request carried (a reference, a field's name), and an answer
+    # never hands back a phone, Aadhaar or e-mail address, whoever typed it.
+    return Response(body={"error": code, "message": mask(message)}, status_code=status)
 
 
 def json_errors(view):
@@ -192,7 +195,9 @@ def callback_query(params: dict | None) -> dict:
 def _json_body(raw: bytes | None, path: str, method: str, what: str) -> dict:
     """A JSON body checked against the operation's schema in the document."""
     try:
-        body = json.loads(raw or b"")
+        # Decoded as UTF-8 first: json.loads would take UTF-16 and UTF-32 bytes too, which JSON between
+        # systems is not (RFC 8259, 8.1), and which the CSV import refuses.
+        body = json.loads((raw or b"").decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("the body must be a JSON object") from None
     except RecursionError:  # json.loads recurses once per level: 10,000 nested arrays overflow it

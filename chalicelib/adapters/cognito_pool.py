@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from ..cognito import DEPARTMENTS, DISTRICTS, ROLE
 from ..errors import DeskError
@@ -125,6 +125,10 @@ class CognitoPool:
             if code in _REFUSED:
                 raise SignInRefused(_REFUSED[code]) from None
             raise PoolUnavailable("Sign-in is not answering; try again in a minute.") from e
+        except ParamValidationError:
+            # What the form sent cannot be a sign-in (a challenge's session missing or cut short): the
+            # person's side, not Cognito down. Before BotoCoreError, its base class.
+            raise SignInRefused("The sign-in form was incomplete or has expired; sign in again.") from None
         except BotoCoreError as e:
             raise PoolUnavailable("Sign-in is not answering; try again in a minute.") from e
 

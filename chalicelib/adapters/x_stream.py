@@ -30,6 +30,16 @@ def one_post_body(delivery: dict) -> dict | None:
     return {"data": [post], **{k: delivery[k] for k in ("includes", "errors", "matching_rules") if k in delivery}}
 
 
+def _shape(delivery) -> dict:
+    """What a message that holds no post is, for the log: its keys and X's error titles, never a post's
+    words (a message cut short may still carry a citizen's text and number)."""
+    if not isinstance(delivery, dict):
+        return {"kind": type(delivery).__name__}
+    errors = delivery.get("errors") if isinstance(delivery.get("errors"), list) else []
+    return {"keys": sorted(map(str, delivery))[:10],
+            "errors": [str(e.get("title")) for e in errors[:5] if isinstance(e, dict)]}
+
+
 def _streaming_client(bearer_token: str, base_url: str | None, timeout: float, callbacks):
     import tweepy
 
@@ -47,9 +57,9 @@ def _streaming_client(bearer_token: str, base_url: str | None, timeout: float, c
                 if body is not None:
                     on_post(body)
                 else:  # e.g. X's operational-disconnect notice before it closes the connection
-                    log.warning("stream message without a post", extra={"content": str(delivery)[:500]})
+                    log.warning("stream message without a post", extra=_shape(delivery))
             except Exception as e:  # one bad message must not end tweepy's loop (and the stream with it)
-                log.error("stream message not handled", extra={"content": raw_data[:300],
+                log.error("stream message not handled", extra={"characters": len(raw_data),
                                                                "problem": f"{type(e).__name__}: {e}"})
 
         def on_closed(self, response):

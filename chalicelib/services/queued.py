@@ -81,8 +81,10 @@ def record(messages: list[tuple[str, str]], registry: Registry, store: Storage, 
         if mentions is None:
             report.unparseable += 1
             report.failed.append(message_id)
+            # Its id and size, never its text: a post's words and its author's number stay out of the logs
+            # (the dead-letter queue keeps the message for whoever may read it).
             log.error("queued message unreadable: left for the dead-letter queue",
-                      extra={"message_id": message_id, "body": body[:300]})
+                      extra={"message_id": message_id, "characters": len(body)})
             continue
         by_message[message_id] = mentions
     done = ingest([m for ms in by_message.values() for m in ms], registry, store, alerts, replies, clock, policies,

@@ -230,8 +230,7 @@ def _backfill(groups, registry, source, store, alerts, replies, ops, clock, poli
     if filled.report:
         report.created += filled.report.created
         report.skipped.update(filled.report.skipped)
-        for name, value in vars(filled.report.sent).items():
-            setattr(report.sent, name, getattr(report.sent, name) + value)
+        report.sent.add(filled.report.sent)
         report.timelines = filled.report.handles
     report.backfilled, report.gaps = sorted(needs), filled.gaps
     for g in groups:

@@ -46,6 +46,18 @@ class Sent:
     replies_held: list[str] = field(default_factory=list)  # handles waiting for X's posting window
     posting: str = "on"  # or why nothing was posted
 
+    def add(self, other: "Sent") -> None:
+        """Another run's sends counted in (the reconciler's backfill): the counts add up, the held handles join,
+        and `posting` stays a word, not two run together."""
+        for name, value in vars(other).items():
+            mine = getattr(self, name)
+            if name == "posting":
+                self.posting = value if mine == "on" else mine
+            elif isinstance(mine, list):
+                setattr(self, name, list(dict.fromkeys(mine + value)))
+            else:
+                setattr(self, name, mine + value)
+
 
 def _always() -> bool:
     return True

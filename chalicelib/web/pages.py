@@ -130,14 +130,15 @@ def queue(complaints: list[Complaint], now: datetime, who: str, csrf: str) -> st
 
 def complaint(c: Complaint, now: datetime, csrf: str, *, unmasked: bool, who: str | None = None,
               banner: str = "", error: str = "", back: str = "../") -> str:
-    """`unmasked`: the signed-in officer sees the citizen's words with their phone or email; an alert link
-    (anyone holding the mail) sees them masked."""
+    """`unmasked`: the signed-in officer sees the citizen's words with their phone or email, and officers'
+    notes as written; an alert link (anyone holding the mail) sees all of them masked. An error is masked
+    for both: it may quote what the form carried."""
     words = clean(c.text) if unmasked else mask(c.masked_text)
     contact = (f'<p class="muted">{bi(("संपर्क विवरण केवल आपको दिख रहा है।", "Contact details are shown to you only."))}</p>'
                if unmasked else
                f'<p class="muted">{bi(("नागरिक का फ़ोन/ईमेल देखने के लिए साइन इन करें।", "Sign in to see the citizen’s phone or email."))}</p>')
     body = (f'<p class="note" role="status">{banner}</p>' if banner else "") + \
-           (f'<p class="bad" role="alert">{escape(error)}</p>' if error else "")
+           (f'<p class="bad" role="alert">{escape(mask(error))}</p>' if error else "")
     body += (f'<p><strong>{escape(c.ref)}</strong> · {bi(STATUS[c.status.value])}</p><p>{_place(c)}</p>'
              f'<p>{bi(("पोस्ट किया", "Posted"))}: {escape(ist(c.tweeted_at))} ({_age(c.tweeted_at, now)})</p>'
              f'<p>{_deadline(c, now)}</p>'
@@ -145,7 +146,7 @@ def complaint(c: Complaint, now: datetime, csrf: str, *, unmasked: bool, who: st
              f'<p><a href="{escape(c.tweet_url)}" rel="noopener noreferrer">{bi(("X पर पोस्ट देखें", "See the post on X"))}</a></p>')
     if c.status.is_open:
         body += f'<h2>{bi(("कार्रवाई", "Act"))}</h2>' + _actions(c, csrf)
-    body += f'<h2>{bi(("इतिहास", "History"))}</h2>' + _history(c)
+    body += f'<h2>{bi(("इतिहास", "History"))}</h2>' + _history(c, unmasked)
     if who:
         body += f'<p><a href="{back}queue">{bi(("मेरी कतार पर लौटें", "Back to my queue"))}</a></p>'
     return _doc(("शिकायत", "Complaint"), body, signed_in=who, csrf=csrf, back=back)
@@ -181,13 +182,15 @@ def _actions(c: Complaint, csrf: str) -> str:
     return out
 
 
-def _history(c: Complaint) -> str:
+def _history(c: Complaint, unmasked: bool) -> str:
+    """Citizens' words masked always; officers' notes (which may name the citizen's number: "called 98...")
+    as written only for the signed-in officer."""
     rows = []
     for e in c.history:
         entry = e.as_dict()
         note = entry.get("note", "")
         citizens = entry["action"].startswith("citizen_") or entry["action"] == "edited"
-        note = (mask if citizens else clean)(note) if note else ""
+        note = (clean if unmasked and not citizens else mask)(note) if note else ""
         rows.append(f'<li>{escape(ist(e.at))} · {escape(str(entry.get("by", "")))} · {escape(entry["action"])}'
                     + (f' — {escape(note)}' if note else "") + "</li>")
     return "<ol>" + "".join(rows) + "</ol>" if rows else f"<p>{bi(('अभी कुछ नहीं', 'Nothing yet'))}</p>"

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import re
 from http.cookies import CookieError, SimpleCookie
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from ..errors import BadRequest
 
@@ -45,7 +45,17 @@ def csrf_token(key: bytes, credential: str) -> str:
 
 
 def csrf_ok(key: bytes, credential: str, given: str | None) -> bool:
-    return bool(given) and hmac.compare_digest(csrf_token(key, credential), given)
+    # As bytes: compare_digest refuses str holding anything but ASCII, and a posted field may hold anything.
+    return bool(given) and hmac.compare_digest(csrf_token(key, credential).encode(), given.encode("utf-8", "replace"))
+
+
+def same_site(origin: str | None, host: str | None) -> bool:
+    """Whether a form's POST comes from the desk's own pages: its Origin names the host it was sent to. No
+    Origin at all (an older browser, a script) is let through to the CSRF token, which still holds; "null"
+    (a sandboxed frame, a redirect from elsewhere) is not."""
+    if origin is None:
+        return True
+    return bool(host) and urlsplit(origin.strip()).netloc.lower() == host.strip().lower()
 
 
 def form(raw: bytes | None) -> dict[str, str]:

@@ -44,6 +44,12 @@ def sign_in_redirect(path_after_app: str) -> Response:
     return _redirect("../" * depth + "sign-in?next=" + session.next_page(path_after_app))
 
 
+def cross_site() -> Response:
+    """A page's form posted from another site: nothing is read or done."""
+    return html(pages.refused(("फ़ॉर्म", "Form"), ("यह फ़ॉर्म किसी दूसरी साइट से भेजा गया; कुछ नहीं किया गया।",
+                                               "This form was sent from another site; nothing was done."), "sign-in"), 403)
+
+
 # --- signing in -----------------------------------------------------------------------------
 
 
