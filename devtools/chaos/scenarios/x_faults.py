@@ -1,0 +1,51 @@
+"""X failing as X fails, while the workload is posted and the desk's functions run two at a time (and some are
+killed): a seeded share of every API request (reads, replies, the stream's connect, the token endpoint) answers
+429 with and without X's rate-limit headers, 500 or 503, times out (12 s, past the desk's 10 s), comes back
+truncated, as a proxy's HTML page or of the wrong shape, or loses its connection before or after X did the work;
+the filtered stream is cut mid-post now and then. Halfway, every handle's access token expires at once, so the
+overlapping functions race to refresh them, through the same faults, and X refuses two refreshes outright.
+
+A refresh whose answer is lost breaks X's chain for good (X rotated the refresh token unheard): the desk flags the
+handle and tells ops; when the faults stop, the owners of the flagged handles authorise the desk again, as ops
+would ask them to, and their held replies must go out once.
+"""
+
+from __future__ import annotations
+
+CHAOS_SECONDS = 100.0
+KILLS = 12
+SHARE = 0.1  # of API requests failed
+KINDS = ["429", "429_no_reset", "500", "503", "timeout", "truncated", "html", "wrong_shape", "drop", "answer_lost"]
+STREAM_CUT_SHARE = 0.03  # of stream deliveries cut mid-post
+
+
+def run(ctx) -> dict:
+    waves = ctx.workload()
+    ctx.x("POST", "faults", {"path_prefix": "/2/", "probability": SHARE, "kinds": KINDS, "seed": ctx.seed,
+                             "delay_seconds": 12})
+    ctx.x("POST", "stream", {"cut_share": STREAM_CUT_SHARE, "seed": ctx.seed})
+    flagged: list[str] = []
+    ctx.faults_off.append(lambda: _faults_off(ctx, flagged))
+    half = len(waves) // 2
+    ctx.chaos(CHAOS_SECONDS / 2, waves[:half], kills=KILLS // 2)
+    for handle in ctx.handles:  # every access token expires at once: the running functions race to refresh
+        ctx.x("POST", "oauth2/expire", {"username": handle})
+    ctx.x("POST", "faults", {"path_prefix": "/2/oauth2/token", "oauth_error": "invalid_grant", "times": 2, "skip": 5})
+    ctx.chaos(CHAOS_SECONDS / 2, waves[half:], kills=KILLS - KILLS // 2)
+    report = ctx.x("GET", "faults")
+    grants = ctx.x("GET", "oauth2/grants")
+    return {"injected": report["chances"][0]["hits"] if report["chances"] else 0,
+            "stream_connects": ctx.x("GET", "stream")["connects"],
+            "token_refreshes": sum(g["refreshes"] for g in grants), "reauthorised": flagged}
+
+
+def _faults_off(ctx, flagged: list[str]) -> None:
+    """X works again; the owners of the handles the desk flagged authorise it again."""
+    from chalicelib import runtime
+
+    ctx.x("DELETE", "faults")
+    ctx.x("POST", "stream", {"cut_share": 0})
+    states = runtime.storage().grants.states()
+    flagged += sorted(h for h, s in states.items() if s.state == "needs_authorisation")
+    for handle in flagged:
+        ctx.stack.authorise(handle)
