@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import random
 import socket
+import sys
 import threading
 import time
 from collections import Counter, deque
@@ -52,8 +53,7 @@ class FaultProxy:
         self.earlier: deque = deque(maxlen=EARLIER)
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def queue(self, *faults: Fault) -> None:
@@ -109,6 +109,15 @@ class FaultProxy:
     def __exit__(self, *exc) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return  # the client gave up (its read timeout): nothing to report
+        super().handle_error(request, client_address)
 
 
 def operation_of(headers, body: bytes) -> tuple[str, str | None]:

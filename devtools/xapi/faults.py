@@ -14,7 +14,8 @@ What a fault does (gateway.py and server.py apply it):
   drop              close the connection without answering
   answer_lost       do the request (a post is posted), then close the connection without answering
 
-Chance kinds (POST /_control/faults {"path_prefix", "probability", "kinds", "seed", "delay_seconds"}):
+Chance kinds (POST /_control/faults {"path_prefix", "probability", "kinds", "seed", "delay_seconds", "spare"};
+"spare": prefixes under path_prefix left alone, e.g. the stream's connect):
 "429", "429_no_reset", "500", "503", "timeout", "truncated", "html", "wrong_shape", "drop", "answer_lost",
 "invalid_grant" (the token endpoint only)."""
 
@@ -87,6 +88,7 @@ class Chance:
     kinds: tuple[str, ...]
     rng: random.Random
     delay_seconds: float
+    spared: tuple[str, ...] = ()  # prefixes under path_prefix the rule leaves alone
     hits: int = 0
 
 
@@ -111,14 +113,17 @@ class Faults:
             self.queued.append(fault(**payload))
 
     def add_chance(self, path_prefix: str = "/2/", probability: float = 0.0, kinds=("503",), seed: int = 0,
-                   delay_seconds: float = TIMEOUT_SECONDS) -> None:
+                   delay_seconds: float = TIMEOUT_SECONDS, spare=()) -> None:
         probability = float(probability)
         if not 0 < probability <= 1:
             raise ValueError("probability is above 0 and at most 1")
         kinds = tuple(kinds)
         if not kinds or set(kinds) - set(KINDS):
             raise ValueError(f"kinds are some of {KINDS}")
-        self.chances.append(Chance(path_prefix, probability, kinds, random.Random(int(seed)), float(delay_seconds)))
+        if isinstance(spare, str) or not all(isinstance(p, str) for p in spare):
+            raise ValueError("spare is a list of path prefixes")
+        self.chances.append(Chance(path_prefix, probability, kinds, random.Random(int(seed)), float(delay_seconds),
+                                   tuple(spare)))
 
     def set_outage(self, status: int | None) -> None:
         if status is not None and not 500 <= int(status) <= 599:
@@ -138,6 +143,8 @@ class Faults:
                     self.queued.remove(queued)
                 return queued
         for chance in self.chances:
+            if chance.spared and path.startswith(chance.spared):
+                continue
             if path.startswith(chance.path_prefix) and chance.rng.random() < chance.probability:
                 kind = chance.rng.choice(chance.kinds)
                 if kind == "invalid_grant" and not path.startswith("/2/oauth2/"):

@@ -46,6 +46,7 @@ from __future__ import annotations
 import json
 import select
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from datetime import datetime
@@ -159,6 +160,11 @@ class _HttpServer(ThreadingHTTPServer):
     def __init__(self, address, state: XState):
         self.state = state
         super().__init__(address, _Handler)
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return  # the client gave up (its timeout, as in a timeout fault): nothing to report
+        super().handle_error(request, client_address)
 
 
 class XApiServer:

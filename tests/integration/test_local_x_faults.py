@@ -132,8 +132,16 @@ def get_json_status(server, path: str, **params) -> int:
     return requests.get(f"{server.url}{path}", headers=BEARER, params=params, timeout=5).status_code
 
 
+def test_a_chance_rule_spares_the_prefixes_it_is_told_to(server):
+    control(server, "POST", "faults", {"path_prefix": "/2/", "probability": 1.0, "kinds": ["503"], "seed": 1,
+                                       "spare": ["/2/users/by/"]})
+    assert outcomes(server, 3) == [200, 200, 200]
+    assert get_json_status(server, "/2/tweets/search/recent", query="@noidapolice") == 503
+
+
 def test_a_chance_rule_with_an_unknown_kind_or_probability_is_a_400(server):
-    for bad in ({"probability": 0, "kinds": ["500"]}, {"probability": 0.5, "kinds": ["fire"]}):
+    for bad in ({"probability": 0, "kinds": ["500"]}, {"probability": 0.5, "kinds": ["fire"]},
+                {"probability": 0.5, "kinds": ["500"], "spare": "/2/users/"}):
         answer = requests.post(f"{server.url}/_control/faults", json=bad, timeout=5)
         assert answer.status_code == 400
 

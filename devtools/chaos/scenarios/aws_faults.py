@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from devtools.fault_proxy import FaultProxy
 
-CHAOS_SECONDS = 100.0
+CHAOS_SECONDS = 70.0
 KILLS = 10
 READS = ["GetItem", "BatchGetItem", "Query"]
 WRITES = ["TransactWriteItems", "UpdateItem", "PutItem", "BatchWriteItem", "DeleteItem"]
