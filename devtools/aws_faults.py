@@ -87,13 +87,13 @@ def conflict(operation: str, request: dict) -> Fault:
 
 # --- SQS deliveries ------------------------------------------------------------------------------
 
-def duplicate(rng: random.Random) -> Callable[[dict], dict]:
-    """A ReceiveMessage answer that holds one of its messages twice."""
+def duplicate(rng: random.Random, twins: list[dict]) -> Callable[[dict], dict]:
+    """One message of this ReceiveMessage answer is handed to the next receiver too, while this one records it
+    (SQS delivers at least once: a copy on another server can be received again)."""
     def change(answer: dict) -> dict:
         messages = answer.get("Messages") or []
         if messages:
-            at = rng.randrange(len(messages))
-            messages.insert(at, dict(messages[at]))
+            twins.append(dict(rng.choice(messages)))
         return answer
     return change
 
@@ -111,7 +111,7 @@ def redelivered(rng: random.Random, earlier: list[dict]) -> Callable[[dict], dic
     least once: a message deleted may still come again)."""
     def change(answer: dict) -> dict:
         if earlier:
-            answer.setdefault("Messages", []).append(dict(rng.choice(earlier)))
+            answer.setdefault("Messages", []).append(dict(rng.choice(earlier)))  # the proxy drops a second copy
         return answer
     return change
 
@@ -128,7 +128,8 @@ SQS_OPERATIONS = frozenset({"SendMessage", "SendMessageBatch", "ReceiveMessage",
                             "GetQueueUrl", "GetQueueAttributes", "ChangeMessageVisibility"})
 
 
-def kind(name: str, operation: str, request: dict, rng: random.Random, earlier: list[dict]) -> Fault | None:
+def kind(name: str, operation: str, request: dict, rng: random.Random, earlier: list[dict],
+         twins: list[dict]) -> Fault | None:
     """The fault a chance rule's kind stands for, for this request; None when it has no meaning here."""
     if name == "throttled":
         return throttled(operation)
@@ -147,7 +148,7 @@ def kind(name: str, operation: str, request: dict, rng: random.Random, earlier: 
     if operation != "ReceiveMessage":
         return None
     if name == "duplicate":
-        return Fault(operation, transform=duplicate(rng))
+        return Fault(operation, transform=duplicate(rng, twins))
     if name == "shuffle":
         return Fault(operation, transform=shuffled(rng))
     if name == "redeliver":

@@ -51,6 +51,7 @@ class FaultProxy:
         self.seen: list[str] = []  # the operations of every request, in order
         self.injected: Counter = Counter()  # (operation, kind) -> how many
         self.earlier: deque = deque(maxlen=EARLIER)
+        self.twins: list[dict] = []  # copies of messages for the next receiver (kind "duplicate")
         self._lock = threading.Lock()
         self._local = threading.local()
         self._server = _Server(("127.0.0.1", 0), _handler(self))
@@ -84,15 +85,32 @@ class FaultProxy:
             for rule in self.chances:
                 if operation in rule.operations and rule.rng.random() < rule.probability:
                     name = rule.rng.choice(rule.kinds)
-                    fault = kind(name, operation, request, rule.rng, list(self.earlier))
+                    fault = kind(name, operation, request, rule.rng, list(self.earlier), self.twins)
                     if fault is not None:
                         self.injected[operation, name] += 1
                         return fault
         return None
 
-    def _remember(self, answer: dict) -> None:
+    def _waiting_twins(self) -> list[dict]:
         with self._lock:
-            self.earlier.extend(answer.get("Messages") or [])
+            twins, self.twins[:] = list(self.twins), []
+        return twins
+
+    def _delivered(self, data: bytes, twins: list[dict]) -> bytes:
+        """A ReceiveMessage answer with the copies that waited for the next receiver, each message once (one
+        answer never holds a message twice); its messages remembered for redeliveries."""
+        answer = _json(data)
+        messages = (answer.get("Messages") or []) + twins
+        with self._lock:
+            seen, once = set(), []
+            for m in messages:
+                if m.get("MessageId") not in seen:
+                    seen.add(m.get("MessageId"))
+                    once.append(m)
+            self.earlier.extend(once)
+        if len(once) == len(answer.get("Messages") or []):
+            return data
+        return json.dumps(answer | {"Messages": once}).encode()
 
     def _forward(self, method: str, path: str, body: bytes, headers) -> requests.Response:
         session = getattr(self._local, "session", None)
@@ -175,11 +193,11 @@ def _handler(proxy: FaultProxy):
                 if fault.drop:
                     return self._drop()
                 if fault.body is None:
-                    data = answer.content
+                    data, twins = answer.content, proxy._waiting_twins()
                     if fault.transform and answer.status_code == 200:
                         data = json.dumps(fault.transform(_json(data))).encode()
-                    if operation == "ReceiveMessage":
-                        proxy._remember(_json(data))
+                    if operation == "ReceiveMessage" and answer.status_code == 200:
+                        data = proxy._delivered(data, twins)
                     return self._send(answer.status_code, data, answer.headers.get("Content-Type"))
             if protocol == "query":
                 return self._send(fault.status, xml_error(fault.status, fault.body), "text/xml")
@@ -187,10 +205,11 @@ def _handler(proxy: FaultProxy):
 
         def _pass(self, method: str, body: bytes, operation: str) -> None:
             answer = proxy._forward(method, self.path, body, self.headers)
-            if operation == "ReceiveMessage":
-                proxy._remember(_json(answer.content))
+            data = answer.content
+            if operation == "ReceiveMessage" and answer.status_code == 200:
+                data = proxy._delivered(data, proxy._waiting_twins())
             extra = {k: v for k, v in answer.headers.items() if k.lower() in ("x-amz-crc32", "x-amzn-requestid")}
-            self._send(answer.status_code, answer.content, answer.headers.get("Content-Type"), extra)
+            self._send(answer.status_code, data, answer.headers.get("Content-Type"), extra)
 
         def _drop(self) -> None:
             self.close_connection = True
