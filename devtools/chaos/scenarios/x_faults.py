@@ -12,6 +12,7 @@ would ask them to, and their held replies must go out once.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 CHAOS_SECONDS = 70.0
@@ -33,17 +34,26 @@ def run(ctx) -> dict:
     ctx.x("POST", "stream", {"cut_share": STREAM_CUT_SHARE, "seed": ctx.seed})
     flagged: list[str] = []
     ctx.faults_off.append(lambda: _faults_off(ctx, flagged))
-    half = len(waves) // 2
-    ctx.chaos(CHAOS_SECONDS / 2, waves[:half], kills=KILLS // 2)
-    for handle in ctx.handles:  # every access token expires at once: the running functions race to refresh
-        ctx.x("POST", "oauth2/expire", {"username": handle})
-    ctx.x("POST", "faults", {"path_prefix": "/2/oauth2/token", "oauth_error": "invalid_grant", "times": 2, "skip": 5})
-    ctx.chaos(CHAOS_SECONDS / 2, waves[half:], kills=KILLS - KILLS // 2)
+    halfway = threading.Timer(CHAOS_SECONDS / 2, _expire_all, args=(ctx,))
+    halfway.start()
+    try:
+        ctx.chaos(CHAOS_SECONDS, waves, kills=KILLS)
+    finally:
+        halfway.cancel()
+        halfway.join()
     report = ctx.x("GET", "faults")
     grants = ctx.x("GET", "oauth2/grants")
     return {"injected": {c["path_prefix"]: c["hits"] for c in report["chances"]},
             "stream_connects": ctx.x("GET", "stream")["connects"],
             "token_refreshes": sum(g["refreshes"] for g in grants), "reauthorised": flagged}
+
+
+def _expire_all(ctx) -> None:
+    """Every handle's access token expires at once: the running functions race to refresh them; two refreshes
+    X refuses outright (invalid_grant), and the desk must flag those handles once."""
+    for handle in ctx.handles:
+        ctx.x("POST", "oauth2/expire", {"username": handle})
+    ctx.x("POST", "faults", {"path_prefix": "/2/oauth2/token", "oauth_error": "invalid_grant", "times": 2, "skip": 5})
 
 
 def _faults_off(ctx, flagged: list[str]) -> None:
@@ -55,7 +65,8 @@ def _faults_off(ctx, flagged: list[str]) -> None:
     ctx.x("POST", "stream", {"cut_share": 0})
     ctx.advance(timedelta(minutes=16))
     runtime.utcnow = ctx.now  # the callback runs in this process: on the desk's clock, as the workers' are
-    runtime.x_authorisation.cache_clear()  # it was built with the clock it had    states = runtime.storage().grants.states()
+    runtime.x_authorisation.cache_clear()  # it was built with the clock it had
+    states = runtime.storage().grants.states()
     flagged += sorted(h for h, s in states.items() if s.state == "needs_authorisation")
     for handle in flagged:
         ctx.stack.authorise(handle)
