@@ -170,3 +170,15 @@ def test_a_post_tagging_an_account_x_cannot_show_is_read_without_asking_for_that
     # Only authors are expanded (X bills every user object): the tagged account is not asked for, so no error.
     assert [m.tweet_id for m in page.mentions] == [tweet_id] and page.partial_errors == 0
     assert page.mentions[0].mentioned == ("lucknowpolice", "citizen_2") and page.username == "lucknowpolice"
+
+
+@pytest.mark.parametrize("malformed", ["truncated", "html", "wrong_shape"])
+def test_stream_rules_answered_garbled_are_source_unavailable(stack, x_control, malformed):
+    from chalicelib.adapters.x_stream import TweepyFilteredStream
+
+    stream = TweepyFilteredStream(lambda: "local-dummy-bearer-token", stack.x.url, 2.0)
+    stream.change_rules(["@lucknowpolice"], [])
+    x_control.fault(path_prefix="/2/tweets/search/stream/rules", malformed=malformed)
+    with pytest.raises(SourceUnavailable):
+        stream.rules()
+    assert [r.value for r in stream.rules()] == ["@lucknowpolice"]

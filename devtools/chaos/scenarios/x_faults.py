@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-CHAOS_SECONDS = 70.0
+CHAOS_SECONDS = 50.0
 KILLS = 10
 SHARE = 0.15  # of API requests failed (the stream's connect apart)
 KINDS = ["429", "429_no_reset", "500", "503", "timeout", "truncated", "html", "wrong_shape", "drop", "answer_lost"]
