@@ -18,7 +18,7 @@ and checks the invariants. run(ctx) should take about 2 minutes.
                      post the waves evenly over `seconds` while invocations of reconcile, record_mentions,
                      stream_holder and sweep run (two of each at most at once), `kills` of them SIGKILLed
   ctx.spawn(function, hold_seconds=None, batches=None) -> Worker;  ctx.pool.kill(worker);  ctx.pool.running
-  ctx.run(function, timeout=180, **options) -> the invocation's answer (dict) or None
+  ctx.run(function, timeout=300, **options) -> the invocation's answer (dict) or None
   ctx.x(method, path, payload=None)   the local X's /_control/<path> (faults, clock, stream, rate_limits...)
   ctx.now(), ctx.advance(timedelta)   the desk's and the local X's clock, moved together
   ctx.worker_env     dict of environment overrides for the workers spawned from now on (e.g.
