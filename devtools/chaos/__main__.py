@@ -82,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         chosen.remove(ABUSE)
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    with PeakRss() as rss, ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+    # A process per scenario (moto's backends live in the process: a second stack in it would find the first's).
+    spawn = multiprocessing.get_context("spawn")
+    with PeakRss() as rss, ProcessPoolExecutor(2, mp_context=spawn, max_tasks_per_child=1) as pool:
         futures = [pool.submit(run_abuse, args.seed, str(args.out)) if name == ABUSE else
                    pool.submit(run_scenario, name, args.seed, args.mentions, str(args.out)) for name in chosen]
         reports = []
