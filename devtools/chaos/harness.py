@@ -23,7 +23,6 @@ from devtools.chaos import workload
 from devtools.chaos.pool import Pool, Worker
 from devtools.stack import EXAMPLE_OFFICERS, Officer
 
-FUNCTIONS = ("reconcile", "record_mentions", "stream_holder", "sweep")
 WEIGHTS = {"reconcile": 3, "record_mentions": 4, "stream_holder": 2, "sweep": 1}
 MAX_EACH = 2  # overlapping invocations of each function
 WORKER_OUTPUT = {"POWERTOOLS_LOG_LEVEL": "INFO", "POWERTOOLS_METRICS_DISABLED": "false"}

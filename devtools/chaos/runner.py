@@ -54,7 +54,8 @@ def check(ctx: Ctx) -> dict:
     figures = {"mentions": len(ctx.posted), "by_op": by_op, "complaints": len(complaints),
                "statuses": _count(c["status"] for c in complaints), "alert_messages": len(alerts),
                "desk_posts": len(posts), "gaps": table["gaps"], "queues": queues, "planted_pii": len(ctx.planted),
-               "captured_texts": len(captured), "workers": ctx.pool.summary(), "kills": len(ctx.pool.kills()),
+               "captured_texts": len(captured), "workers": ctx.pool.summary(), "most_at_once": ctx.pool.most_at_once,
+               "kills": len(ctx.pool.kills()),
                "crashes": ctx.pool.crashes()[:20]}
     return {"figures": figures, "invariants": checks}
 
@@ -103,7 +104,7 @@ def run_abuse(seed: int, out_root: str) -> dict:
         from devtools.chaos import abuse
 
         with LocalStack() as stack:
-            stack.provision()
+            report["complaints_seeded"] = abuse._seeded_stack(stack)  # provisioned, the sample mentions recorded
             got = abuse.run(stack, seed, out_dir)
         captured = got.pop("captured", [])
         leaks = _scan(captured)
@@ -111,6 +112,8 @@ def run_abuse(seed: int, out_root: str) -> dict:
         report["invariants"] = {name: {"ok": not got.get(name), "count": got.get(name, 0), "violations": []}
                                 for name in ABUSE_FAILS}
         report["invariants"]["pii_leaks"] = {"ok": not leaks, "count": len(leaks), "violations": leaks[:50]}
+        defects = got.get("defects", [])
+        report["invariants"]["abuse_defects"] = {"ok": not defects, "count": len(defects), "violations": defects[:50]}
     except Exception:  # noqa: BLE001 - reported, the run goes on
         report["error"] = traceback.format_exc()
         report["invariants"] = {"scenario_ran": {"ok": False, "count": 1, "violations": [report["error"][-2000:]]}}
