@@ -106,8 +106,11 @@ def run_abuse(seed: int, out_root: str) -> dict:
         with LocalStack() as stack:
             report["complaints_seeded"] = abuse._seeded_stack(stack)  # provisioned, the sample mentions recorded
             got = abuse.run(stack, seed, out_dir)
-        captured = got.pop("captured", [])
-        leaks = _scan(captured)
+        captured = [tuple(c) for c in got.pop("captured", [])]
+        # Logs must hold no personal data. The answers are to signed-in officers and admins (scope leaks are
+        # abuse's own count): a complaint's page shows its citizen's words on purpose, so matches there are shown.
+        leaks = _scan([c for c in captured if not c[0].startswith("http:")])
+        got["personal_data_in_answers"] = _scan([c for c in captured if c[0].startswith("http:")])[:20]
         report["figures"] = got
         report["invariants"] = {name: {"ok": not got.get(name), "count": got.get(name, 0), "violations": []}
                                 for name in ABUSE_FAILS}
@@ -126,4 +129,4 @@ def _scan(captured) -> list[dict]:
         from devtools.chaos import pii
     except ImportError:
         return []
-    return pii.find_leaks([tuple(c) for c in captured], [])
+    return pii.find_leaks(captured, [])
