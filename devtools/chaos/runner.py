@@ -13,6 +13,8 @@ from pathlib import Path
 from devtools.chaos import invariants, records
 from devtools.chaos.harness import Ctx
 
+MIN_KILLS = 30  # per scenario: a scenario that killed fewer gets the rest before settling
+TOP_UP_SECONDS = 15.0
 ABUSE = "abuse"
 ABUSE_FAILS = ("api_5xx", "schema_violations", "scope_leaks", "forged_accepted")
 
@@ -80,6 +82,9 @@ def run_scenario(name: str, seed: int, mentions: int, out_root: str) -> dict:
         ctx.start()
         module = importlib.import_module(f"devtools.chaos.scenarios.{name}")
         report["own"] = module.run(ctx) or {}
+        if (short := MIN_KILLS - len(ctx.pool.kills())) > 0:  # every scenario has its kills, faults still on
+            ctx.chaos(TOP_UP_SECONDS, kills=short)
+            report["kills_topped_up"] = short
         report["chaos_seconds"] = round(time.monotonic() - started, 1)
         report["settle"] = ctx.settle()
         report |= check(ctx)

@@ -2,7 +2,8 @@
 
 A scenario module exposes `run(ctx) -> dict` (its own figures, kept in the report under "own"). The harness
 (devtools/chaos/harness.py, runner.py) has already started and provisioned the scenario's own stack when
-run(ctx) is called; after it returns, the harness calls every `ctx.faults_off` callable, runs the desk's
+run(ctx) is called; after it returns, the harness kills invocations until the scenario has had at least 30
+kills (runner.MIN_KILLS; the scenario's faults still on), calls every `ctx.faults_off` callable, runs the desk's
 functions in rounds until nothing waits (at most harness.SETTLE_ROUNDS, each moving the clocks 16 minutes),
 and checks the invariants. run(ctx) should take about 2 minutes.
 
