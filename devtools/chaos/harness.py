@@ -23,7 +23,6 @@ from devtools.chaos import workload
 from devtools.chaos.pool import Pool, Worker
 from devtools.stack import EXAMPLE_OFFICERS, Officer
 
-FUNCTIONS = ("reconcile", "record_mentions", "stream_holder", "sweep")
 WEIGHTS = {"reconcile": 3, "record_mentions": 4, "stream_holder": 2, "sweep": 1}
 MAX_EACH = 2  # overlapping invocations of each function
 WORKER_OUTPUT = {"POWERTOOLS_LOG_LEVEL": "INFO", "POWERTOOLS_METRICS_DISABLED": "false"}
@@ -64,10 +63,32 @@ class Ctx:
 
     # --- the stack -----------------------------------------------------------------------------
     def start(self) -> "Ctx":
+        self._hear_sms()
         self.stack.start()
         self.stack.provision()
         self.stack.authorise_all()
         return self
+
+    def _hear_sms(self) -> None:
+        """moto (in this process) delivers nothing to SMS subscribers: keep the SMS text of every publish
+        (the "sms" part of a json-structured message, or a text sent to a phone) for the PII scan."""
+        from moto.sns.models import SNSBackend
+
+        publish, captured = SNSBackend.publish, self.captured
+
+        def hearing(backend, message, arn, phone_number=None, *args, message_structure=None, **kwargs):
+            if phone_number:
+                captured.append(("sms", message))
+            elif message_structure == "json":
+                try:
+                    sms = json.loads(message).get("sms")
+                except ValueError:
+                    sms = None
+                if sms:
+                    captured.append(("sms", sms))
+            return publish(backend, message, arn, phone_number, *args, message_structure=message_structure, **kwargs)
+
+        SNSBackend.publish = hearing
 
     def stop(self) -> None:
         for w in list(self.pool.running):
@@ -145,7 +166,7 @@ class Ctx:
             extra["CHAOS_BATCHES"] = str(batches)
         return self.pool.spawn(function, self.env(**extra))
 
-    def run(self, function: str, timeout: float = 180, **options) -> dict | None:
+    def run(self, function: str, timeout: float = 300, **options) -> dict | None:
         """One invocation to its end (no kill): its answer."""
         return self.pool.wait(self.spawn(function, **options), timeout).result
 

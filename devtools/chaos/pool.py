@@ -40,6 +40,7 @@ class Pool:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.running: list[Worker] = []
         self.done: list[Worker] = []
+        self.most_at_once: dict[str, int] = {}  # per function: the most invocations running together
         self._n = 0
 
     def spawn(self, function: str, env: dict[str, str]) -> Worker:
@@ -49,7 +50,9 @@ class Pool:
             proc = subprocess.Popen([sys.executable, "-m", "devtools.chaos.worker", function], cwd=ROOT, env=env,
                                     stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         worker = Worker(self._n, function, proc, log)
+        self.reap()
         self.running.append(worker)
+        self.most_at_once[function] = max(self.most_at_once.get(function, 0), self.count(function))
         return worker
 
     def count(self, function: str) -> int:

@@ -2,7 +2,8 @@
 
 A scenario module exposes `run(ctx) -> dict` (its own figures, kept in the report under "own"). The harness
 (devtools/chaos/harness.py, runner.py) has already started and provisioned the scenario's own stack when
-run(ctx) is called; after it returns, the harness calls every `ctx.faults_off` callable, runs the desk's
+run(ctx) is called; after it returns, the harness kills invocations until the scenario has had at least 30
+kills (runner.MIN_KILLS; the scenario's faults still on), calls every `ctx.faults_off` callable, runs the desk's
 functions in rounds until nothing waits (at most harness.SETTLE_ROUNDS, each moving the clocks 16 minutes),
 and checks the invariants. run(ctx) should take about 2 minutes.
 
@@ -18,7 +19,7 @@ and checks the invariants. run(ctx) should take about 2 minutes.
                      post the waves evenly over `seconds` while invocations of reconcile, record_mentions,
                      stream_holder and sweep run (two of each at most at once), `kills` of them SIGKILLed
   ctx.spawn(function, hold_seconds=None, batches=None) -> Worker;  ctx.pool.kill(worker);  ctx.pool.running
-  ctx.run(function, timeout=180, **options) -> the invocation's answer (dict) or None
+  ctx.run(function, timeout=300, **options) -> the invocation's answer (dict) or None
   ctx.x(method, path, payload=None)   the local X's /_control/<path> (faults, clock, stream, rate_limits...)
   ctx.now(), ctx.advance(timedelta)   the desk's and the local X's clock, moved together
   ctx.worker_env     dict of environment overrides for the workers spawned from now on (e.g.
