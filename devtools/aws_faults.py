@@ -75,10 +75,6 @@ def lost(operation: str) -> Fault:
     return Fault(operation, drop=True, after_forward=True)
 
 
-def slow(operation: str, seconds: float) -> Fault:
-    return Fault(operation, delay_seconds=seconds)
-
-
 def conflict(operation: str, request: dict) -> Fault:
     """TransactWriteItems cancelled by another transaction on its first item."""
     actions = len(request.get("TransactItems") or [None])

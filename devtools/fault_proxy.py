@@ -29,8 +29,12 @@ from urllib.parse import parse_qs
 
 import requests
 
-from devtools.aws_faults import (DYNAMODB_ERROR, KINDS, Fault, cancelled, conflict, dropped, kind, lost,  # noqa: F401
-                                 server_error, slow, throttled, throttling, xml_error)
+from devtools.aws_faults import (DYNAMODB_ERROR, KINDS, Fault, cancelled, dropped, kind, lost, server_error, throttled,
+                                 throttling, xml_error)
+
+# The faults a test queues, importable from here as before the kinds moved to aws_faults.py.
+__all__ = ["DYNAMODB_ERROR", "Fault", "FaultProxy", "cancelled", "dropped", "lost", "server_error", "throttled",
+           "throttling"]
 
 EARLIER = 50  # messages remembered from ReceiveMessage answers, for redeliveries
 

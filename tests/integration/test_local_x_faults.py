@@ -10,7 +10,7 @@ import tweepy
 
 from chalicelib.adapters.x_http import XApiAdapter
 from tests.integration.local_x import (BEARER, CLIENT, X_API, Listener, bearer, control, reply, seed, token_request,
-                                       tweepy_client, user_tokens)
+                                       user_tokens)
 
 
 def get_user(server) -> requests.Response:
