@@ -228,7 +228,7 @@ class FakeComplaints:
         if guarded & set(self.by_tweet) or c.ref in self.complaints:
             return False
         holder = self.threads.get((c.conversation_id, c.author_id))
-        if holder and c.tweet_id == c.conversation_id and not take_thread:
+        if holder and not take_thread:
             raise ThreadTaken(holder)
         self.by_tweet.update(dict.fromkeys(guarded, c.ref))
         self.threads[(c.conversation_id, c.author_id)] = c.ref

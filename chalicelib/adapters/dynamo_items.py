@@ -191,12 +191,14 @@ def from_item(item: dict) -> Complaint:
 def create(table: str, change: Change, take_thread: bool) -> list[dict]:
     """The tweet guard, the thread pointer (the citizen's follow-ups join this complaint) and the complaint.
 
-    A thread's first post takes the pointer only if no complaint holds it yet (its follow-up arrived
-    first); `take_thread` replaces whatever holds it.
+    A post takes the pointer only if no complaint holds it yet: a thread's first post whose follow-up arrived
+    first, and a follow-up that found no complaint to join while another run recorded the thread's first post,
+    are told which complaint holds it (ThreadTaken) instead of splitting the thread. `take_thread` replaces
+    whatever holds it (the holder was closed).
     """
     c = change.after
     thread = {"TableName": table, "Item": thread_key(c.conversation_id, c.author_id) | {"ref": {"S": c.ref}}}
-    if c.tweet_id == c.conversation_id and not take_thread:
+    if not take_thread:
         thread |= {"ConditionExpression": "attribute_not_exists(pk)", "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
     complaint = {"TableName": table, "Item": to_item(c), "ConditionExpression": "attribute_not_exists(pk)"}
     first = [guard(table, change.first_version, c.ref)] if change.first_version not in (None, c.tweet_id) else []

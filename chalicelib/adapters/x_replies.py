@@ -73,7 +73,8 @@ class TweepyReplies:
             raise ReplyFailed(f"X refused the reply from @{handle}: {e}", final=True) from e
         except tweepy.BadRequest as e:
             raise ReplyFailed(f"X refused the reply from @{handle}: {e}", final=True) from e
-        except (tweepy.TweepyException, requests.RequestException, ValueError, KeyError) as e:
+        except (tweepy.TweepyException, requests.RequestException, ValueError, KeyError, TypeError) as e:
+            # A body of the wrong shape too (TypeError): X may have posted it; the retry meets its duplicate refusal.
             raise ReplyFailed(f"{type(e).__name__}: {e}") from e
 
 

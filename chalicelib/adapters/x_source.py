@@ -116,7 +116,10 @@ class TweepyMentionSource:
         self.calls = 0  # requests made, and how many X refused with 429: for the poll's metrics
         self.rate_limited = 0
 
-    def _call(self, endpoint: str, method: str, *args, **kwargs) -> dict:
+    def _call(self, endpoint: str, method: str, *args, data: type = list, **kwargs) -> dict:
+        """X's answer; SourceUnavailable unless it is an object whose `data` (when there) is a `data` (a
+        page's list, a user's object) and whose `meta` and `includes` are objects: a page of another shape
+        must not move a cursor past posts it did not hold."""
         def counted() -> None:
             self.rate_limited += 1
 
@@ -130,17 +133,21 @@ class TweepyMentionSource:
             body = response.json()
         if not isinstance(body, dict):
             raise SourceUnavailable(f"X answered {type(body).__name__}, not an object")
+        shapes = {"data": data, "meta": dict, "includes": dict}
+        wrong = [k for k, shape in shapes.items() if k in body and not isinstance(body[k], shape)]
+        if wrong:
+            raise SourceUnavailable(f"X answered a body whose {', '.join(wrong)} is of the wrong type")
         return body
 
     def resolve_user_id(self, handle: str) -> str | None:
-        body = self._call("users", "get_user", username=handle)
+        body = self._call("users", "get_user", data=dict, username=handle)
         error = account_error(body, handle)
         if error and error.get("title") != "Not Found Error":
             raise HandleUnavailable(_reason(error))
         return None if error else body.get("data", {}).get("id")  # not found: no such handle
 
     def check_user(self, user_id: str) -> None:
-        body = self._call("users", "get_user", id=user_id)
+        body = self._call("users", "get_user", data=dict, id=user_id)
         if error := account_error(body, user_id):
             raise HandleUnavailable(_reason(error))
         if not body.get("data"):

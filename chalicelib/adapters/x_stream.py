@@ -104,6 +104,10 @@ class TweepyFilteredStream:
             body = call()
         if not isinstance(body, dict):
             raise SourceUnavailable(f"X answered {type(body).__name__}, not an object")
+        shapes = {"data": list, "errors": list, "meta": dict}
+        wrong = [k for k, shape in shapes.items() if k in body and not isinstance(body[k], shape)]
+        if wrong:
+            raise SourceUnavailable(f"X answered rules whose {', '.join(wrong)} is of the wrong type")
         return body
 
     def rules(self) -> list[StreamRule]:

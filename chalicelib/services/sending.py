@@ -47,13 +47,16 @@ class Sent:
     posting: str = "on"  # or why nothing was posted
 
     def add(self, other: "Sent") -> None:
-        """Another run's sending (the reconciler's backfill) counted into this one."""
-        for name in ("alerts_sent", "alerts_failed", "alerts_unrouted", "replies_sent", "replies_failed",
-                     "replies_blocked", "replies_undeliverable"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.replies_held += [h for h in other.replies_held if h not in self.replies_held]
-        if self.posting == "on":
-            self.posting = other.posting
+        """Another run's sends counted in (the reconciler's backfill): the counts add up, the held handles join,
+        and `posting` stays a word, not two run together."""
+        for name, value in vars(other).items():
+            mine = getattr(self, name)
+            if name == "posting":
+                self.posting = value if mine == "on" else mine
+            elif isinstance(mine, list):
+                setattr(self, name, list(dict.fromkeys(mine + value)))
+            else:
+                setattr(self, name, mine + value)
 
 
 def _always() -> bool:

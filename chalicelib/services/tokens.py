@@ -85,7 +85,7 @@ class UserTokens:
                     self._wait_for_change(grant)  # another function is refreshing: use its token
                     continue
                 tokens = tokens or self.cipher.open(user_id, grant.handle, grant.sealed, grant.expires_at)
-                fresh = self._refresh(key, grant, tokens)
+                fresh = self._refresh(key, grant, tokens, lease)
                 if fresh is None:
                     continue  # the chain moved on under a lapsed lease: read it again
                 if not self.grants.renew(grant, self.cipher.seal(user_id, grant.handle, fresh), fresh.expires_at):
@@ -103,15 +103,18 @@ class UserTokens:
             raise NeedsAuthorisation(key, grant.needs_authorisation)
         return grant
 
-    def _refresh(self, key: str, grant: Grant, tokens: Tokens) -> Tokens | None:
+    def _refresh(self, key: str, grant: Grant, tokens: Tokens, lease: str) -> Tokens | None:
         try:
             return self.x.refresh(tokens.refresh_token, self.clock())
         except TokenRefused:
-            if grant.lease is not None:
-                # The lease was taken over from a holder that ran out of time: X may have rotated the token
-                # for it, and its write of the new pair may be on its way. Wait for it before judging.
-                self._wait_for_change(grant)
             current = self.grants.get(grant.user_id)
+            taken_over = current is not None and current.lease not in (None, lease)
+            if grant.lease is not None or taken_over:
+                # X may have rotated the token for another holder of the chain: one whose lapsed lease we
+                # took over, or one that took ours over when it lapsed while our request was on its way.
+                # Its write of the new pair may be on its way. Wait for it before judging.
+                self._wait_for_change(current if taken_over else grant)
+                current = self.grants.get(grant.user_id)
             if current is not None and current.version != grant.version:
                 return None
             detail = "X refused its refresh token: the owner revoked the desk's access, or the grant expired"

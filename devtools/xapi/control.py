@@ -3,7 +3,9 @@ users/<name>/suspend, DELETE users/<name>); edit or delete a post (POST tweets/<
 tweets/<id>); inject faults; set rate limits (per family, scope app|user, username); the app's
 OAuth 2.0 registration, a user's consent and what time or the owner do to tokens (oauth2/...);
 the filtered stream (POST stream {"disconnect": true} | {"drop_share", "seed"} |
-{"keepalive_seconds"}; GET stream); the search indexing delay (POST search
+{"keepalive_seconds"} | {"cut_next"} | {"cut_share", "seed"}; GET stream); faults (POST faults: queued or,
+with "probability", a seeded share of requests, see faults.py; GET faults; DELETE faults); an outage
+(POST outage {"status": 503}: every API request fails until DELETE outage); the search indexing delay (POST search
 {"index_delay_seconds"}); the clock (POST clock {"now", "rate"}, DELETE clock for real time);
 and show what the product posted, called and would have paid (costs). POST reset undoes it all."""
 
@@ -66,9 +68,18 @@ def control(state: XState, method: str, path: str, raw_body: bytes) -> tuple[int
         if (method, path) == ("POST", "/_control/faults"):
             state.add_fault(**payload)
             return 200, {"queued": len(state.faults)}
+        if (method, path) == ("GET", "/_control/faults"):
+            with state.lock:
+                return 200, state.faults.report()
         if (method, path) == ("DELETE", "/_control/faults"):
             state.clear_faults()
             return 200, {"queued": 0}
+        if path == "/_control/outage" and method in ("POST", "DELETE"):
+            with state.lock:
+                state.faults.set_outage(int(payload.get("status", 503)) if method == "POST" else None)
+                if method == "POST":
+                    state.stream.disconnect(operational=False)  # X is down: the stream goes with it
+                return 200, state.faults.report()
         if (method, path) == ("POST", "/_control/rate_limits"):
             return 200, state.set_rate_limit(**payload)
         if (method, path) == ("GET", "/_control/costs"):

@@ -20,25 +20,43 @@ from .state import Fault, XState
 from .stream import Connection
 
 
+DROP = object()  # in place of a body: close the connection without answering
+
+
 def answer(
     state: XState, method: str, path: str, params: dict, authorization: str | None, raw_body: bytes
 ) -> tuple[int, bytes, dict]:
-    """Answer one API request: status, body bytes and headers."""
+    """Answer one API request: status, body bytes (or DROP) and headers."""
     route = next(((family, handler, m) for verb, pattern, family, handler in ROUTES
                   if verb == method and (m := pattern.fullmatch(path))), None)
     fault = state.take_fault(path) if route else None
     if fault and fault.delay_seconds:
         time.sleep(fault.delay_seconds)  # outside the lock: other requests go on meanwhile
+    if fault and fault.drop:
+        with state.lock:
+            _log(state, method, path, params, 0, None, raw_body)
+        return 0, DROP, {}
     with state.lock:
         auth = authenticate(state, parse_auth(authorization))
         status, body, headers = _answer(state, route, fault, method, path, params, auth, raw_body)
         _log(state, method, path, params, status, auth.kind if auth else None, raw_body)
     if isinstance(body, Connection):
         return status, body, headers  # the server streams it
+    if fault and fault.answer_lost:
+        return status, DROP, headers  # done, and the answer never arrives
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if fault and fault.malformed:
-        status, data = 200, data[: len(data) // 2]
+        status, data = 200, broken(data, fault.malformed)
     return status, data, headers
+
+
+def broken(data: bytes, how: str) -> bytes:
+    """A body as a faulty network or proxy delivers it."""
+    if how == "html":
+        return b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
+    if how == "wrong_shape":
+        return b'{"data":"unexpected","meta":"unexpected"}'
+    return data[: len(data) // 2]
 
 
 def _answer(state: XState, route, fault: Fault | None, method: str, path: str, params: dict, auth: Auth | None,
@@ -48,6 +66,8 @@ def _answer(state: XState, route, fault: Fault | None, method: str, path: str, p
     family, handler, match = route
     windows = state.rates.applying(family, auth.user_id if auth else None)
     headers = {k: v for w in reversed(windows) for k, v in w.headers().items()}
+    if fault and fault.status == 429 and not fault.reset_header:
+        return 429, problem(429), {k: v for k, v in headers.items() if not k.startswith("x-rate-limit-")}
     if fault and fault.status == 429:
         # The fault reports an exhausted window; the real window is left alone so `times` holds.
         primary = windows[0] if windows else Window(0, 0, int(state.clock.time()) + WINDOW_SECONDS)
@@ -82,8 +102,18 @@ def oauth_endpoint(
 ) -> tuple[int, bytes, str]:
     """The OAuth 2.0 endpoints: status, body and its content type (the consent page is HTML)."""
     form = {k: v[-1] for k, v in parse_qs(raw_body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+    fault = state.take_fault(path) if path.startswith("/2/") else None
+    if fault and fault.delay_seconds:
+        time.sleep(fault.delay_seconds)
+    if fault and fault.drop:
+        return 0, DROP, ""
     with state.lock:
         try:
+            if fault and fault.status:
+                raise OAuthError(fault.status, problem(fault.status))
+            if fault and fault.oauth_error:
+                raise OAuthError(400, {"error": fault.oauth_error, "error_description": "Value passed for the token "
+                                                                                         "was invalid."})
             if path == "/i/oauth2/authorize":
                 status, body = 200, state.oauth2.consent_page(params)
             elif path == "/2/oauth2/token":
@@ -96,9 +126,14 @@ def oauth_endpoint(
         _log(state, method, path, params, status, "basic" if path.startswith("/2/") else None, b"")
         if path.startswith("/2/"):
             state.calls.last()["form_fields"] = sorted(form)
+    if fault and fault.answer_lost:
+        return status, DROP, ""
     if isinstance(body, str):
         return status, body.encode("utf-8"), "text/html; charset=utf-8"
-    return status, json.dumps(body).encode("utf-8"), "application/json; charset=utf-8"
+    data = json.dumps(body).encode("utf-8")
+    if fault and fault.malformed:
+        status, data = 200, broken(data, fault.malformed)
+    return status, data, "application/json; charset=utf-8"
 
 
 def _log(state: XState, method, path, params, status, auth_kind, raw_body: bytes) -> None:

@@ -46,6 +46,7 @@ from __future__ import annotations
 import json
 import select
 import socket
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from datetime import datetime
@@ -53,7 +54,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .control import control
-from .gateway import OAUTH_PATHS, answer, oauth_endpoint
+from .gateway import DROP, OAUTH_PATHS, answer, oauth_endpoint
 from .model import ALL_TWEET_FIELDS, ALL_USER_FIELDS, parse_iso
 from .state import XState
 from .stream import Connection, serve
@@ -93,11 +94,15 @@ class _Handler(BaseHTTPRequestHandler):
             status, data, content_type = oauth_endpoint(
                 state, method, url.path, params, self.headers.get("Authorization"), raw_body
             )
+            if data is DROP:
+                return self._drop()
             self._send(status, data, {}, content_type)
         else:
             status, data, headers = answer(state, method, url.path, params, self.headers.get("Authorization"), raw_body)
             if isinstance(data, Connection):
                 self._stream(data, headers)
+            elif data is DROP:
+                self._drop()
             else:
                 self._send(status, data, headers)
 
@@ -121,9 +126,18 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 return True
 
-        serve(self.server.state, connection, write, client_gone)
+        if serve(self.server.state, connection, write, client_gone):
+            return self._drop()  # cut mid-post: no closing chunk, as when the network fails
         try:
             self.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass
+
+    def _drop(self) -> None:
+        """An injected fault: the connection closes without an answer."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
 
@@ -146,6 +160,11 @@ class _HttpServer(ThreadingHTTPServer):
     def __init__(self, address, state: XState):
         self.state = state
         super().__init__(address, _Handler)
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return  # the client gave up (its timeout, as in a timeout fault): nothing to report
+        super().handle_error(request, client_address)
 
 
 class XApiServer:
@@ -203,6 +222,15 @@ class XApiServer:
     def add_fault(self, **fault) -> None:
         self.state.add_fault(**fault)
 
+    def outage(self, status: int | None = 503) -> dict:
+        """Every API request (the token endpoint and the stream's connect too) fails with `status` until
+        outage(None); the live stream is dropped."""
+        with self.state.lock:
+            self.state.faults.set_outage(status)
+            if status:
+                self.state.stream.disconnect(operational=False)
+            return self.state.faults.report()
+
     def set_rate_limit(self, family: str, limit: int, **window) -> dict:
         """A fresh window (remaining, reset_in_seconds, scope "app" | "user", username); its headers."""
         return self.state.set_rate_limit(family, limit, **window)
@@ -221,7 +249,9 @@ class XApiServer:
         return self.state.call_log()
 
     def set_stream(self, **settings) -> dict:
-        """disconnect=True drops the live connection; drop_share (0..1) with seed; keepalive_seconds."""
+        """disconnect=True drops the live connection; drop_share (0..1) with seed; cut_next (the next n
+        deliveries) or cut_share (0..1, with seed): a delivery cut in half and the connection closed;
+        keepalive_seconds."""
         with self.state.lock:
             return self.state.stream.configure(settings)
 

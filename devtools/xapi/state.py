@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import re
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .calls import CallLog
 from .clock import Clock
 from .costs import Ledger
+from .faults import Fault, Faults
 from .model import ALL_TWEET_FIELDS, USERNAME_RE, VERIFIED_TYPES, Tweet, User, parse_iso, snowflake
 from .oauth2 import OAuth2
 from .ratelimits import RateLimits
@@ -31,17 +31,6 @@ DEVANAGARI_RE = re.compile(r"[\u0900-\u097F]")
 
 def language(text: str) -> str:
     return "hi" if DEVANAGARI_RE.search(text) else "en"
-
-
-@dataclass
-class Fault:
-    path_prefix: str
-    times: int
-    status: int | None
-    delay_seconds: float
-    malformed: bool
-    reset_in_seconds: int | None
-    skip: int = 0  # matching requests to let through first, e.g. to fail the second page
 
 
 class XState:
@@ -67,7 +56,7 @@ class XState:
             self.tweets: dict[str, Tweet] = {}
             self.posts: list[Tweet] = []
             self.calls = CallLog()
-            self.faults: list[Fault] = []
+            self.faults = Faults()
             self.rates.reset()
             self.costs = Ledger()
             self.oauth2.reset()
@@ -214,19 +203,10 @@ class XState:
         except KeyError:
             raise ValueError(f"no tweet with id {tweet_id}") from None
 
-    def add_fault(self, path_prefix: str = "/2/", status: int | None = None, times: int = 1, delay_seconds: float = 0.0,
-                  malformed: bool = False, reset_in_seconds: int | None = None, skip: int = 0) -> None:
-        if status is not None and not 400 <= int(status) <= 599:
-            raise ValueError("status must be an HTTP error status")
-        if status is None and not delay_seconds and not malformed:
-            raise ValueError("a fault needs a status, delay_seconds or malformed")
-        if int(times) < 1:
-            raise ValueError("times must be at least 1")
+    def add_fault(self, **payload) -> None:
+        """A queued fault, or a chance rule when `probability` is given (faults.py says what each does)."""
         with self.lock:
-            self.faults.append(
-                Fault(path_prefix, int(times), status and int(status), float(delay_seconds), bool(malformed),
-                      reset_in_seconds, int(skip))
-            )
+            self.faults.add(payload)
 
     def clear_faults(self) -> None:
         with self.lock:
@@ -258,16 +238,7 @@ class XState:
 
     def take_fault(self, path: str) -> Fault | None:
         with self.lock:
-            for fault in self.faults:
-                if path.startswith(fault.path_prefix):
-                    if fault.skip:
-                        fault.skip -= 1
-                        return None
-                    fault.times -= 1
-                    if fault.times == 0:
-                        self.faults.remove(fault)
-                    return fault
-        return None
+            return self.faults.take(path)
 
     def newest_first(self) -> list[Tweet]:
         """The tweets timelines and search may show, newest first: the latest version of each post,

@@ -4,8 +4,10 @@ connection gets each post that matches a rule as it is published (a post dated l
 scaled clock when the clock reaches it), one JSON object a line: `data`, `includes` and
 `matching_rules` [{id, tag}]; and `\\r\\n` as keep-alive after 20 seconds without one (settable).
 Every post sent is billed as a post read (once per post per UTC day). The control endpoint can
-drop the connection (X's operational-disconnect line first) and drop a share of deliveries,
-chosen deterministically from a seed and the post id, so a run can be repeated."""
+drop the connection (X's operational-disconnect line first), drop a share of deliveries, and cut
+the connection mid-post (half a JSON line, then the connection closes without ending the response:
+the next deliveries, or a share of them), chosen deterministically from a seed and the post, so a
+run can be repeated."""
 
 from __future__ import annotations
 
@@ -102,6 +104,8 @@ class StreamHub:
         self.waiting: list[tuple[datetime, int, Tweet]] = []
         self.keepalive_seconds = KEEPALIVE_SECONDS
         self.drop_share = 0.0
+        self.cut_share = 0.0  # a share of deliveries cut in half, the connection closed mid-post
+        self.cut_next = 0  # the next this many deliveries are cut so
         self.seed = 0
         self.connects = 0
 
@@ -150,6 +154,16 @@ class StreamHub:
         connection.close(operational)
         return True
 
+    def cut(self, line: bytes) -> bool:
+        """Whether this delivery is cut mid-post (any thread: a lost race costs one cut more or less)."""
+        if self.cut_next:
+            self.cut_next -= 1
+            return True
+        if not self.cut_share:
+            return False
+        digest = hashlib.sha256(b"cut:%d:" % self.seed + line).digest()
+        return int.from_bytes(digest[:8], "big") / 2 ** 64 < self.cut_share
+
     def dropped(self, tweet_id: str) -> bool:
         if not self.drop_share:
             return False
@@ -157,7 +171,7 @@ class StreamHub:
         return int.from_bytes(digest[:8], "big") / 2 ** 64 < self.drop_share
 
     def configure(self, payload: dict) -> dict:
-        unknown = set(payload) - {"disconnect", "drop_share", "seed", "keepalive_seconds"}
+        unknown = set(payload) - {"disconnect", "drop_share", "cut_share", "cut_next", "seed", "keepalive_seconds"}
         if unknown:
             raise ValueError(f"unknown stream settings {sorted(unknown)}")
         if "drop_share" in payload:
@@ -165,6 +179,15 @@ class StreamHub:
             if not 0 <= share <= 1:
                 raise ValueError("drop_share is between 0 and 1")
             self.drop_share = share
+        if "cut_share" in payload:
+            share = float(payload["cut_share"])
+            if not 0 <= share <= 1:
+                raise ValueError("cut_share is between 0 and 1")
+            self.cut_share = share
+        if "cut_next" in payload:
+            if int(payload["cut_next"]) < 0:
+                raise ValueError("cut_next cannot be negative")
+            self.cut_next = int(payload["cut_next"])
         if "seed" in payload:
             self.seed = int(payload["seed"])
         if "keepalive_seconds" in payload:
@@ -177,13 +200,15 @@ class StreamHub:
 
     def report(self) -> dict:
         live = self.connection is not None and not self.connection.closed.is_set()
-        return {"connected": live, "connects": self.connects, "drop_share": self.drop_share, "seed": self.seed,
+        return {"connected": live, "connects": self.connects, "drop_share": self.drop_share, "cut_share": self.cut_share,
+                "cut_next": self.cut_next, "seed": self.seed,
                 "keepalive_seconds": self.keepalive_seconds}
 
 
-def serve(state, connection: Connection, write, client_gone) -> None:
+def serve(state, connection: Connection, write, client_gone) -> bool:
     """Send a connection's deliveries and keep-alives until it is closed or the client goes; runs in
-    the request's thread, taking the state's lock only to collect what is due."""
+    the request's thread, taking the state's lock only to collect what is due. True when a post was
+    cut in half (an injected fault): the caller closes the connection without ending the response."""
     hub = connection.hub
     last_sent = time.monotonic()
     try:
@@ -192,18 +217,22 @@ def serve(state, connection: Connection, write, client_gone) -> None:
             with state.lock:
                 lines = connection.due(state)
             for line in lines:
+                if hub.cut(line):
+                    write(line[: len(line) // 2])
+                    return True
                 write(line)
                 last_sent = time.monotonic()
             if time.monotonic() - last_sent >= hub.keepalive_seconds:
                 write(b"\r\n")
                 last_sent = time.monotonic()
             if client_gone():
-                return
+                return False
             wait = min(TICK_SECONDS, max(0.0, hub.keepalive_seconds - (time.monotonic() - last_sent)))
             connection.wake.wait(wait)
         if connection.operational:
             write(json.dumps(OPERATIONAL_DISCONNECT).encode("utf-8") + b"\r\n")
+        return False
     except OSError:
-        return  # the client went away mid-write
+        return False  # the client went away mid-write
     finally:
         hub.release(connection)

@@ -555,3 +555,14 @@ def test_an_authorisation_state_is_used_once_and_only_before_it_expires(desk):
     assert desk.grants.finish_authorisation("s1", NOW) is None
     assert desk.grants.finish_authorisation("s2", NOW + timedelta(minutes=16)) is None
     assert desk.grants.finish_authorisation("nope", NOW) is None
+
+
+def test_a_follow_up_finding_its_thread_taken_meanwhile_names_the_complaint_instead_of_splitting_it(desk):
+    # chaos (kills): a recorder read the follow-up, found no complaint in the thread, and another run recorded
+    # the thread's first post before this one wrote: the follow-up must join it, not take the thread away.
+    [root] = created(desk, received(1, conversation=1))
+    follow_up = received(5, conversation=1)
+    with pytest.raises(ThreadTaken) as taken:
+        desk.complaints.create(follow_up)
+    assert taken.value.ref == root.ref and desk.complaints.get(follow_up.after.ref) is None
+    assert desk.complaints.thread_of("1", root.author_id) == root.ref

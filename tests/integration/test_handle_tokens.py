@@ -113,3 +113,19 @@ def test_the_apps_exhausted_day_holds_the_reply_until_the_day_resets_not_the_use
     with pytest.raises(RateLimited) as held:
         TweepyReplies(a_function(), stack.env["X_API_BASE_URL"], 5).post_reply("lucknowpolice", tweet, "Complaint noted")
     assert held.value.reset_at > runtime.utcnow() + timedelta(hours=23)  # the user's 15-minute window is not it
+
+
+@pytest.mark.parametrize("malformed", ["truncated", "html", "wrong_shape"])
+def test_a_garbled_answer_to_a_reply_is_a_failed_reply_and_the_retry_meets_xs_duplicate_refusal(
+        stack, x_control, malformed):
+    from chalicelib.services.ports import DuplicateReply, ReplyFailed
+
+    stack.authorise("lucknowpolice")
+    [tweet] = x_control.tweets({"author": "asha_lko", "text": "@lucknowpolice Aminabad me jeb kat gayi"})
+    replies = TweepyReplies(a_function(), stack.env["X_API_BASE_URL"], 5)
+    x_control.fault(path_prefix="/2/tweets", malformed=malformed)  # X posted it; the answer came back garbled
+    with pytest.raises(ReplyFailed) as failed:
+        replies.post_reply("lucknowpolice", tweet, "Complaint noted")
+    assert not failed.value.final
+    with pytest.raises(DuplicateReply):
+        replies.post_reply("lucknowpolice", tweet, "Complaint noted")

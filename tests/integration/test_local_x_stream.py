@@ -251,8 +251,8 @@ def test_recent_search_finds_a_post_only_after_the_indexing_delay(server):
 
 def test_the_stream_controls_report_and_refuse_bad_settings(server):
     assert control(server, "GET", "stream") == {"connected": False, "connects": 0, "drop_share": 0.0, "seed": 0,
-                                                "keepalive_seconds": 20.0}
-    for body in ({"drop_share": 1.5}, {"keepalive_seconds": 0}, {"speed": 2}):
+                                                "cut_share": 0.0, "cut_next": 0, "keepalive_seconds": 20.0}
+    for body in ({"drop_share": 1.5}, {"cut_share": -0.1}, {"cut_next": -1}, {"keepalive_seconds": 0}, {"speed": 2}):
         assert requests.post(f"{server.url}/_control/stream", json=body, timeout=5).status_code == 400
     assert control(server, "POST", "stream", {"disconnect": True})["disconnected"] is False
 

@@ -129,3 +129,21 @@ def test_of_two_holders_one_holds_and_the_next_takes_over_with_its_gap_measured(
     gap = stream_status()["last_handover_gap_s"]
     assert gap is not None and 0 < gap < WAIT
     assert third.end()["handover_gap_s"] == gap
+
+
+def test_a_post_cut_mid_delivery_is_lost_to_the_stream_only_and_the_timelines_record_it_once(stack, x_control,
+                                                                                             holding, consume):
+    holder = holding()
+    first = until(lambda: connects(stack), "the holder connected")
+    stack.x.set_stream(cut_next=1)  # half of the next post's JSON line, then the connection closes
+    [cut] = x_control.tweets({"author": "citizen_4", "text": "@lucknowpolice Aminabad me chain snatching hui abhi"})
+    until(lambda: connects(stack) > first, "tweepy reconnected after the cut")
+    [after] = x_control.tweets({"author": "citizen_5", "text": "@noidapolice Sector 18 me chori ho gayi"})
+    assert until(consume, "the post after the cut reached the queue") == {"batchItemFailures": []}
+    assert runtime.storage().complaints.recorded(cut) is None  # the stream lost it
+    runtime.run_poll()  # the timelines (as the reconciler's search) read what the stream lost
+    complaints = runtime.storage().complaints
+    assert complaints.recorded(cut) and complaints.recorded(after)
+    assert len([a for a in stack.received("lucknow-police") if complaints.recorded(cut) in a["message"]]) == 1
+    report = holder.end()
+    assert report["disconnects"] >= 1 and report["queued"] == 1

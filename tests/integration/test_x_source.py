@@ -60,12 +60,30 @@ def test_a_429_becomes_rate_limited_with_the_reset_time(source, x_control):
     assert caught.value.reset_at is not None
 
 
-@pytest.mark.parametrize("fault", [{"status": 503}, {"malformed": True}, {"delay_seconds": 3.0}])
+@pytest.mark.parametrize("fault", [{"status": 503}, {"status": 500}, {"malformed": True}, {"malformed": "html"},
+                                   {"malformed": "wrong_shape"}, {"delay_seconds": 3.0}, {"drop": True}])
 def test_server_errors_malformed_answers_and_hangs_become_source_unavailable(source, x_control, fault):
     user_id = source.resolve_user_id("lucknowpolice")
     x_control.fault(path_prefix="/2/users/", times=1, **fault)
     with pytest.raises(SourceUnavailable):
         all_mentions(source, user_id)
+
+
+def test_a_429_without_xs_headers_is_rate_limited_without_a_reset(source, x_control):
+    user_id = source.resolve_user_id("lucknowpolice")
+    x_control.fault(path_prefix="/2/users/", status=429, reset_header=False)
+    with pytest.raises(RateLimited) as caught:
+        all_mentions(source, user_id)
+    assert caught.value.reset_at is None
+
+
+def test_a_search_page_of_the_wrong_shape_is_source_unavailable(source, x_control):
+    from datetime import datetime, timedelta, timezone
+
+    x_control.fault(path_prefix="/2/tweets/search/recent", malformed="wrong_shape")
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    with pytest.raises(SourceUnavailable):
+        list(source.search("@lucknowpolice", None, now - timedelta(hours=1), now - timedelta(minutes=1)))
 
 
 def test_the_rate_limit_headers_are_read(source):
@@ -152,3 +170,15 @@ def test_a_post_tagging_an_account_x_cannot_show_is_read_without_asking_for_that
     # Only authors are expanded (X bills every user object): the tagged account is not asked for, so no error.
     assert [m.tweet_id for m in page.mentions] == [tweet_id] and page.partial_errors == 0
     assert page.mentions[0].mentioned == ("lucknowpolice", "citizen_2") and page.username == "lucknowpolice"
+
+
+@pytest.mark.parametrize("malformed", ["truncated", "html", "wrong_shape"])
+def test_stream_rules_answered_garbled_are_source_unavailable(stack, x_control, malformed):
+    from chalicelib.adapters.x_stream import TweepyFilteredStream
+
+    stream = TweepyFilteredStream(lambda: "local-dummy-bearer-token", stack.x.url, 2.0)
+    stream.change_rules(["@lucknowpolice"], [])
+    x_control.fault(path_prefix="/2/tweets/search/stream/rules", malformed=malformed)
+    with pytest.raises(SourceUnavailable):
+        stream.rules()
+    assert [r.value for r in stream.rules()] == ["@lucknowpolice"]

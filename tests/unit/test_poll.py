@@ -401,3 +401,16 @@ def test_a_mention_the_store_refuses_for_good_is_counted_and_does_not_stop_its_h
     report = run()
     assert report.skipped["storage_rejected"] == 1 and len(report.created) == 1
     assert store.handles.states(["noidapolice"])["noidapolice"].since_id == "882"
+
+
+def test_a_follow_up_read_while_another_run_records_its_thread_joins_that_complaint(desk):
+    # chaos (kills): the stream's recorder and the search read the thread at once; this run looked the thread
+    # up before the other run's complaint was written. It must join that complaint, not make a second one.
+    source, store, alerts, run = desk
+    source.add("lucknowpolice", mention(871, "Aliganj me chori ho gayi", "lucknowpolice", author="asha"))
+    [first] = run().created
+    store.complaints.thread_of = lambda conversation, author: None  # what this run read, before the other wrote
+    source.add("lucknowpolice", mention(875, "abhi tak koi nahi aaya", "lucknowpolice", author="asha", conversation=871))
+    report = run()
+    assert report.created == [] and store.complaints.by_tweet["875"] == first
+    assert [c.ref for c in store.complaints.complaints.values()] == [first]

@@ -206,3 +206,13 @@ def test_when_x_allows_a_few_searches_a_minute_the_groups_take_turns_and_none_st
         searched |= now_searched
         desk.clock.advance(minutes=1)
     assert searched == groups
+
+
+def test_a_run_that_backfilled_reports_its_sends_added_up_and_posting_as_it_is(desk):
+    # chaos (burst_outage): after an outage the report said posting "onon" (the backfill's text added to the run's).
+    desk.run()
+    desk.post(511, "lucknowpolice", timedelta(days=-1))
+    desk.clock.advance(days=8)
+    report = desk.run()
+    assert "lucknowpolice" in report.backfilled and desk.recorded(511)
+    assert report.as_dict()["posting"] == "on" and report.sent.alerts_sent == 1

@@ -110,6 +110,49 @@ def test_a_rotation_made_under_a_lease_that_lapsed_is_kept_and_the_chain_stays_w
         "refresh-lucknowpolice-2" and list(tokens.x.live) == ["refresh-lucknowpolice-2"]
 
 
+def test_a_holder_refused_because_its_lapsed_lease_was_taken_over_waits_for_the_taker_and_flags_nothing(tokens):
+    """The other way round: the slow holder's refresh reaches X after the function that took its lapsed lease
+    over has rotated the chain, and before that function has stored the new pair. X refuses the slow holder;
+    the grant is fine and must not be flagged as needing authorisation."""
+    import time
+
+    slow = UserTokens(tokens.grants, FakeCipher(), tokens.x, FakeOps(), tokens.clock, sleep=time.sleep)
+    other = UserTokens(tokens.grants, FakeCipher(), tokens.x, FakeOps(), tokens.clock, sleep=time.sleep)
+    tokens.clock.advance(hours=2)
+    refresh, renew = tokens.x.refresh, tokens.grants.renew
+    rotated_for_other, slow_refused, got = threading.Event(), threading.Event(), {}
+
+    def refresh_racing(refresh_token, now):
+        if threading.current_thread() is not threading.main_thread():
+            rotated = refresh(refresh_token, now)
+            rotated_for_other.set()
+            return rotated
+        tokens.clock.advance(seconds=61)  # the slow holder's request is on its way when its lease lapses
+        worker.start()
+        assert rotated_for_other.wait(timeout=5), "the other function never refreshed"
+        try:
+            return refresh(refresh_token, now)
+        except TokenRefused:
+            slow_refused.set()
+            raise
+
+    def renew_after_the_slow_holder_was_refused(*args):
+        assert slow_refused.wait(timeout=5), "X never refused the slow holder"
+        time.sleep(0.3)  # the taker's write arrives a moment after the slow holder heard X's refusal
+        return renew(*args)
+
+    def other_function():
+        got["other"] = other.access_token("lucknowpolice")
+
+    worker = threading.Thread(target=other_function)
+    tokens.x.refresh, tokens.grants.renew = refresh_racing, renew_after_the_slow_holder_was_refused
+    assert slow.access_token("lucknowpolice") == "access-lucknowpolice-2"
+    worker.join(timeout=15)
+    assert got["other"] == "access-lucknowpolice-2"
+    grant = tokens.grants.get("id-lucknowpolice")
+    assert grant.needs_authorisation is None and grant.version == 2 and slow.ops.told == []
+
+
 def test_a_revoked_grant_marks_the_handle_and_tells_ops_once(tokens):
     tokens.x.live.clear()  # the owner revoked the app: X refuses the refresh token
     tokens.clock.advance(hours=2)

@@ -36,7 +36,8 @@ class StorageRejected(StorageUnavailable):
 
 
 class ThreadTaken(Exception):
-    """A thread's first post arrived after the citizen's follow-up had become a complaint of its own."""
+    """The citizen's thread has a complaint already: a thread's first post arrived after the follow-up had
+    become a complaint of its own, or another run recorded the thread while this one read the post."""
 
     def __init__(self, ref: str):
         super().__init__(f"complaint {ref} already holds this citizen's thread")

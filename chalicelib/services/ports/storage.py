@@ -41,8 +41,9 @@ class Complaints(Protocol):
     def get(self, ref: str) -> Complaint | None: ...
 
     def create(self, change: Change, take_thread: bool = False) -> bool:
-        """False when the change's tweet is already recorded. ThreadTaken when the change is a thread's
-        first post and the citizen's complaint in that thread exists already (unless `take_thread`)."""
+        """False when the change's tweet is already recorded. ThreadTaken when the citizen's complaint in
+        that thread exists already (unless `take_thread`): recorded first from a follow-up, or by a run at the
+        same time as this one."""
 
     def save(self, change: Change) -> bool:
         """False when what the change expects no longer holds (someone changed it first)."""
