@@ -46,7 +46,6 @@ def closing(reports: list[dict], rss: dict) -> dict:
         "failed_invariants": sum(not c.get("ok", True) for r in reports for c in r.get("invariants", {}).values()),
         "peak_rss_mb": rss["peak_rss_mb"],
         "scenarios": len(reports),
-        "wall_seconds": max((r.get("wall_seconds", 0) for r in reports), default=0),
     }
 
 
@@ -98,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"chaos: {name} done in {reports[-1].get('wall_seconds')} s", file=sys.stderr, flush=True)
     report = {"seed": args.seed, "mentions_per_scenario": args.mentions,
               "wall_seconds": round(time.monotonic() - started, 1), "rss": rss.as_dict(), "scenarios": reports}
-    report["closing"] = closing(reports, report["rss"])
+    report["closing"] = closing(reports, report["rss"]) | {"wall_seconds": report["wall_seconds"]}
     (args.out / "report.json").write_text(json.dumps(report, indent=1, default=str, ensure_ascii=False))
     print(summary(report))
     print(f"report: {args.out / 'report.json'}")
