@@ -20,7 +20,7 @@ test: install
 
 # The fault and abuse suite: every scenario of devtools/chaos/scenarios/ on its own local stack (kills,
 # overlaps, X and AWS faults, a burst and an outage), invariants checked, the HTTP surface abused, personal data
-# scanned for; dist/chaos/report.json and a closing JSON line (under 10 minutes on 2 cores). See NOTES-chaos.md.
+# scanned for; dist/chaos/report.json and a closing JSON line (about 9 minutes on 2 cores). See the README.
 chaos: install
 	$(PY) -m devtools.chaos
 
