@@ -268,7 +268,8 @@ class FakeComplaints:
         if change.expect.startswith("reply:"):
             kind = change.expect.split(":", 1)[1]
             now = current.replies.get(kind)
-            return bool(now and now.pending and now.text == before.replies[kind].text)
+            named = {before.replies[kind].from_handle, change.after.replies[kind].from_handle}
+            return bool(now and now.pending and now.text == before.replies[kind].text and now.from_handle in named)
         if change.expect == "open":
             return current.status.is_open
         if change.expect == "exists":

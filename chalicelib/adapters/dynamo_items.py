@@ -293,7 +293,13 @@ def _expected(change: Change, e: Expression) -> str:
         return f"{pending} AND {claim} = {e.value(before.alert.claim)}"
     if change.expect.startswith("reply:"):
         kind = change.expect.split(":", 1)[1]
-        return f"{_waiting(e, kind)} AND {e.name(f'replies.{kind}.text')} = {e.value(before.replies[kind].text)}"
+        sender = e.name(f"replies.{kind}.from_handle")
+        named = {before.replies[kind].from_handle, after.replies[kind].from_handle}
+        # The handle it goes from is the one this run read, or the one it names: another run's choice stands.
+        from_ok = " OR ".join([f"attribute_not_exists({sender})"] * (None in named)
+                              + [f"{sender} = {e.value(h)}" for h in sorted(named - {None})])
+        return (f"{_waiting(e, kind)} AND {e.name(f'replies.{kind}.text')} = {e.value(before.replies[kind].text)}"
+                f" AND ({from_ok})")
     if change.expect == "exists":
         return "attribute_exists(pk)"
     if change.expect == "open":

@@ -314,6 +314,12 @@ class Complaint:
         after = replace(self, replies=self.replies | {kind: reply}, history=self.history + (entry,))
         return Change(self, after, one("replies_sent"), f"reply:{kind}")
 
+    def reply_goes_from(self, kind: str, handle: str) -> Change:
+        """Name the handle before posting: a run that read the reply before this is refused its own choice, so two
+        runs never post it from two accounts (X refuses a repeated text only from the same account)."""
+        return Change(self, replace(self, replies=self.replies | {kind: self.replies[kind].going_from(handle)}), {},
+                      f"reply:{kind}")
+
     def reply_failed(self, kind: str, error: str, now: datetime, final: bool = False,
                      from_handle: str | None = None) -> Change:
         """Tried again after a backoff, or undeliverable when X's refusal is final or attempts run out."""

@@ -133,6 +133,9 @@ class Reply:
         return replace(self, status="sent", post_id=post_id, at=at, last_error=None, from_handle=from_handle,
                        next_attempt_at=None)
 
+    def going_from(self, handle: str) -> "Reply":
+        return replace(self, from_handle=handle)
+
     def failed(self, error: str, at: datetime, final: bool, from_handle: str | None) -> "Reply":
         attempts = self.attempts + 1
         if final or attempts >= MAX_REPLY_ATTEMPTS:

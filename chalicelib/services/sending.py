@@ -165,7 +165,7 @@ class ReplyRun:
         """Post one reply from the best tagged, authorised handle that X lets post now."""
         reply = complaint.replies[kind]
         candidates = reply_senders(complaint.handles, self.registry, complaint.district, complaint.department)
-        earlier = next((h for h in candidates if reply.attempts and reply.from_handle
+        earlier = next((h for h in candidates if reply.from_handle
                         and h.key == reply.from_handle.lower() and h.key in self.authorised), None)
         if earlier is not None:
             candidates = [earlier] + [h for h in candidates if h is not earlier]
@@ -177,6 +177,11 @@ class ReplyRun:
                 # A failed attempt may have got through unanswered; X refuses the same text again only from the
                 # same account, so the reply waits for that handle while it may post (another would post it twice).
                 continue
+            if reply.from_handle != handle.handle:
+                named = complaint.reply_goes_from(kind, handle.handle)
+                if not _save(self.store, named):
+                    return complaint  # another run named its handle first: it posts the reply
+                complaint = named.after
             try:
                 post_id = replies.post_reply(handle.handle, complaint.tweet_id, text)
             except DuplicateReply:

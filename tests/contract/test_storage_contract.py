@@ -168,6 +168,16 @@ def test_a_reply_is_marked_sent_only_while_it_waits_with_the_text_posted(desk):
     assert stored.replies["resolved"].post_id == "post-1" and stored.replies["acknowledged"].pending
 
 
+def test_the_handle_a_reply_goes_from_is_named_once_another_runs_choice_is_refused(desk):
+    [c] = created(desk, received(1))
+    assert desk.complaints.save(named := c.reply_goes_from("acknowledged", "lucknowpolice"))
+    assert not desk.complaints.save(c.reply_goes_from("acknowledged", "Uppolice"))  # read before the naming
+    assert desk.complaints.save(c.reply_goes_from("acknowledged", "lucknowpolice"))  # the same choice stands
+    assert not desk.complaints.save(c.reply_sent("acknowledged", "post-2", NOW, "Uppolice"))
+    assert desk.complaints.save(named.after.reply_sent("acknowledged", "post-1", NOW, "lucknowpolice"))
+    assert desk.complaints.get(c.ref).replies["acknowledged"].post_id == "post-1"
+
+
 def test_a_reply_added_while_another_is_sent_stays_on_the_queue(desk):
     [c] = created(desk, received(1))
     assert desk.complaints.save(resolved := act(c, "resolve", NOW, note="Done"))

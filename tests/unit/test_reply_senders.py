@@ -212,3 +212,21 @@ def test_a_backfills_sending_adds_to_the_runs_counts_and_keeps_words_whole():
     assert (run.alerts_sent, run.replies_sent, run.replies_held, run.posting) == (5, 1, ["a", "b"], "on")
     run.add(Sent(posting=POSTING_OFF))
     assert run.posting == POSTING_OFF
+
+
+def test_two_runs_holding_the_same_waiting_reply_never_post_it_from_two_accounts():
+    """Found by make chaos (x_faults): run B read the reply before run A posted it and, seeing A's handle held by
+    X's posting limit, posted it from another tagged handle: the citizen got it twice (X refuses a repeated text
+    only from the same account). The handle is named before posting; B's own choice is refused."""
+    from chalicelib.services.sending import ReplyRun, Sent
+
+    desk = Desk("Uppolice", "lucknowpolice")
+    desk.tweet(101, LUCKNOW_THEFT, "Uppolice", "lucknowpolice")
+    desk.run(posting=False)
+    stale, _ = desk.reply()
+    first, second = (ReplyRun(desk.store, desk.registry, desk.clock, Sent()) for _ in range(2))
+    assert first.ready() and second.ready()
+    second.held["lucknowpolice"] = desk.clock.now + timedelta(minutes=10)  # B met X's limit on it meanwhile
+    first.send(desk.replies, stale, "acknowledged")
+    second.send(desk.replies, stale, "acknowledged")
+    assert desk.replies.senders == ["lucknowpolice"] and desk.reply()[1].status == "sent"
