@@ -34,6 +34,7 @@ class UserTokens:
         self.grants, self.cipher, self.x, self.ops, self.clock, self.sleep = grants, cipher, x, ops, clock, sleep
         self._cache: dict[str, tuple[str, datetime]] = {}  # handle key -> (access token, expires at)
         self._users: dict[str, str] = {}  # handle key -> X user id
+        self._unanswered: dict[str, datetime] = {}  # handle key -> end of the lease of a refresh X left unanswered
 
     def access_token(self, handle: str) -> str:
         """A valid access token for the handle; NeedsAuthorisation when its grant is gone."""
@@ -70,6 +71,11 @@ class UserTokens:
         return self._users[key]
 
     def _fresh(self, key: str, refused: str | None) -> str:
+        until = self._unanswered.get(key)
+        if until and self.clock() < until:
+            # This function's own lease from that refresh holds: waiting for it would cost every reply 30 s.
+            raise ReplyFailed(f"@{key}'s token could not be refreshed: X's token endpoint did not answer; "
+                              f"tried again after {until.isoformat()}")
         try:
             user_id = self._user_id(key)
             for _ in range(ATTEMPTS):
@@ -85,11 +91,16 @@ class UserTokens:
                     self._wait_for_change(grant)  # another function is refreshing: use its token
                     continue
                 tokens = tokens or self.cipher.open(user_id, grant.handle, grant.sealed, grant.expires_at)
-                fresh = self._refresh(key, grant, tokens, lease)
+                try:
+                    fresh = self._refresh(key, grant, tokens, lease)
+                except (ReplyFailed, SourceUnavailable):
+                    self._unanswered[key] = now + LEASE
+                    raise
                 if fresh is None:
                     continue  # the chain moved on under a lapsed lease: read it again
                 if not self.grants.renew(grant, self.cipher.seal(user_id, grant.handle, fresh), fresh.expires_at):
                     log.error("refreshed tokens not stored: the grant changed meanwhile", extra={"handle": key})
+                self._unanswered.pop(key, None)
                 return self._keep(key, fresh)
         except (StorageUnavailable, SourceUnavailable) as e:
             raise ReplyFailed(f"@{key}'s token could not be made ready: {e}") from e

@@ -9,7 +9,7 @@ import pytest
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.domain.handles import load_registry
 from chalicelib.services import authorise
-from chalicelib.services.ports import NeedsAuthorisation, TokenRefused, Tokens
+from chalicelib.services.ports import NeedsAuthorisation, ReplyFailed, TokenRefused, Tokens
 from chalicelib.services.tokens import UserTokens
 from tests.fakes import FakeCipher, FakeClock, FakeGrants, FakeOps, FakeX
 
@@ -151,6 +151,30 @@ def test_a_holder_refused_because_its_lapsed_lease_was_taken_over_waits_for_the_
     assert got["other"] == "access-lucknowpolice-2"
     grant = tokens.grants.get("id-lucknowpolice")
     assert grant.needs_authorisation is None and grant.version == 2 and slow.ops.told == []
+
+
+def test_a_refresh_x_leaves_unanswered_fails_the_handles_other_replies_at_once_until_its_lease_lapses():
+    """Found by the fault suite's slowest test: each further reply from the handle waited 10 s, three times, for the
+    lease this very function held from its failed refresh (a run with 50 replies would spend its whole time)."""
+    clock, grants, x, waits = FakeClock(), FakeGrants(), FakeX(), []
+    grants.authorise("lucknowpolice", at=clock.now, x=x)
+    tokens = UserTokens(grants, FakeCipher(), x, FakeOps(), clock, sleep=waits.append)
+    refresh, calls = x.refresh, []
+
+    def unanswered(refresh_token, now):
+        calls.append(now)
+        raise ReplyFailed("ConnectionError: X's token endpoint dropped the connection")
+
+    x.refresh = unanswered
+    clock.advance(hours=2)
+    for _ in range(3):
+        with pytest.raises(ReplyFailed):
+            tokens.access_token("lucknowpolice")
+    assert len(calls) == 1 and waits == []
+    x.refresh = refresh
+    clock.advance(seconds=61)  # the lease lapsed: the next reply refreshes again
+    assert tokens.access_token("lucknowpolice") == "access-lucknowpolice-2"
+    assert grants.states()["lucknowpolice"].state == "authorised"
 
 
 def test_a_revoked_grant_marks_the_handle_and_tells_ops_once(tokens):
