@@ -1,4 +1,5 @@
-"""Three fixes to moto 5 so a long-running local stack keeps flat memory and time per DynamoDB write.
+"""Fixes to moto 5: a long-running local stack keeps flat memory and time per write (1-4), and the
+local user pool refuses a bad sign-in session as Cognito does (5).
 
 1. moto records every model instance it creates (`BaseModel.__new__` appends it to its class's
    `instances_tracked`, kept until a reset) for its dashboard, `/moto-api/data.json`, which
@@ -26,6 +27,12 @@
    about 2 KB per alert and 0.3 KB per message for as long as the server ran. Topics now keep none;
    queues keep the last DELETED_HANDLES_KEPT handles of deleted messages (a repeated delete comes
    seconds after the first, not thousands of messages later).
+
+5. A challenge answer (a new password, an authenticator code) carries the session Cognito handed out with
+   the challenge. Given a session it never handed out, or one that has expired, Cognito answers
+   NotAuthorizedException ("Invalid session for the user."), which the pages show as a refused sign-in;
+   moto answered ResourceNotFoundException, which means a missing pool or client and which the desk
+   rightly calls an outage (503). The abuse run (devtools/chaos/abuse.py) found the difference.
 
 `apply()` is idempotent; devtools.stack.MotoServer calls it before serving.
 """
@@ -73,6 +80,7 @@ def apply() -> None:
     dynamodb.DynamoDBBackend.transact_write_items = transact_write_items
     _partitioned_queries(dynamodb)
     _bounded_message_records()
+    _cognito_refuses_unknown_sessions()
     _applied = True
 
 
@@ -110,6 +118,21 @@ def _bounded_message_records() -> None:
 
 _writes = [0]  # writes to any table so far: an index's map of partitions is good until the next
 _candidates = threading.local()  # the items one Query in this thread may answer with
+
+
+def _cognito_refuses_unknown_sessions() -> None:
+    from moto.cognitoidp import models
+    from moto.cognitoidp.exceptions import NotAuthorizedError
+
+    respond = models.CognitoIdpBackend.respond_to_auth_challenge
+
+    def respond_to_auth_challenge(self, session, client_id, challenge_name, challenge_responses):
+        known = challenge_responses.get("PASSWORD_CLAIM_SECRET_BLOCK") if challenge_name == "PASSWORD_VERIFIER" else session
+        if known not in self.sessions:
+            raise NotAuthorizedError("Invalid session for the user.")
+        return respond(self, session, client_id, challenge_name, challenge_responses)
+
+    models.CognitoIdpBackend.respond_to_auth_challenge = respond_to_auth_challenge
 
 
 def _partitioned_queries(dynamodb) -> None:

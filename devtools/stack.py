@@ -91,10 +91,9 @@ class MotoServer:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
         from werkzeug.serving import make_server
 
-        from devtools import moto_cognito, moto_fixes
+        from devtools import moto_fixes
 
-        moto_fixes.apply()  # flat memory and time per DynamoDB transaction; see the module
-        moto_cognito.apply()  # a made-up sign-in session refused as Cognito refuses it
+        moto_fixes.apply()  # flat memory and time per write, Cognito's sessions refused as Cognito does
         # moto's werkzeug logs every request line; the demo and tests only want errors.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         app = DomainDispatcherApplication(create_backend_app)

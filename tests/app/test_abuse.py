@@ -36,7 +36,7 @@ def test_a_csrf_field_holding_non_ascii_text_is_refused_as_stale_not_a_server_er
 
 @pytest.mark.parametrize("session", ["", "made-up-session-" + "x" * 40])
 def test_a_challenge_answer_without_its_session_is_refused_on_the_form_not_called_an_outage(client, session):
-    # An empty session is refused by botocore's own checks; a made-up one by the pool (devtools/moto_cognito.py
+    # An empty session is refused by botocore's own checks; a made-up one by the pool (devtools/moto_fixes.py
     # makes moto answer it as Cognito does).
     for challenge, field in (("NEW_PASSWORD_REQUIRED", "new_password"), ("SOFTWARE_TOKEN_MFA", "code")):
         answer = post(client, "/app/sign-in", email="lucknow.police@example.in", challenge=challenge, session=session,
